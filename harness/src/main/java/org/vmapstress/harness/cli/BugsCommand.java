@@ -1,0 +1,31 @@
+package org.vmapstress.harness.cli;
+
+import java.util.concurrent.Callable;
+import org.vmapstress.model.Bug;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code vmapstress bugs}: the bug zoo, one line per bug: name, kernel commit, year, invariant, fix title. */
+@Command(name = "bugs", description = "List the historical kernel bugs the model can re-introduce with --bug NAME.")
+final class BugsCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--verbose", description = "Also say what re-introducing each bug does to the model.")
+    private boolean verbose;
+
+    @Override
+    public Integer call() {
+        var out = spec.commandLine().getOut();
+        out.printf("%-20s %-22s %-5s %-16s %s%n", "NAME", "KERNEL COMMIT", "YEAR", "INVARIANT", "FIX");
+        for (Bug bug : Bug.values()) {
+            out.printf("%-20s %-22s %-5d %-16s %s%n", bug.cliName(), bug.commit(), bug.year(), bug.breaks().id(), bug.title());
+            if (verbose) {
+                out.printf("%-20s %s%n", "", bug.effect());
+            }
+        }
+        return VmapstressCommand.EXIT_CLEAN;
+    }
+}

@@ -1,0 +1,56 @@
+package org.vmapstress.model;
+
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** An immutable set of re-introduced bugs; {@link #NONE} is the fixed, modern kernel. */
+public final class BugSet {
+    public static final BugSet NONE = new BugSet(EnumSet.noneOf(Bug.class));
+
+    private final EnumSet<Bug> bugs;
+
+    private BugSet(EnumSet<Bug> bugs) {
+        this.bugs = bugs;
+    }
+
+    public static BugSet of(Bug... bugs) {
+        EnumSet<Bug> set = EnumSet.noneOf(Bug.class);
+        set.addAll(List.of(bugs));
+        return new BugSet(set);
+    }
+
+    public static BugSet of(Collection<Bug> bugs) {
+        return bugs.isEmpty() ? NONE : new BugSet(EnumSet.copyOf(bugs));
+    }
+
+    public boolean has(Bug bug) {
+        return bugs.contains(bug);
+    }
+
+    public Set<Bug> asSet() {
+        return EnumSet.copyOf(bugs);
+    }
+
+    public boolean isEmpty() {
+        return bugs.isEmpty();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof BugSet that && bugs.equals(that.bugs);
+    }
+
+    @Override
+    public int hashCode() {
+        return bugs.hashCode();
+    }
+
+    /** Comma-separated command-line names, or {@code none}. */
+    @Override
+    public String toString() {
+        return bugs.isEmpty() ? "none" : bugs.stream().map(Bug::cliName).collect(Collectors.joining(","));
+    }
+}

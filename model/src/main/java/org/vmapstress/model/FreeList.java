@@ -1,0 +1,78 @@
+package org.vmapstress.model;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One CPU's {@code vbq->free} list: an RCU list of blocks that still have never-allocated
+ * space. Readers walk a published snapshot without any lock ({@code list_for_each_entry_rcu});
+ * writers copy, modify and publish, and must hold the owning queue's lock.
+ *
+ * <p>The copy and the publication are two steps with a schedule point between them, as a
+ * list update is not atomic in the kernel either: two writers under different locks lose one
+ * update. That is how the wrong-vbq-lock bug corrupts the list; the QUEUE-OWNER check makes
+ * the wrong lock visible even when no update is lost, as lockdep_assert_held would.
+ */
+final class FreeList {
+    private static final VmapBlock[] EMPTY = new VmapBlock[0];
+
+    private final int cpu;
+    private final ModelLock guard;
+    private final ScheduleHook hook;
+    private volatile VmapBlock[] blocks = EMPTY;
+
+    FreeList(int cpu, ModelLock guard, ScheduleHook hook) {
+        this.cpu = cpu;
+        this.guard = guard;
+        this.hook = hook;
+    }
+
+    /** rcu_dereference of the list: a snapshot to walk without locks. */
+    VmapBlock[] readRcu() {
+        hook.point(SchedulePoint.VB_ALLOC_READ_FREE_LIST, cpu);
+        return blocks;
+    }
+
+    /** The snapshot, with no schedule point: for checks only. */
+    List<VmapBlock> peek() {
+        return List.of(blocks);
+    }
+
+    /** list_add_tail_rcu (or list_add_rcu, the head, when {@code atHead}); queue lock held. */
+    void add(VmapBlock block, boolean atHead) {
+        requireGuardHeld("link", block);
+        VmapBlock[] old = blocks;
+        VmapBlock[] updated = new VmapBlock[old.length + 1];
+        System.arraycopy(old, 0, updated, atHead ? 1 : 0, old.length);
+        updated[atHead ? 0 : old.length] = block;
+        publish(updated, block);
+    }
+
+    /** list_del_rcu; queue lock held. Unlinking a block that is not on the list is list corruption. */
+    void remove(VmapBlock block) {
+        requireGuardHeld("unlink", block);
+        hook.point(SchedulePoint.FREE_LIST_UNLINK, block.start());
+        VmapBlock[] old = blocks;
+        int index = Arrays.asList(old).indexOf(block);
+        if (index < 0) {
+            throw new ModelAssertion(InvariantId.QUEUE_OWNER, "list_del_rcu of " + block + " which is not on vbq["
+                    + cpu + "]'s free list: the list was corrupted by a lost update");
+        }
+        VmapBlock[] updated = new VmapBlock[old.length - 1];
+        System.arraycopy(old, 0, updated, 0, index);
+        System.arraycopy(old, index + 1, updated, index, old.length - index - 1);
+        publish(updated, block);
+    }
+
+    private void publish(VmapBlock[] updated, VmapBlock block) {
+        hook.point(SchedulePoint.FREE_LIST_WRITE, block.start());
+        blocks = updated;
+    }
+
+    private void requireGuardHeld(String what, VmapBlock block) {
+        if (!guard.isHeldByCurrentThread()) {
+            throw new ModelAssertion(InvariantId.QUEUE_OWNER, "tried to " + what + " " + block + " on vbq[" + cpu
+                    + "]'s free list without holding " + guard.name() + " (holding: " + LockDep.heldByCurrentThread() + ")");
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.vmapstress.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * The kernel page table over the vmalloc space (init_mm's PTEs for VMALLOC_START..END):
+ * VA page -> (pfn, writable). Written by {@code vmap_pages_range} (map) and
+ * {@code vunmap_range_noflush} (clear).
+ *
+ * <p>Invariant: {@code writableMappings[pfn]} equals the number of VA pages whose PTE maps
+ * {@code pfn} writable; the Xen-style pin check reads it.
+ *
+ * <p>Concurrency: lock-free. Each PTE is one atomic word (0 = none; else pfn + 1, with
+ * {@link #WRITABLE} set for writable); the kernel takes no vmap lock either, since the VA's
+ * owner alone writes its PTEs. Each range write is one schedule point.
+ */
+public final class KernelPageTable {
+    static final long WRITABLE = 1L << 62;
+
+    private final SparseAtomicLongArray ptes;
+    private final AtomicIntegerArray writableMappings;
+    private final ScheduleHook hook;
+
+    KernelPageTable(long vmallocPages, int pageFrames, ScheduleHook hook) {
+        this.ptes = new SparseAtomicLongArray(vmallocPages);
+        this.writableMappings = new AtomicIntegerArray(pageFrames);
+        this.hook = hook;
+    }
+
+    /** vmap_pages_range(): maps {@code pfns[i]} writable at {@code va + i}. */
+    void mapRange(long va, int[] pfns) {
+        hook.point(SchedulePoint.PTE_SET, va);
+        for (int i = 0; i < pfns.length; i++) {
+            replace(va + i, (pfns[i] + 1L) | WRITABLE);
+        }
+    }
+
+    /** vunmap_range_noflush(): clears the PTEs of {@code [va, va + pages)}. */
+    void clearRange(long va, long pages) {
+        hook.point(SchedulePoint.PTE_CLEAR, va);
+        for (long p = va; p < va + pages; p++) {
+            replace(p, 0);
+        }
+    }
+
+    /** The pfn {@code va} maps, or -1 when it has no PTE. */
+    public int pfnAt(long va) {
+        long pte = ptes.get(va);
+        return pte == 0 ? -1 : (int) ((pte & ~WRITABLE) - 1);
+    }
+
+    public boolean isMapped(long va) {
+        return ptes.get(va) != 0;
+    }
+
+    /** How many VA pages map {@code pfn} writable now. */
+    public int writableMappings(int pfn) {
+        return writableMappings.get(pfn);
+    }
+
+    /** The VA pages that map {@code pfn} writable (a scan: for messages, not hot paths). */
+    public List<Long> writableAliasesOf(int pfn) {
+        List<Long> vas = new ArrayList<>();
+        ptes.forEachNonZero((va, pte) -> {
+            if ((pte & WRITABLE) != 0 && (int) ((pte & ~WRITABLE) - 1) == pfn) {
+                vas.add(va);
+            }
+        });
+        return vas;
+    }
+
+    /** The mapped VA pages in {@code [va, va + pages)}. */
+    public List<Long> mappedIn(long va, long pages) {
+        List<Long> mapped = new ArrayList<>();
+        for (long p = va; p < va + pages; p++) {
+            if (isMapped(p)) {
+                mapped.add(p);
+            }
+        }
+        return mapped;
+    }
+
+    private void replace(long va, long pte) {
+        long old = ptes.getAndSet(va, pte);
+        if ((old & WRITABLE) != 0) {
+            writableMappings.decrementAndGet((int) ((old & ~WRITABLE) - 1));
+        }
+        if ((pte & WRITABLE) != 0) {
+            writableMappings.incrementAndGet((int) ((pte & ~WRITABLE) - 1));
+        }
+    }
+}

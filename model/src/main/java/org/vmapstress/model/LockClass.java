@@ -1,0 +1,44 @@
+package org.vmapstress.model;
+
+/**
+ * The model's locks and the kernel's lock order, written once: a thread may only take a lock
+ * whose rank is strictly greater than the rank of every lock it holds. So the order is
+ * {@code vmap_purge_lock -> vmap_block.lock -> vmap_block_queue.lock -> leaves}, no lock
+ * nests inside another of its own class, and the leaves (the VA-space lock, the lazy-list
+ * lock, the page allocator's lock) never nest in each other. {@link LockDep} checks it at run time.
+ */
+public enum LockClass {
+    /** vmap_purge_lock (a mutex): serialises lazy purges and vm_unmap_aliases. */
+    PURGE(1, "vmap_purge_lock"),
+    /** vmap_block.lock: free, dirty, dirty_min/dirty_max, used_map of one block. */
+    BLOCK(2, "vmap_block.lock"),
+    /** vmap_block_queue.lock: one CPU's free list. */
+    QUEUE(3, "vmap_block_queue.lock"),
+    /** vmap_area_lock: the VA space's free extents and busy areas. */
+    VMAP_AREA(4, "vmap_area_lock"),
+    /** The lazy list's lock (the kernel's vn->lazy.lock). */
+    LAZY(4, "lazy.lock"),
+    /** The page allocator's zone lock, guarding page states and the free stack. */
+    PAGE_ALLOC(4, "zone.lock");
+
+    private final int rank;
+    private final String kernelName;
+
+    LockClass(int rank, String kernelName) {
+        this.rank = rank;
+        this.kernelName = kernelName;
+    }
+
+    public int rank() {
+        return rank;
+    }
+
+    public String kernelName() {
+        return kernelName;
+    }
+
+    /** Whether a thread holding a lock of {@code held} may take a lock of this class. */
+    public boolean mayNestInside(LockClass held) {
+        return rank > held.rank;
+    }
+}

@@ -1,0 +1,71 @@
+package org.vmapstress.model;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A kernel spinlock or mutex of the model. Every acquire and release is a schedule point;
+ * every acquire is checked against the lock order by {@link LockDep}. Under the production
+ * hook a contended acquire blocks for real; under a controlled hook it never blocks, it hands
+ * the turn back through {@link ScheduleHook#blocked} until the lock is free.
+ *
+ * <p>Not reentrant in effect: LockDep rejects a second acquire by the holder before the
+ * underlying (reentrant) lock could allow it.
+ */
+public final class ModelLock {
+    private final LockClass lockClass;
+    private final String name;
+    private final ScheduleHook hook;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** The holding thread, for deadlock reports and lock-ownership checks; written only by the holder. */
+    private volatile Thread holder;
+
+    ModelLock(LockClass lockClass, String name, ScheduleHook hook) {
+        this.lockClass = lockClass;
+        this.name = name;
+        this.hook = hook;
+    }
+
+    public void lock() {
+        LockDep.checkAcquire(this);
+        hook.beforeLock(this);
+        if (hook.controlsBlocking()) {
+            while (!lock.tryLock()) {
+                hook.blocked(this);
+            }
+        } else {
+            lock.lock();
+        }
+        holder = Thread.currentThread();
+        LockDep.acquired(this);
+    }
+
+    public void unlock() {
+        LockDep.released(this);
+        holder = null;
+        lock.unlock();
+        hook.afterUnlock(this);
+    }
+
+    public boolean isHeldByCurrentThread() {
+        return holder == Thread.currentThread();
+    }
+
+    /** The thread holding the lock now, or null. */
+    public Thread holder() {
+        return holder;
+    }
+
+    public LockClass lockClass() {
+        return lockClass;
+    }
+
+    /** The lock's name in traces, e.g. {@code vbq[2].lock}. */
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,87 @@
+package org.vmapstress.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One TLB per CPU id, caching VA page -> pfn. An entry is filled when a thread touches a
+ * mapped VA on that CPU and leaves only through {@code flush_tlb_kernel_range}, which clears a
+ * range on every CPU. A TLB hit wins over the page table: a stale entry is exactly how a
+ * lazily unflushed VA still reaches its old page.
+ *
+ * <p>Counters: flushes and pages flushed (the expensive IPIs the lazy design saves).
+ *
+ * <p>Concurrency: each TLB is a concurrent sorted map; fills and flushes are lock-free, each
+ * one schedule point.
+ */
+public final class Tlbs {
+    private final List<ConcurrentSkipListMap<Long, Integer>> perCpu = new ArrayList<>();
+    private final AtomicLong flushes = new AtomicLong();
+    private final AtomicLong pagesFlushed = new AtomicLong();
+    private final ScheduleHook hook;
+
+    Tlbs(int nrCpuIds, ScheduleHook hook) {
+        for (int cpu = 0; cpu < nrCpuIds; cpu++) {
+            perCpu.add(new ConcurrentSkipListMap<>());
+        }
+        this.hook = hook;
+    }
+
+    /**
+     * A load or store by {@code cpu} at {@code va}: the TLB's translation if it has one, else the
+     * page table's (filling the TLB), else -1 (a fault).
+     */
+    int access(int cpu, long va, KernelPageTable pageTable) {
+        hook.point(SchedulePoint.TLB_FILL, va);
+        Map<Long, Integer> tlb = perCpu.get(cpu);
+        Integer cached = tlb.get(va);
+        if (cached != null) {
+            return cached;
+        }
+        int pfn = pageTable.pfnAt(va);
+        if (pfn >= 0) {
+            tlb.put(va, pfn);
+        }
+        return pfn;
+    }
+
+    /** flush_tlb_kernel_range(start, end) over VA pages {@code [start, end)}, on every CPU. */
+    void flushKernelRange(long start, long end) {
+        hook.point(SchedulePoint.TLB_FLUSH, start);
+        for (ConcurrentSkipListMap<Long, Integer> tlb : perCpu) {
+            tlb.subMap(start, end).clear();
+        }
+        flushes.incrementAndGet();
+        pagesFlushed.addAndGet(end - start);
+    }
+
+    /** The pfn {@code cpu}'s TLB caches for {@code va}, or null. */
+    public Integer cached(int cpu, long va) {
+        return perCpu.get(cpu).get(va);
+    }
+
+    /** {@code cpu}'s entries in {@code [start, end)}, VA page -> pfn. */
+    public Map<Long, Integer> entries(int cpu, long start, long end) {
+        return Map.copyOf(perCpu.get(cpu).subMap(start, end));
+    }
+
+    /** Every entry of {@code cpu}'s TLB. */
+    public Map<Long, Integer> entries(int cpu) {
+        return Map.copyOf(perCpu.get(cpu));
+    }
+
+    public int cpuCount() {
+        return perCpu.size();
+    }
+
+    public long flushes() {
+        return flushes.get();
+    }
+
+    public long pagesFlushed() {
+        return pagesFlushed.get();
+    }
+}

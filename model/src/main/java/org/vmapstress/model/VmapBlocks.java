@@ -1,0 +1,349 @@
+package org.vmapstress.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The per-CPU block allocator for small mappings: {@code vb_alloc}, {@code new_vmap_block},
+ * {@code vb_free}, {@code free_vmap_block}, {@code purge_fragmented_block(s)} and the block
+ * walk of {@code _vm_unmap_aliases}, following Linux 6.11 mm/vmalloc.c step by step.
+ *
+ * <p>Locks, in the order of {@link LockClass}: {@code vmap_purge_lock} (held by the caller of
+ * the purges and the aliases walk) -> {@code vb->lock} -> {@code vbq->lock}. Lockless reads
+ * ({@code vb->free}, {@code vb->dirty}, the free lists, the index) are each a schedule point
+ * and are re-checked under the block lock where the kernel re-checks them.
+ */
+final class VmapBlocks {
+    /** Allocates a VA area, purging lazily freed areas once when the space is full (alloc_vmap_area). */
+    @FunctionalInterface
+    interface AreaAllocator {
+        VmapArea alloc(long pages, long align, VmapArea.Kind kind);
+    }
+
+    private final ModelConfig config;
+    private final BugSet bugs;
+    private final ScheduleHook hook;
+    private final VmapBlockQueues queues;
+    private final KernelPageTable pageTable;
+    private final LazyPurge lazyPurge;
+    private final AreaAllocator areas;
+    private final int bits;
+    private final AtomicLong events = new AtomicLong();
+
+    VmapBlocks(ModelConfig config, BugSet bugs, ScheduleHook hook, VmapBlockQueues queues,
+               KernelPageTable pageTable, LazyPurge lazyPurge, AreaAllocator areas) {
+        this.config = config;
+        this.bugs = bugs;
+        this.hook = hook;
+        this.queues = queues;
+        this.pageTable = pageTable;
+        this.lazyPurge = lazyPurge;
+        this.areas = areas;
+        this.bits = config.vmapBbmapBits();
+    }
+
+    /** vb_alloc(): {@code 2^order >= pages} slots from this CPU's blocks; the VA, or -1 when out of VA space. */
+    long vbAlloc(CpuContext ctx, int pages) {
+        int slots = slotsFor(pages);
+        VmapBlockQueue vbq = queues.of(readCpu(ctx));
+        for (VmapBlock vb : vbq.freeList.readRcu()) {
+            hook.point(SchedulePoint.VB_ALLOC_LOCKLESS_FREE, vb.start());
+            if (vb.free < slots) {
+                continue;
+            }
+            long va = takeSlots(vb, vbq, slots);
+            if (va >= 0) {
+                return va;
+            }
+        }
+        return newVmapBlock(ctx, slots);
+    }
+
+    /** vb_alloc's locked part: re-check, take the next slots, unlink the block when it is full. */
+    private long takeSlots(VmapBlock vb, VmapBlockQueue vbq, int slots) {
+        vb.lock.lock();
+        try {
+            if (vb.free < slots) {
+                return -1;
+            }
+            hook.point(SchedulePoint.VB_ALLOC_TAKE_SLOTS, vb.start());
+            int offset = vb.allocatedSlots();
+            vb.free = vb.free - slots;
+            vb.usedMap.set(offset, offset + slots);
+            if (vb.free == 0) {
+                unlinkFromFreeList(vb, vbq);
+            }
+            return vb.start() + offset;
+        } finally {
+            vb.lock.unlock();
+        }
+    }
+
+    /**
+     * new_vmap_block(): a fresh block with its first slots used, initialised, then inserted
+     * into the hashed index, then linked on vb->cpu's free list (at the tail; at the head with
+     * the head-insert bug). With publish-before-init, vb->cpu is written after the insert.
+     */
+    private long newVmapBlock(CpuContext ctx, int slots) {
+        long createdAt = events.incrementAndGet();
+        VmapArea area = areas.alloc(bits, bits, VmapArea.Kind.BLOCK);
+        if (area == null) {
+            return -1;
+        }
+        hook.point(SchedulePoint.NEW_BLOCK_INIT, area.start());
+        VmapBlock vb = new VmapBlock(area, slots, createdAt, hook);
+        if (!bugs.has(Bug.PUBLISH_BEFORE_INIT)) {
+            setCpu(vb, ctx);
+        }
+        insertIntoIndex(vb);
+        if (bugs.has(Bug.PUBLISH_BEFORE_INIT)) {
+            setCpu(vb, ctx);
+        }
+        VmapBlockQueue vbq = queues.of(vb.cpu);
+        vbq.lock.lock();
+        try {
+            hook.point(SchedulePoint.NEW_BLOCK_LIST_ADD, area.start());
+            vb.linkedAt = events.incrementAndGet();
+            vbq.freeList.add(vb, bugs.has(Bug.HEAD_INSERT));
+        } finally {
+            vbq.lock.unlock();
+        }
+        return area.start();
+    }
+
+    private void setCpu(VmapBlock vb, CpuContext ctx) {
+        int cpu = readCpu(ctx);
+        hook.point(SchedulePoint.NEW_BLOCK_SET_CPU, cpu);
+        vb.cpu = cpu;
+    }
+
+    private void insertIntoIndex(VmapBlock vb) {
+        VmapBlockQueue xa = queues.indexFor(vb.start());
+        hook.point(SchedulePoint.NEW_BLOCK_INDEX_INSERT, vb.start());
+        VmapBlock previous = xa.index.putIfAbsent(queues.blockIndex(vb.start()), vb);
+        if (previous != null) {
+            throw new ModelAssertion(InvariantId.NO_OVERLAP, "xa_insert of " + vb + " found " + previous
+                    + " at the same index: one VA area handed out twice");
+        }
+    }
+
+    /**
+     * vb_free(): clears the used slots, clears the PTEs (the seed fix), widens the dirty range;
+     * the free that makes the block fully dirty frees the block.
+     */
+    void vbFree(long va, int pages) {
+        int slots = slotsFor(pages);
+        VmapBlock vb = lookup(va);
+        int offset = (int) (va - vb.start());
+        clearUsedSlots(vb, offset, slots);
+        boolean clearsPtesFirst = !bugs.has(Bug.LAZY_PTE_CLEAR) && !bugs.has(Bug.LAST_REGION_MAPPED);
+        if (clearsPtesFirst) {
+            pageTable.clearRange(va, pages);
+        }
+        boolean fullyDirty = markDirty(vb, offset, slots);
+        if (bugs.has(Bug.LAST_REGION_MAPPED) && !bugs.has(Bug.LAZY_PTE_CLEAR) && !fullyDirty) {
+            pageTable.clearRange(va, pages);
+        }
+        if (fullyDirty) {
+            freeVmapBlock(vb);
+        }
+    }
+
+    private VmapBlock lookup(long va) {
+        VmapBlockQueue xa = queues.indexFor(va);
+        hook.point(SchedulePoint.VB_FREE_INDEX_LOAD, va);
+        VmapBlock vb = xa.index.get(queues.blockIndex(va));
+        if (vb == null) {
+            throw new IllegalArgumentException("vm_unmap_ram of VA page " + va + ": no vmap_block holds it"
+                    + " (unmapped twice, or never mapped)");
+        }
+        return vb;
+    }
+
+    private void clearUsedSlots(VmapBlock vb, int offset, int slots) {
+        vb.lock.lock();
+        try {
+            hook.point(SchedulePoint.VB_FREE_CLEAR_USED, vb.start() + offset);
+            vb.usedMap.clear(offset, offset + slots);
+        } finally {
+            vb.lock.unlock();
+        }
+    }
+
+    /** Widens the dirty range and counts the slots dirty; true when the block became fully dirty. */
+    private boolean markDirty(VmapBlock vb, int offset, int slots) {
+        vb.lock.lock();
+        try {
+            hook.point(SchedulePoint.VB_FREE_MARK_DIRTY, vb.start() + offset);
+            vb.widenDirtyRange(offset, slots);
+            vb.dirty = vb.dirty + slots;
+            if (vb.dirty != bits) {
+                return false;
+            }
+            if (vb.free != 0) {
+                throw new ModelAssertion(InvariantId.BLOCK_ACCOUNTING, "BUG_ON(vb->free): " + vb
+                        + " is fully dirty with never-allocated slots");
+            }
+            return true;
+        } finally {
+            vb.lock.unlock();
+        }
+    }
+
+    /** free_vmap_block(): out of the index, its area onto the lazy list. */
+    private void freeVmapBlock(VmapBlock vb) {
+        VmapBlockQueue xa = queues.indexFor(vb.start());
+        hook.point(SchedulePoint.FREE_BLOCK_INDEX_ERASE, vb.start());
+        VmapBlock erased = xa.index.remove(queues.blockIndex(vb.start()));
+        if (erased != vb) {
+            throw new ModelAssertion(InvariantId.BLOCK_ACCOUNTING, "BUG_ON(tmp != vb): freeing " + vb
+                    + " erased " + erased + " from the index");
+        }
+        lazyPurge.freeVmapAreaNoflush(vb.area);
+    }
+
+    /**
+     * purge_fragmented_block(), {@code vb->lock} held: a block with no live slot that is not
+     * already fully dirty, and (unless forced) with less than VMAP_PURGE_THRESHOLD free slots,
+     * is made fully dirty, unlinked from its free list under {@code vb->cpu}'s queue lock (the
+     * walker's queue lock with wrong-vbq-lock) and queued on {@code purgeList} for freeing.
+     */
+    private boolean purgeFragmentedBlock(VmapBlock vb, VmapBlockQueue walked, List<VmapBlock> purgeList,
+                                         boolean force, List<PurgedBlock> report) {
+        VmapBlockQueue vbq = bugs.has(Bug.WRONG_VBQ_LOCK) ? walked : queues.of(vb.cpu);
+        hook.point(SchedulePoint.FRAGMENT_PURGE_CHECK, vb.start());
+        if (bugs.has(Bug.NO_FRAGMENT_PURGE) || vb.free + vb.dirty != bits || vb.dirty == bits) {
+            return false;
+        }
+        boolean usable = vb.free >= config.vmapPurgeThreshold();
+        if (usable && !force && !bugs.has(Bug.PURGE_USABLE_BLOCKS)) {
+            return false;
+        }
+        report.add(new PurgedBlock(vb.start(), vb.free, force));
+        vb.free = 0;
+        vb.dirty = bits;
+        vb.dirtyMin = 0;
+        vb.dirtyMax = bits;
+        unlinkFromFreeList(vb, vbq);
+        purgeList.add(vb);
+        return true;
+    }
+
+    /** list_del_rcu(&vb->free_list) under {@code lockedQueue}'s lock; the list is always vb->cpu's. */
+    private void unlinkFromFreeList(VmapBlock vb, VmapBlockQueue lockedQueue) {
+        lockedQueue.lock.lock();
+        try {
+            queues.of(vb.cpu).freeList.remove(vb);
+        } finally {
+            lockedQueue.lock.unlock();
+        }
+    }
+
+    /** free_purged_blocks(). */
+    private void freePurgedBlocks(List<VmapBlock> purgeList) {
+        purgeList.forEach(this::freeVmapBlock);
+    }
+
+    /** purge_fragmented_blocks_allcpus(): forced purge of every free list's fragmented blocks. */
+    List<PurgedBlock> purgeFragmentedBlocksAllCpus() {
+        List<PurgedBlock> report = new ArrayList<>();
+        if (bugs.has(Bug.NO_FRAGMENT_PURGE)) {
+            return report;
+        }
+        for (VmapBlockQueue vbq : queues.possible()) {
+            List<VmapBlock> purgeList = new ArrayList<>();
+            for (VmapBlock vb : vbq.freeList.readRcu()) {
+                if (looksFragmented(vb)) {
+                    vb.lock.lock();
+                    try {
+                        purgeFragmentedBlock(vb, vbq, purgeList, true, report);
+                    } finally {
+                        vb.lock.unlock();
+                    }
+                }
+            }
+            freePurgedBlocks(purgeList);
+        }
+        return report;
+    }
+
+    /** purge_fragmented_blocks()' lockless pre-check (READ_ONCE of free and dirty). */
+    private boolean looksFragmented(VmapBlock vb) {
+        hook.point(SchedulePoint.FRAGMENT_PURGE_LOCKLESS_READ, vb.start());
+        int free = vb.free;
+        int dirty = vb.dirty;
+        return free + dirty == bits && dirty != bits;
+    }
+
+    /**
+     * The block walk of _vm_unmap_aliases(), {@code vmap_purge_lock} held: every block of every
+     * possible CPU's index (only the free lists with free-list-walk) is purged if fragmented,
+     * else its dirty range joins the flush range and is reset (kept with flush-over-and-over).
+     * Returns the range to flush as {@code [start, end)}, or null when nothing is dirty.
+     */
+    long[] collectDirtyRanges(List<PurgedBlock> report) {
+        long[] range = {Long.MAX_VALUE, 0};
+        List<VmapBlock> purgeList = new ArrayList<>();
+        for (VmapBlockQueue vbq : queues.possible()) {
+            Iterable<VmapBlock> blocks = bugs.has(Bug.FREE_LIST_WALK)
+                    ? List.of(vbq.freeList.readRcu()) : vbq.index.values();
+            for (VmapBlock vb : blocks) {
+                hook.point(SchedulePoint.ALIASES_VISIT_BLOCK, vb.start());
+                vb.lock.lock();
+                try {
+                    if (!purgeFragmentedBlock(vb, vbq, purgeList, false, report)) {
+                        takeDirtyRange(vb, range);
+                    }
+                } finally {
+                    vb.lock.unlock();
+                }
+            }
+        }
+        freePurgedBlocks(purgeList);
+        return range[1] == 0 ? null : range;
+    }
+
+    /** Widens {@code range} by the block's dirty range and resets it; {@code vb->lock} held. */
+    private void takeDirtyRange(VmapBlock vb, long[] range) {
+        if (!vb.hasDirtyRange() || vb.dirty == bits) {
+            return;
+        }
+        long start = vb.start() + vb.dirtyMin;
+        long end = vb.start() + vb.dirtyMax;
+        if (bugs.has(Bug.LAZY_PTE_CLEAR)) {
+            clearFreedPtes(vb);
+        }
+        range[0] = Math.min(range[0], start);
+        range[1] = Math.max(range[1], end);
+        if (!bugs.has(Bug.FLUSH_OVER_AND_OVER)) {
+            vb.resetDirtyRange();
+        }
+    }
+
+    /** Before 64141da5 the aliases walk unmapped the dirty (freed, not live) slots itself. */
+    private void clearFreedPtes(VmapBlock vb) {
+        for (int slot = vb.dirtyMin; slot < vb.dirtyMax; slot++) {
+            if (!vb.usedMap.get(slot) && pageTable.isMapped(vb.start() + slot)) {
+                pageTable.clearRange(vb.start() + slot, 1);
+            }
+        }
+    }
+
+    /** Every block in every possible CPU's index, in index order (for checks; no schedule points). */
+    List<VmapBlock> allIndexedBlocks() {
+        List<VmapBlock> blocks = new ArrayList<>();
+        queues.possible().forEach(q -> blocks.addAll(q.index.values()));
+        return blocks;
+    }
+
+    private int readCpu(CpuContext ctx) {
+        hook.point(SchedulePoint.READ_CPU, ctx.cpu());
+        return ctx.cpu();
+    }
+
+    /** 2^get_order(pages * PAGE_SIZE): the slots a request of {@code pages} takes. */
+    static int slotsFor(int pages) {
+        return (int) ModelConfig.roundupPowOfTwo(pages);
+    }
+}

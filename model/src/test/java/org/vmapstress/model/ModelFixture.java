@@ -1,0 +1,89 @@
+package org.vmapstress.model;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A model plus the caller's side of it: page allocation, mapping and unmapping as a kernel user does. */
+final class ModelFixture {
+    final VmapAllocator model;
+    final CpuContext cpu0 = new CpuContext(0);
+
+    ModelFixture(ModelConfig config, BugSet bugs, ScheduleHook hook) {
+        this.model = new VmapAllocator(config, bugs, hook);
+    }
+
+    ModelFixture(BugSet bugs) {
+        this(ModelConfig.small(), bugs, ScheduleHook.NONE);
+    }
+
+    static ModelFixture fixed() {
+        return new ModelFixture(BugSet.NONE);
+    }
+
+    static ModelFixture with(Bug bug) {
+        return new ModelFixture(BugSet.of(bug));
+    }
+
+    /** Allocates {@code pages} fresh pages and maps them on {@code cpu}. */
+    Mapping map(CpuContext cpu, int pages) {
+        int[] pfns = new int[pages];
+        for (int i = 0; i < pages; i++) {
+            pfns[i] = model.pages().allocPage();
+            assertTrue(pfns[i] >= 0, "the page pool ran dry");
+        }
+        long va = model.vmMapRam(cpu, pfns);
+        assertTrue(va >= 0, "vm_map_ram failed: VA space exhausted");
+        return new Mapping(va, pfns);
+    }
+
+    Mapping map(int pages) {
+        return map(cpu0, pages);
+    }
+
+    void unmap(CpuContext cpu, Mapping mapping) {
+        model.vmUnmapRam(cpu, mapping.va(), mapping.pages());
+    }
+
+    void unmap(Mapping mapping) {
+        unmap(cpu0, mapping);
+    }
+
+    /** Touches every page of the mapping on {@code cpu}, filling its TLB. */
+    void touchAll(CpuContext cpu, Mapping mapping) {
+        for (int i = 0; i < mapping.pages(); i++) {
+            model.touch(cpu, mapping.va() + i);
+        }
+    }
+
+    void freePages(Mapping mapping) {
+        for (int pfn : mapping.pfns()) {
+            model.pages().freePage(pfn);
+        }
+    }
+
+    Invariants checks() {
+        return model.invariants();
+    }
+
+    List<Violation> quiescent() {
+        return model.invariants().quiescent();
+    }
+
+    List<VmapBlock> blocks() {
+        return model.blocks().allIndexedBlocks();
+    }
+
+    VmapBlock blockAt(long va) {
+        return blocks().stream().filter(b -> b.start() <= va && va < b.start() + b.bits).findFirst().orElseThrow();
+    }
+
+    List<VmapBlock> freeList(int cpu) {
+        return model.queues().of(cpu).freeList.peek();
+    }
+
+    static Optional<InvariantId> idOf(Optional<Violation> violation) {
+        return violation.map(Violation::invariant);
+    }
+}
