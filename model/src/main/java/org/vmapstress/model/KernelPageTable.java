@@ -71,17 +71,6 @@ public final class KernelPageTable {
         return vas;
     }
 
-    /** The mapped VA pages in {@code [va, va + pages)}. */
-    public List<Long> mappedIn(long va, long pages) {
-        List<Long> mapped = new ArrayList<>();
-        for (long p = va; p < va + pages; p++) {
-            if (isMapped(p)) {
-                mapped.add(p);
-            }
-        }
-        return mapped;
-    }
-
     private void replace(long va, long pte) {
         long old = ptes.getAndSet(va, pte);
         if ((old & WRITABLE) != 0) {

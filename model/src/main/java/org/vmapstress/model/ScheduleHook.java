@@ -7,7 +7,8 @@ package org.vmapstress.model;
  *
  * <p>{@link #NONE}, the production hook, does nothing: every method is empty and
  * {@link #controlsBlocking()} is false, so model locks block for real and the JIT inlines the
- * calls away. A controlled scheduler returns true from {@link #controlsBlocking()}: a model
+ * calls away. A hook that only observes overrides {@link #point} and, if it cares, the lock
+ * notifications. A controlled scheduler returns true from {@link #controlsBlocking()}: a model
  * lock then never blocks its thread, it calls {@link #blocked} and retries, and the scheduler
  * runs another thread until the lock is released (a deadlock is then every live thread in
  * {@code blocked}).
@@ -16,29 +17,8 @@ package org.vmapstress.model;
  */
 public interface ScheduleHook {
 
-    ScheduleHook NONE = new ScheduleHook() {
-        @Override
-        public void point(SchedulePoint point, long subject) {
-        }
-
-        @Override
-        public void beforeLock(ModelLock lock) {
-        }
-
-        @Override
-        public void afterUnlock(ModelLock lock) {
-        }
-
-        @Override
-        public boolean controlsBlocking() {
-            return false;
-        }
-
-        @Override
-        public void blocked(ModelLock lock) {
-            throw new IllegalStateException("the production hook never controls blocking");
-        }
-    };
+    /** The production hook: no schedule point does anything, and locks block for real. */
+    ScheduleHook NONE = (point, subject) -> { };
 
     /**
      * Called before a step. {@code subject} says what the step touches: a VA page, a block's
@@ -47,14 +27,20 @@ public interface ScheduleHook {
     void point(SchedulePoint point, long subject);
 
     /** Called before the calling thread tries to take {@code lock} (a schedule point). */
-    void beforeLock(ModelLock lock);
+    default void beforeLock(ModelLock lock) {
+    }
 
     /** Called after the calling thread released {@code lock} (a schedule point). */
-    void afterUnlock(ModelLock lock);
+    default void afterUnlock(ModelLock lock) {
+    }
 
     /** True when threads run one at a time: locks then spin through {@link #blocked}. */
-    boolean controlsBlocking();
+    default boolean controlsBlocking() {
+        return false;
+    }
 
     /** Controlled mode: {@code lock} is held by another thread; return when the caller may retry. */
-    void blocked(ModelLock lock);
+    default void blocked(ModelLock lock) {
+        throw new IllegalStateException("this hook does not control blocking, so no lock waits through it");
+    }
 }

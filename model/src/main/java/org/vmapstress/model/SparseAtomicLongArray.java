@@ -29,6 +29,10 @@ final class SparseAtomicLongArray {
         return chunkFor(index).getAndSet(offsetOf(index), value);
     }
 
+    boolean compareAndSet(long index, long expected, long value) {
+        return chunkFor(index).compareAndSet(offsetOf(index), expected, value);
+    }
+
     void set(long index, long value) {
         chunkFor(index).set(offsetOf(index), value);
     }

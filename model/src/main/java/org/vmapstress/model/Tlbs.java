@@ -3,7 +3,7 @@ package org.vmapstress.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,18 +14,20 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Counters: flushes and pages flushed (the expensive IPIs the lazy design saves).
  *
- * <p>Concurrency: each TLB is a concurrent sorted map; fills and flushes are lock-free, each
- * one schedule point.
+ * <p>Concurrency: each CPU's TLB is guarded by its own monitor, so a fill (the page walk and
+ * the insert) and the flush of that CPU are atomic with respect to each other, as a hardware
+ * fill and the flush IPI handled on that CPU are. Each fill and each flush is one schedule
+ * point. The monitors are below the model's lock order and never held across a schedule point.
  */
 public final class Tlbs {
-    private final List<ConcurrentSkipListMap<Long, Integer>> perCpu = new ArrayList<>();
+    private final List<TreeMap<Long, Integer>> perCpu = new ArrayList<>();
     private final AtomicLong flushes = new AtomicLong();
     private final AtomicLong pagesFlushed = new AtomicLong();
     private final ScheduleHook hook;
 
     Tlbs(int nrCpuIds, ScheduleHook hook) {
         for (int cpu = 0; cpu < nrCpuIds; cpu++) {
-            perCpu.add(new ConcurrentSkipListMap<>());
+            perCpu.add(new TreeMap<>());
         }
         this.hook = hook;
     }
@@ -36,23 +38,27 @@ public final class Tlbs {
      */
     int access(int cpu, long va, KernelPageTable pageTable) {
         hook.point(SchedulePoint.TLB_FILL, va);
-        Map<Long, Integer> tlb = perCpu.get(cpu);
-        Integer cached = tlb.get(va);
-        if (cached != null) {
-            return cached;
+        TreeMap<Long, Integer> tlb = perCpu.get(cpu);
+        synchronized (tlb) {
+            Integer cached = tlb.get(va);
+            if (cached != null) {
+                return cached;
+            }
+            int pfn = pageTable.pfnAt(va);
+            if (pfn >= 0) {
+                tlb.put(va, pfn);
+            }
+            return pfn;
         }
-        int pfn = pageTable.pfnAt(va);
-        if (pfn >= 0) {
-            tlb.put(va, pfn);
-        }
-        return pfn;
     }
 
     /** flush_tlb_kernel_range(start, end) over VA pages {@code [start, end)}, on every CPU. */
     void flushKernelRange(long start, long end) {
         hook.point(SchedulePoint.TLB_FLUSH, start);
-        for (ConcurrentSkipListMap<Long, Integer> tlb : perCpu) {
-            tlb.subMap(start, end).clear();
+        for (TreeMap<Long, Integer> tlb : perCpu) {
+            synchronized (tlb) {
+                tlb.subMap(start, end).clear();
+            }
         }
         flushes.incrementAndGet();
         pagesFlushed.addAndGet(end - start);
@@ -60,17 +66,26 @@ public final class Tlbs {
 
     /** The pfn {@code cpu}'s TLB caches for {@code va}, or null. */
     public Integer cached(int cpu, long va) {
-        return perCpu.get(cpu).get(va);
+        TreeMap<Long, Integer> tlb = perCpu.get(cpu);
+        synchronized (tlb) {
+            return tlb.get(va);
+        }
     }
 
-    /** {@code cpu}'s entries in {@code [start, end)}, VA page -> pfn. */
+    /** {@code cpu}'s entries in {@code [start, end)}, VA page -> pfn, in VA order. */
     public Map<Long, Integer> entries(int cpu, long start, long end) {
-        return Map.copyOf(perCpu.get(cpu).subMap(start, end));
+        TreeMap<Long, Integer> tlb = perCpu.get(cpu);
+        synchronized (tlb) {
+            return new TreeMap<>(tlb.subMap(start, end));
+        }
     }
 
-    /** Every entry of {@code cpu}'s TLB. */
+    /** Every entry of {@code cpu}'s TLB, in VA order. */
     public Map<Long, Integer> entries(int cpu) {
-        return Map.copyOf(perCpu.get(cpu));
+        TreeMap<Long, Integer> tlb = perCpu.get(cpu);
+        synchronized (tlb) {
+            return new TreeMap<>(tlb);
+        }
     }
 
     public int cpuCount() {

@@ -45,8 +45,8 @@ public final class VmapAllocator {
         this.queues = new VmapBlockQueues(config, bugs, hook);
         this.purgeLock = new ModelLock(LockClass.PURGE, "vmap_purge_lock", hook);
         this.lazyPurge = new LazyPurge(config, bugs, lazyList, vaSpace, pageTable, tlbs, purgeLock);
-        this.blocks = new VmapBlocks(config, bugs, hook, queues, pageTable, lazyPurge, this::allocVmapArea);
         this.unmapHistory = new UnmapHistory(config.vmallocPages());
+        this.blocks = new VmapBlocks(config, bugs, hook, queues, pageTable, lazyPurge, this::allocVmapArea, unmapHistory);
     }
 
     /** The fixed model with the production hook. */
@@ -78,14 +78,16 @@ public final class VmapAllocator {
     public void vmUnmapRam(CpuContext ctx, long va, int count) {
         requireCount(count);
         requirePossible(ctx);
+        requireInVmallocSpace(va, count);
         unmapHistory.freeEntered();
+        long mapEvent = unmapHistory.mapEvent(va);
         try {
             if (count <= ModelConfig.VMAP_MAX_ALLOC) {
                 blocks.vbFree(va, count);
             } else {
                 freeLarge(va, count);
             }
-            unmapHistory.unmapped(va, count);
+            unmapHistory.unmapped(va, count, mapEvent);
         } finally {
             unmapHistory.freeExited();
         }
@@ -180,6 +182,13 @@ public final class VmapAllocator {
         }
     }
 
+    private void requireInVmallocSpace(long va, int count) {
+        if (va < 0 || va + count > config.vmallocPages()) {
+            throw new IllegalArgumentException("vm_unmap_ram(" + va + ", " + count + ") is outside the vmalloc space of "
+                    + config.vmallocPages() + " pages");
+        }
+    }
+
     private void requirePossible(CpuContext ctx) {
         if (!config.isPossible(ctx.cpu())) {
             throw new IllegalArgumentException("a worker cannot run on CPU " + ctx.cpu() + ": it is not possible");
@@ -216,7 +225,7 @@ public final class VmapAllocator {
         return unmapHistory.freeActivity();
     }
 
-    /** The logical time of the last unmap that returned (for the ALIASES-FLUSHED check). */
+    /** The logical time now: every unmap that returned so far did so at or before it (for ALIASES-FLUSHED). */
     public long unmapTime() {
         return unmapHistory.now();
     }

@@ -28,11 +28,12 @@ final class VmapBlocks {
     private final KernelPageTable pageTable;
     private final LazyPurge lazyPurge;
     private final AreaAllocator areas;
+    private final UnmapHistory history;
     private final int bits;
     private final AtomicLong events = new AtomicLong();
 
     VmapBlocks(ModelConfig config, BugSet bugs, ScheduleHook hook, VmapBlockQueues queues,
-               KernelPageTable pageTable, LazyPurge lazyPurge, AreaAllocator areas) {
+               KernelPageTable pageTable, LazyPurge lazyPurge, AreaAllocator areas, UnmapHistory history) {
         this.config = config;
         this.bugs = bugs;
         this.hook = hook;
@@ -40,6 +41,7 @@ final class VmapBlocks {
         this.pageTable = pageTable;
         this.lazyPurge = lazyPurge;
         this.areas = areas;
+        this.history = history;
         this.bits = config.vmapBbmapBits();
     }
 
@@ -147,6 +149,7 @@ final class VmapBlocks {
         }
         if (fullyDirty) {
             freeVmapBlock(vb);
+            history.blockLazyLinked(vb.area);
         }
     }
 
@@ -185,6 +188,7 @@ final class VmapBlocks {
                 throw new ModelAssertion(InvariantId.BLOCK_ACCOUNTING, "BUG_ON(vb->free): " + vb
                         + " is fully dirty with never-allocated slots");
             }
+            history.blockReleaseStarted(vb.area);
             return true;
         } finally {
             vb.lock.unlock();

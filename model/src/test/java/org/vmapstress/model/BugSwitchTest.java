@@ -44,15 +44,15 @@ class BugSwitchTest {
         ModelFixture f = ModelFixture.with(Bug.LAZY_PTE_CLEAR);
         Mapping m = f.map(3);
         f.unmap(m);
-        assertEquals(Optional.of(InvariantId.UNMAP_CLEARS), idOf(f.checks().unmapCleared(m.va(), 3)));
+        assertEquals(Optional.of(InvariantId.UNMAP_CLEARS), idOf(f.checks().unmapCleared(m)));
         assertEquals(Optional.of(InvariantId.PTE_ALIAS), idOf(f.checks().noWritableAlias(m.pfnAt(0))));
         f.model.vmUnmapAliases(f.cpu0);
-        assertTrue(f.checks().unmapCleared(m.va(), 3).isEmpty(), "vm_unmap_aliases cleared the dirty range's PTEs");
+        assertTrue(f.checks().unmapCleared(m).isEmpty(), "vm_unmap_aliases cleared the dirty range's PTEs");
         Mapping large = f.map(70);
         f.unmap(large);
-        assertFalse(f.checks().unmapCleared(large.va(), 70).isEmpty());
+        assertFalse(f.checks().unmapCleared(large).isEmpty());
         f.model.purgeVmapAreaLazy();
-        assertTrue(f.checks().unmapCleared(large.va(), 70).isEmpty(), "the lazy purge cleared the large area's PTEs");
+        assertTrue(f.checks().unmapCleared(large).isEmpty(), "the lazy purge cleared the large area's PTEs");
     }
 
     /** Fill a block with two 64-page maps, unmap both: the second unmap makes the block fully dirty. */
@@ -60,9 +60,9 @@ class BugSwitchTest {
         Mapping first = f.map(64);
         Mapping last = f.map(64);
         f.unmap(first);
-        assertTrue(f.checks().unmapCleared(first.va(), 64).isEmpty(), "a free that leaves the block alive clears");
+        assertTrue(f.checks().unmapCleared(first).isEmpty(), "a free that leaves the block alive clears");
         f.unmap(last);
-        return f.checks().unmapCleared(last.va(), 64);
+        return f.checks().unmapCleared(last);
     }
 
     @Test

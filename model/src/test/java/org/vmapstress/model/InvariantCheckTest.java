@@ -139,6 +139,35 @@ class InvariantCheckTest {
         assertEquals(Optional.of(InvariantId.ALIASES_FLUSHED), idOf(f.checks().aliasesFlushed(f.model.unmapTime())));
     }
 
+    /**
+     * The kernel's own window (6.11 _vm_unmap_aliases): thread Z's vb_free has made the block
+     * fully dirty and stopped before putting it on the lazy list; the walk skips a fully dirty
+     * block and the purge does not see it yet, so an older unmap's TLB entries in that block
+     * survive the call. ALIASES-FLUSHED exempts exactly that block, and only while it is in
+     * transit: TLB-REUSE still guards its VA.
+     */
+    @Test
+    void aliasesFlushedExemptsABlockAConcurrentFreeIsReleasing() throws InterruptedException {
+        PausingHook hook = new PausingHook(SchedulePoint.FREE_BLOCK_INDEX_ERASE);
+        ModelFixture racy = new ModelFixture(ModelConfig.small(), BugSet.NONE, hook);
+        Mapping x = racy.map(64);
+        Mapping z = racy.map(64);
+        racy.touchAll(racy.cpu0, x);
+        racy.unmap(x);
+        Thread releasing = hook.startPaused(() -> racy.unmap(z));
+        long before = racy.model.unmapTime();
+        racy.model.vmUnmapAliases(racy.cpu0);
+        assertEquals(x.pfnAt(0), racy.model.tlbs().cached(0, x.va()), "the kernel's walk skipped the block");
+        assertEquals(Optional.empty(), racy.checks().aliasesFlushed(before));
+        hook.resume();
+        releasing.join(10_000);
+        assertEquals(Optional.empty(), racy.checks().aliasesFlushed(before), "linked after the call began: still exempt");
+        long later = racy.model.unmapTime();
+        racy.model.vmUnmapAliases(racy.cpu0);
+        assertEquals(Optional.empty(), racy.checks().aliasesFlushed(later));
+        assertEquals(null, racy.model.tlbs().cached(0, x.va()), "the next call flushed it with the lazy list");
+    }
+
     @Test
     void flushOnceDoesNotApplyWhenAFreeRanInBetween() {
         Mapping m = f.map(1);

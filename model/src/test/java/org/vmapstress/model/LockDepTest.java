@@ -81,14 +81,6 @@ class LockDepTest {
             }
 
             @Override
-            public void beforeLock(ModelLock lock) {
-            }
-
-            @Override
-            public void afterUnlock(ModelLock lock) {
-            }
-
-            @Override
             public boolean controlsBlocking() {
                 return true;
             }

@@ -46,22 +46,4 @@ final class PausingHook implements ScheduleHook {
             }
         }
     }
-
-    @Override
-    public void beforeLock(ModelLock lock) {
-    }
-
-    @Override
-    public void afterUnlock(ModelLock lock) {
-    }
-
-    @Override
-    public boolean controlsBlocking() {
-        return false;
-    }
-
-    @Override
-    public void blocked(ModelLock lock) {
-        throw new IllegalStateException("locks block for real under this hook");
-    }
 }

@@ -28,16 +28,6 @@ class ScheduleHookTest {
         public void afterUnlock(ModelLock lock) {
             steps.add("release " + lock.name());
         }
-
-        @Override
-        public boolean controlsBlocking() {
-            return false;
-        }
-
-        @Override
-        public void blocked(ModelLock lock) {
-            throw new AssertionError("uncontended");
-        }
     }
 
     private static List<String> stepsOfFirstMap(BugSet bugs) {

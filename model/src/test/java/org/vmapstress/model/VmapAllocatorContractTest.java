@@ -64,7 +64,7 @@ class VmapAllocatorContractTest {
         Mapping m = f.map(2);
         f.touchAll(f.cpu0, m);
         f.unmap(m);
-        assertTrue(f.checks().unmapCleared(m.va(), 2).isEmpty());
+        assertTrue(f.checks().unmapCleared(m).isEmpty());
         assertEquals(m.pfnAt(0), f.model.tlbs().cached(0, m.va()), "the TLB entry stays until a flush");
         VmapBlock vb = f.blockAt(m.va());
         assertEquals(2, vb.dirty);
@@ -157,7 +157,7 @@ class VmapAllocatorContractTest {
         assertTrue(f.blocks().isEmpty());
         assertTrue(f.checks().freshMapping(big).isEmpty());
         f.unmap(big);
-        assertTrue(f.checks().unmapCleared(big.va(), 65).isEmpty());
+        assertTrue(f.checks().unmapCleared(big).isEmpty());
         assertEquals(65, f.model.vmapLazyNr());
         assertThrows(IllegalArgumentException.class, () -> f.unmap(big), "a second unmap finds no area");
     }
