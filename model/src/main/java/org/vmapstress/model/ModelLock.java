@@ -19,7 +19,7 @@ public final class ModelLock {
     /** The holding thread, for deadlock reports and lock-ownership checks; written only by the holder. */
     private volatile Thread holder;
 
-    ModelLock(LockClass lockClass, String name, ScheduleHook hook) {
+    public ModelLock(LockClass lockClass, String name, ScheduleHook hook) {
         this.lockClass = lockClass;
         this.name = name;
         this.hook = hook;

@@ -1,6 +1,7 @@
 package org.vmapstress.harness.cli;
 
 import java.io.PrintWriter;
+import org.vmapstress.harness.BadInput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VmapstressCommand.Version.class,
         description = "Stress harness for a model of the Linux vmap block allocator.",
-        subcommands = {BugsCommand.class})
+        subcommands = {RunCommand.class, ReplayCommand.class, BugsCommand.class})
 public final class VmapstressCommand implements Runnable {
     public static final int EXIT_CLEAN = 0;
     public static final int EXIT_VIOLATION = 1;
@@ -41,6 +42,10 @@ public final class VmapstressCommand implements Runnable {
             return EXIT_BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof BadInput) {
+                err.println("vmapstress: " + ex.getMessage());
+                return EXIT_BAD_INPUT;
+            }
             err.println("vmapstress: internal error: " + ex);
             return EXIT_INTERNAL;
         });

@@ -1,0 +1,125 @@
+package org.vmapstress.harness;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.vmapstress.harness.exec.ExecutionResult;
+import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.workload.Workload;
+import org.vmapstress.model.Bug;
+import org.vmapstress.model.BugSet;
+
+/**
+ * A replay token: one line that names an execution completely and what it did, e.g.
+ * {@code vms1:bugs=lazy-pte-clear:cpus=4:scenario=random:threads=3:ops=20:seed=0x5eed:sched=pct3:exec=117:steps=340:fp=1a2b3c4d}.
+ * Versioned ({@code vms1}); {@code steps} and {@code fp} (the trace's length and fingerprint)
+ * let replay tell a stale token from a changed verdict.
+ */
+public record Token(ExecutionSpec spec, int steps, long fingerprint) {
+    public static final String VERSION = "vms1";
+    private static final List<String> KEYS = List.of("bugs", "cpus", "scenario", "threads", "ops", "seed", "sched", "exec",
+            "steps", "fp");
+
+    public static Token of(ExecutionResult result) {
+        return new Token(result.spec(), result.steps(), result.fingerprint());
+    }
+
+    public String format() {
+        ExecutionSpec s = spec;
+        return VERSION + ":bugs=" + (s.bugs().isEmpty() ? "none" : s.bugs()) + ":cpus=" + s.cpus() + ":scenario=" + s.scenario()
+                + ":threads=" + s.threads() + ":ops=" + s.ops() + ":seed=0x" + Long.toHexString(s.seed())
+                + ":sched=" + s.sched().replace(":", "") + ":exec=" + s.exec() + ":steps=" + steps
+                + ":fp=" + Long.toHexString(fingerprint);
+    }
+
+    /** The line a failure prints. */
+    public String replayLine() {
+        return "REPLAY: ./vmapstress replay '" + format() + "'";
+    }
+
+    @Override
+    public String toString() {
+        return format();
+    }
+
+    public static Token parse(String text) {
+        String trimmed = text.trim();
+        String[] parts = trimmed.split(":");
+        if (parts.length == 0 || !parts[0].equals(VERSION)) {
+            throw new BadInput("not a replay token (it must start with '" + VERSION + ":'): " + abbreviate(trimmed));
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (int i = 1; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            String key = eq < 0 ? parts[i] : parts[i].substring(0, eq);
+            if (eq < 0 || !KEYS.contains(key) || fields.put(key, parts[i].substring(eq + 1)) != null) {
+                throw new BadInput("malformed replay token at field " + i + " ('" + abbreviate(parts[i]) + "')");
+            }
+        }
+        List<String> missing = new ArrayList<>(KEYS);
+        missing.removeAll(fields.keySet());
+        if (!missing.isEmpty()) {
+            throw new BadInput("malformed replay token: missing " + String.join(", ", missing));
+        }
+        ExecutionSpec spec = new ExecutionSpec(bugs(fields.get("bugs")), positive(fields, "cpus"), scenario(fields.get("scenario")),
+                positive(fields, "threads"), positive(fields, "ops"), number(fields, "seed"), sched(fields.get("sched")),
+                number(fields, "exec"));
+        return new Token(spec, (int) number(fields, "steps"), number(fields, "fp"));
+    }
+
+    /** Bug names separated by commas, or {@code none}. */
+    public static BugSet bugs(String names) {
+        if (names.equals("none") || names.isEmpty()) {
+            return BugSet.NONE;
+        }
+        List<Bug> bugs = new ArrayList<>();
+        for (String name : names.split(",")) {
+            bugs.add(Bug.byName(name).orElseThrow(() -> new BadInput("unknown bug '" + abbreviate(name)
+                    + "' (see ./vmapstress bugs)")));
+        }
+        return BugSet.of(bugs);
+    }
+
+    /** {@code random}, {@code pct:D} or {@code pctD}, normalised to {@code random} or {@code pct:D}. */
+    public static String sched(String text) {
+        if (text.equals("random")) {
+            return text;
+        }
+        String depth = text.startsWith("pct:") ? text.substring(4) : text.startsWith("pct") ? text.substring(3) : null;
+        if (depth != null && depth.matches("[1-9][0-9]?")) {
+            return "pct:" + depth;
+        }
+        throw new BadInput("unknown schedule policy '" + abbreviate(text) + "' (use random or pct:D, D from 1 to 99)");
+    }
+
+    public static String scenario(String name) {
+        if (name.equals(ExecutionSpec.RANDOM_SCENARIO) || Workload.SCENARIOS.containsKey(name)) {
+            return name;
+        }
+        throw new BadInput("unknown scenario '" + abbreviate(name) + "' (use random or one of "
+                + String.join(", ", new java.util.TreeSet<>(Workload.SCENARIOS.keySet())) + ")");
+    }
+
+    private static int positive(Map<String, String> fields, String key) {
+        long value = number(fields, key);
+        if (value < 1 || value > 10_000) {
+            throw new BadInput("replay token field " + key + "=" + value + " is out of range (1 to 10000)");
+        }
+        return (int) value;
+    }
+
+    private static long number(Map<String, String> fields, String key) {
+        String text = fields.get(key);
+        try {
+            return key.equals("fp") ? Long.parseUnsignedLong(text, 16)
+                    : text.startsWith("0x") ? Long.parseUnsignedLong(text.substring(2), 16) : Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new BadInput("replay token field " + key + " is not a number: '" + abbreviate(text) + "'");
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    }
+}

@@ -1,0 +1,65 @@
+package org.vmapstress.harness.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.vmapstress.harness.BadInput;
+import org.vmapstress.harness.Token;
+import org.vmapstress.harness.exec.Execution;
+import org.vmapstress.harness.exec.ExecutionResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code vmapstress replay TOKEN|FILE}: re-runs one execution and prints its trace. Strict: when
+ * the schedule points differ from the recorded ones the token is stale (exit 2), never a verdict.
+ */
+@Command(name = "replay", description = "Re-run one execution from its replay token (or a file holding one) and print its trace.")
+final class ReplayCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "TOKEN|FILE", description = "A replay token, or a file whose first token line is used.")
+    private String tokenOrFile;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Token token = Token.parse(tokenText());
+        ExecutionResult result = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT).run(token.spec());
+        if (result.steps() != token.steps() || result.fingerprint() != token.fingerprint()) {
+            throw new BadInput("stale token: this build runs " + result.steps() + " schedule points (fingerprint "
+                    + Long.toHexString(result.fingerprint()) + ") where the token recorded " + token.steps() + " ("
+                    + Long.toHexString(token.fingerprint()) + "): the model or harness changed since it was made");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        result.trace().forEach(step -> out.println(step));
+        if (!result.failed()) {
+            out.println("clean: replayed " + result.steps() + " steps, no violation");
+            return VmapstressCommand.EXIT_CLEAN;
+        }
+        out.println("FAILED (" + result.failureId() + ") at step " + result.violationStep() + ": " + result.failureMessage());
+        return VmapstressCommand.EXIT_VIOLATION;
+    }
+
+    private String tokenText() {
+        if (tokenOrFile.startsWith(Token.VERSION + ":")) {
+            return tokenOrFile;
+        }
+        Path file = Path.of(tokenOrFile);
+        if (!Files.isRegularFile(file)) {
+            throw new BadInput("'" + tokenOrFile + "' is neither a replay token nor a readable file");
+        }
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::trim)
+                    .filter(line -> line.startsWith(Token.VERSION + ":")).findFirst()
+                    .orElseThrow(() -> new BadInput(file + " holds no replay token line"));
+        } catch (IOException e) {
+            throw new BadInput("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package org.vmapstress.harness.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.vmapstress.harness.BadInput;
+import org.vmapstress.harness.Explorer;
+import org.vmapstress.harness.Token;
+import org.vmapstress.harness.exec.Execution;
+import org.vmapstress.harness.exec.ExecutionResult;
+import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.sched.Step;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code vmapstress run}: controlled exploration of one configuration; a failure prints its replay line. */
+@Command(name = "run", description = "Explore one configuration under the controlled scheduler until a violation, the iteration count or the budget.")
+final class RunCommand implements Callable<Integer> {
+    static final Duration WATCHDOG = Duration.ofSeconds(20);
+    static final long STEP_LIMIT = 200_000;
+    private static final int TRACE_TAIL = 30;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--bug", paramLabel = "NAME", description = "Re-introduce a historical bug (repeatable; see 'bugs').")
+    private List<String> bugs = new ArrayList<>();
+
+    @Option(names = "--scenario", defaultValue = "random", description = "random, or a named scenario (default: ${DEFAULT-VALUE}).")
+    private String scenario;
+
+    @Option(names = "--threads", defaultValue = "3", description = "Worker threads (default: ${DEFAULT-VALUE}).")
+    private int threads;
+
+    @Option(names = "--ops", defaultValue = "20", description = "Operations per worker (default: ${DEFAULT-VALUE}).")
+    private int ops;
+
+    @Option(names = "--cpus", defaultValue = "4", description = "Possible CPUs of the model (default: ${DEFAULT-VALUE}).")
+    private int cpus;
+
+    @Option(names = "--seed", defaultValue = "0x5eed", description = "Seed of the run, decimal or 0x-hex (default: ${DEFAULT-VALUE}).")
+    private String seed;
+
+    @Option(names = "--sched", defaultValue = "random", description = "random or pct:D (default: ${DEFAULT-VALUE}).")
+    private String sched;
+
+    @Option(names = "--iterations", defaultValue = "100000", description = "Executions at most (default: ${DEFAULT-VALUE}).")
+    private long iterations;
+
+    @Option(names = "--budget", defaultValue = "60s", converter = DurationConverter.class,
+            description = "Wall-clock budget, e.g. 30s, 2m (default: ${DEFAULT-VALUE}).")
+    private Duration budget;
+
+    @Option(names = "--corpus", defaultValue = "target/vmapstress-corpus",
+            description = "Folder whose found.tokens gets every failure's token appended (default: ${DEFAULT-VALUE}).")
+    private Path corpus;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ExecutionSpec template = template();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("run: bugs=%s scenario=%s threads=%d ops=%d cpus=%d seed=%s sched=%s budget=%ds%n", template.bugs(),
+                template.scenario(), threads, ops, cpus, seed, template.sched(), budget.toSeconds());
+        Explorer.Summary summary = new Explorer(new Execution(WATCHDOG, STEP_LIMIT)).explore(template, iterations, budget,
+                progress -> out.printf("  ... %d executions, %.0f/s%n", progress.executions(), progress.executionsPerSecond()));
+        out.printf("%d executions, %d schedule points in %.1fs (%.0f executions/s, %.0f points/s)%s%n",
+                summary.executions(), summary.steps(), summary.elapsed().toMillis() / 1000.0, summary.executionsPerSecond(),
+                summary.stepsPerSecond(), summary.budgetSpent() ? ", budget spent" : "");
+        if (summary.failure() == null) {
+            out.println("clean: no violation");
+            return VmapstressCommand.EXIT_CLEAN;
+        }
+        report(out, summary.failure());
+        return VmapstressCommand.EXIT_VIOLATION;
+    }
+
+    private ExecutionSpec template() {
+        requireRange("--threads", threads, 1, 64);
+        requireRange("--ops", ops, 1, 10_000);
+        requireRange("--cpus", cpus, 1, 64);
+        requireRange("--iterations", iterations, 1, Long.MAX_VALUE);
+        long seedValue;
+        try {
+            seedValue = seed.startsWith("0x") ? Long.parseUnsignedLong(seed.substring(2), 16) : Long.parseLong(seed);
+        } catch (NumberFormatException e) {
+            throw new BadInput("--seed '" + seed + "' is not a number (decimal or 0x-hex)");
+        }
+        return new ExecutionSpec(Token.bugs(String.join(",", bugs)), cpus, Token.scenario(scenario), threads, ops, seedValue,
+                Token.sched(sched), 0);
+    }
+
+    private static void requireRange(String option, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new BadInput(option + " " + value + " is out of range (" + min + " to " + max + ")");
+        }
+    }
+
+    private void report(PrintWriter out, ExecutionResult failure) {
+        Token token = Token.of(failure);
+        out.println();
+        out.println("FAILED (" + failure.failureId() + ") in execution " + failure.spec().exec() + " at step "
+                + failure.violationStep() + ": " + failure.failureMessage());
+        List<Step> trace = failure.trace();
+        out.println("last " + Math.min(TRACE_TAIL, trace.size()) + " of " + trace.size() + " steps:");
+        trace.subList(Math.max(0, trace.size() - TRACE_TAIL), trace.size()).forEach(step -> out.println("  " + step));
+        appendToCorpus(out, token);
+        out.println(token.replayLine());
+    }
+
+    /** Appends the token to the corpus (never overwrites); a corpus that cannot be written is said, not fatal. */
+    private void appendToCorpus(PrintWriter out, Token token) {
+        Path file = corpus.resolve("found.tokens");
+        try {
+            Files.createDirectories(corpus);
+            Files.writeString(file, token.format() + System.lineSeparator(), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            out.println("token appended to " + file);
+        } catch (IOException e) {
+            out.println("could not append the token to " + file + ": " + e.getMessage());
+        }
+    }
+}

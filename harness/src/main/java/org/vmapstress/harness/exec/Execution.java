@@ -1,0 +1,104 @@
+package org.vmapstress.harness.exec;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.vmapstress.harness.sched.ControlledScheduler;
+import org.vmapstress.harness.sched.ExecutionAborted;
+import org.vmapstress.harness.sched.ExecutionEnd;
+import org.vmapstress.harness.workload.Op;
+import org.vmapstress.harness.workload.Workload;
+import org.vmapstress.model.CpuContext;
+import org.vmapstress.model.Mapping;
+import org.vmapstress.model.ModelAssertion;
+import org.vmapstress.model.Violation;
+import org.vmapstress.model.VmapAllocator;
+
+/**
+ * Runs one {@link ExecutionSpec} under the {@link ControlledScheduler}: a fresh model, one
+ * thread per worker, operation checks after every operation; then, if nothing broke, the
+ * quiescent checks, a tear-down of everything live, a synchronous purge and the bounded-blocks
+ * check.
+ */
+public final class Execution {
+    /** Steps per operation the PCT change points are spread over (measured: 15 to 40 on random workloads). */
+    private static final int STEPS_PER_OP_ESTIMATE = 30;
+
+    private final Duration watchdog;
+    private final long stepLimit;
+
+    public Execution(Duration watchdog, long stepLimit) {
+        this.watchdog = watchdog;
+        this.stepLimit = stepLimit;
+    }
+
+    public ExecutionResult run(ExecutionSpec spec) throws InterruptedException {
+        Workload workload = spec.workload();
+        int threads = workload.threadCount();
+        long expectedSteps = (long) STEPS_PER_OP_ESTIMATE * threads * Math.max(1, workload.opsOf(0));
+        ControlledScheduler scheduler = new ControlledScheduler(spec.policy(expectedSteps), threads, stepLimit);
+        VmapAllocator model = new VmapAllocator(spec.modelConfig(), spec.bugs(), scheduler);
+        int[] possible = model.config().possibleCpus();
+        List<CpuContext> cpus = new ArrayList<>();
+        List<WorkerRun> runs = new ArrayList<>();
+        List<Runnable> bodies = new ArrayList<>();
+        AtomicReference<Found> found = new AtomicReference<>();
+        for (int t = 0; t < threads; t++) {
+            CpuContext cpu = new CpuContext(possible[t % possible.length]);
+            WorkerRun run = new WorkerRun(model, cpu);
+            List<Op> ops = workload.threads().get(t);
+            cpus.add(cpu);
+            runs.add(run);
+            bodies.add(() -> runOps(scheduler, run, ops, found));
+        }
+        ExecutionEnd end = scheduler.run(bodies, cpus, watchdog);
+        Found violation = found.get();
+        if (violation == null && end.kind() == ExecutionEnd.Kind.COMPLETED) {
+            violation = atTheEnd(model, runs).map(v -> new Found(v, scheduler.steps())).orElse(null);
+        }
+        if (violation != null) {
+            end = ExecutionEnd.violation(violation.violation().toString());
+        }
+        return new ExecutionResult(spec, end, violation == null ? null : violation.violation(),
+                violation == null ? -1 : violation.step(), List.copyOf(scheduler.trace()), scheduler.fingerprint());
+    }
+
+    private static void runOps(ControlledScheduler scheduler, WorkerRun run, List<Op> ops, AtomicReference<Found> found) {
+        for (Op op : ops) {
+            scheduler.setOperation(op.label());
+            Optional<Violation> violation = run.run(op);
+            if (violation.isPresent()) {
+                found.compareAndSet(null, new Found(violation.get(), scheduler.steps()));
+                scheduler.abort(ExecutionEnd.violation(violation.get().toString()));
+                throw new ExecutionAborted();
+            }
+        }
+    }
+
+    /** Quiescent checks, then tear everything down and check that a sync purge leaves no block. */
+    private static Optional<Violation> atTheEnd(VmapAllocator model, List<WorkerRun> runs) {
+        try {
+            return checkAndTearDown(model, runs);
+        } catch (ModelAssertion assertion) {
+            return Optional.of(assertion.violation());
+        }
+    }
+
+    private static Optional<Violation> checkAndTearDown(VmapAllocator model, List<WorkerRun> runs) {
+        List<Mapping> live = new ArrayList<>();
+        runs.forEach(r -> live.addAll(r.live()));
+        Optional<Violation> found = model.invariants().quiescent().stream().findFirst()
+                .or(() -> model.invariants().noOverlap(live));
+        if (found.isPresent()) {
+            return found;
+        }
+        runs.forEach(WorkerRun::tearDown);
+        model.purgeVmapAreaLazy();
+        return model.invariants().noBlocksLeft().or(() -> model.invariants().quiescent().stream().findFirst());
+    }
+
+    private record Found(Violation violation, int step) {
+    }
+}

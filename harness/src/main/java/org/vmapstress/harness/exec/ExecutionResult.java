@@ -1,0 +1,34 @@
+package org.vmapstress.harness.exec;
+
+import java.util.List;
+import org.vmapstress.harness.sched.ExecutionEnd;
+import org.vmapstress.harness.sched.Step;
+import org.vmapstress.model.Violation;
+
+/**
+ * What one controlled execution did: how it ended, the violation if one was found (with the
+ * step at which it was found), the full trace and its fingerprint.
+ */
+public record ExecutionResult(ExecutionSpec spec, ExecutionEnd end, Violation violation, int violationStep,
+                              List<Step> trace, long fingerprint) {
+    public boolean failed() {
+        return end.kind() != ExecutionEnd.Kind.COMPLETED;
+    }
+
+    public int steps() {
+        return trace.size();
+    }
+
+    /** The invariant id the failure reports: the violation's, or LOCK-ORDER for a deadlock, or the end kind. */
+    public String failureId() {
+        if (violation != null) {
+            return violation.invariant().id();
+        }
+        return end.kind() == ExecutionEnd.Kind.DEADLOCK ? "NO-DEADLOCK" : end.kind().name();
+    }
+
+    /** One sentence: what broke. */
+    public String failureMessage() {
+        return violation != null ? violation.toString() : end.kind() + ": " + end.detail();
+    }
+}

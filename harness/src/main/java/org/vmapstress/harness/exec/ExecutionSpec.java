@@ -1,0 +1,56 @@
+package org.vmapstress.harness.exec;
+
+import org.vmapstress.harness.sched.Pct;
+import org.vmapstress.harness.sched.RandomWalk;
+import org.vmapstress.harness.sched.SchedulePolicy;
+import org.vmapstress.harness.workload.Workload;
+import org.vmapstress.model.BugSet;
+import org.vmapstress.model.ModelConfig;
+
+/**
+ * Everything that decides one controlled execution: the model (bugs, CPUs), the workload
+ * (scenario or random, threads, ops, seed), the schedule policy, and the execution's index in
+ * its run. The same spec gives the same trace, step for step.
+ *
+ * @param sched {@code random} or {@code pct:D}
+ */
+public record ExecutionSpec(BugSet bugs, int cpus, String scenario, int threads, int ops, long seed, String sched,
+                            long exec) {
+
+    public static final String RANDOM_SCENARIO = "random";
+
+    public ModelConfig modelConfig() {
+        int[] ids = new int[cpus];
+        java.util.Arrays.setAll(ids, i -> i);
+        return ModelConfig.small().withPossibleCpus(ids);
+    }
+
+    public Workload workload() {
+        if (RANDOM_SCENARIO.equals(scenario)) {
+            return Workload.random(mix(seed, exec, 0x5eed), threads, ops);
+        }
+        return Workload.SCENARIOS.get(scenario).get();
+    }
+
+    /** A fresh policy for this execution; {@code expectedSteps} sizes PCT's change-point range. */
+    public SchedulePolicy policy(long expectedSteps) {
+        long schedSeed = mix(seed, exec, 0x5c4ed);
+        if (sched.startsWith("pct:")) {
+            return new Pct(Integer.parseInt(sched.substring(4)), workload().threadCount(), expectedSteps, schedSeed);
+        }
+        return new RandomWalk(schedSeed);
+    }
+
+    /** The same spec, another execution index. */
+    public ExecutionSpec withExec(long newExec) {
+        return new ExecutionSpec(bugs, cpus, scenario, threads, ops, seed, sched, newExec);
+    }
+
+    /** SplitMix64 over the seed, the execution index and a stream id. */
+    static long mix(long seed, long exec, long stream) {
+        long z = seed + 0x9E3779B97F4A7C15L * (exec + 1) + stream * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

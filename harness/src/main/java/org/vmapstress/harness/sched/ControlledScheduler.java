@@ -1,0 +1,288 @@
+package org.vmapstress.harness.sched;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.vmapstress.model.CpuContext;
+import org.vmapstress.model.ModelLock;
+import org.vmapstress.model.ScheduleHook;
+import org.vmapstress.model.SchedulePoint;
+
+/**
+ * Runs real worker threads one at a time over the model's schedule points: at every point the
+ * running worker records a {@link Step}, asks the {@link SchedulePolicy} who runs next, and if
+ * that is another worker hands the turn over (park/unpark) and waits for it to come back.
+ * A worker that finds a model lock held is parked as blocked until the lock is released; when
+ * every live worker is blocked, that is a deadlock, reported with who holds and who waits for
+ * which lock. Each execution has a step limit and a wall-clock watchdog.
+ *
+ * <p>Scheduler state is written only by the worker holding the turn; the turn passes through
+ * the volatile {@link #current}, which orders every write before the next worker's reads.
+ * Threads that are not workers (the harness after the workers finished) pass through.
+ */
+public final class ControlledScheduler implements ScheduleHook {
+    private enum Status { RUNNABLE, BLOCKED, DONE }
+
+    private final SchedulePolicy policy;
+    private final long stepLimit;
+    private final int threads;
+    private final Thread[] workers;
+    private final CpuContext[] cpus;
+    private final Status[] status;
+    private final ModelLock[] blockedOn;
+    private final String[] operation;
+    private final ThreadLocal<Integer> workerId = new ThreadLocal<>();
+    private final List<Step> trace = new ArrayList<>();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile int current = -1;
+    private volatile ExecutionEnd end;
+    private long fingerprint = 1125899906842597L;
+
+    public ControlledScheduler(SchedulePolicy policy, int threads, long stepLimit) {
+        this.policy = policy;
+        this.stepLimit = stepLimit;
+        this.threads = threads;
+        this.workers = new Thread[threads];
+        this.cpus = new CpuContext[threads];
+        this.status = new Status[threads];
+        this.blockedOn = new ModelLock[threads];
+        this.operation = new String[threads];
+    }
+
+    /**
+     * Runs {@code bodies[i]} as worker i on {@code cpus[i]}, one step at a time, and returns how
+     * the execution ended. A body that throws {@link ExecutionAborted} ends quietly.
+     */
+    public ExecutionEnd run(List<Runnable> bodies, List<CpuContext> cpuOf, Duration watchdog) throws InterruptedException {
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            cpus[t] = cpuOf.get(t);
+            status[t] = Status.RUNNABLE;
+            operation[t] = "start";
+            workers[t] = new Thread(() -> body(id, bodies.get(id)), "controlled-worker-" + t);
+            workers[t].setDaemon(true);
+        }
+        for (Thread worker : workers) {
+            worker.start();
+        }
+        current = policy.pick(runnable(), 0, 0);
+        LockSupport.unpark(workers[current]);
+        if (!finished.await(watchdog.toMillis(), TimeUnit.MILLISECONDS)) {
+            abort(ExecutionEnd.watchdog(watchdog, describeThreads()));
+        }
+        for (Thread worker : workers) {
+            worker.join(1000);
+        }
+        return end;
+    }
+
+    private void body(int id, Runnable work) {
+        workerId.set(id);
+        try {
+            awaitTurn(id);
+            work.run();
+        } catch (ExecutionAborted aborted) {
+            return;
+        } catch (RuntimeException | Error e) {
+            abort(ExecutionEnd.crashed(id, e));
+            return;
+        }
+        retire(id);
+    }
+
+    /** The operation the calling worker is in, for the trace. */
+    public void setOperation(String op) {
+        Integer id = workerId.get();
+        if (id != null) {
+            operation[id] = op;
+        }
+    }
+
+    /** Stops the execution: every worker unwinds at its next schedule point. */
+    public void abort(ExecutionEnd why) {
+        if (end == null) {
+            end = why;
+        }
+        current = -1;
+        for (Thread worker : workers) {
+            LockSupport.unpark(worker);
+        }
+        finished.countDown();
+    }
+
+    public List<Step> trace() {
+        return trace;
+    }
+
+    /** A hash of every step's worker, point and subject: equal traces have equal fingerprints. */
+    public long fingerprint() {
+        return fingerprint;
+    }
+
+    public int steps() {
+        return trace.size();
+    }
+
+    @Override
+    public void point(SchedulePoint point, long subject) {
+        schedule(point.label(), subject);
+    }
+
+    @Override
+    public void beforeLock(ModelLock lock) {
+        schedule("acquire " + lock.name(), 0);
+    }
+
+    @Override
+    public void afterUnlock(ModelLock lock) {
+        Integer me = workerId.get();
+        if (me == null || end != null) {
+            return;
+        }
+        for (int t = 0; t < threads; t++) {
+            if (status[t] == Status.BLOCKED && blockedOn[t] == lock) {
+                status[t] = Status.RUNNABLE;
+                blockedOn[t] = null;
+            }
+        }
+        schedule("release " + lock.name(), 0);
+    }
+
+    @Override
+    public boolean controlsBlocking() {
+        return true;
+    }
+
+    @Override
+    public void blocked(ModelLock lock) {
+        Integer me = workerId.get();
+        if (me == null) {
+            Thread.onSpinWait();
+            return;
+        }
+        checkNotAborted();
+        status[me] = Status.BLOCKED;
+        blockedOn[me] = lock;
+        record(me, "wait " + lock.name(), 0);
+        List<Integer> runnable = runnable();
+        if (runnable.isEmpty()) {
+            abort(ExecutionEnd.deadlock(describeLockGraph()));
+            throw new ExecutionAborted();
+        }
+        switchTo(me, policy.pick(runnable, me, trace.size()));
+    }
+
+    private void schedule(String label, long subject) {
+        Integer me = workerId.get();
+        if (me == null) {
+            return;
+        }
+        checkNotAborted();
+        if (trace.size() >= stepLimit) {
+            abort(ExecutionEnd.stepLimit(stepLimit, describeThreads()));
+            throw new ExecutionAborted();
+        }
+        record(me, label, subject);
+        switchTo(me, policy.pick(runnable(), me, trace.size()));
+    }
+
+    private void record(int me, String label, long subject) {
+        Step step = new Step(trace.size(), me, cpus[me].cpu(), operation[me], label, subject);
+        trace.add(step);
+        fingerprint = fingerprint * 31 + ((long) me * 1_000_003 + label.hashCode()) * 31 + subject;
+    }
+
+    private void retire(int me) {
+        status[me] = Status.DONE;
+        List<Integer> runnable = runnable();
+        if (runnable.isEmpty()) {
+            if (allDone()) {
+                end = end == null ? ExecutionEnd.completed() : end;
+                current = -1;
+                finished.countDown();
+            } else {
+                abort(ExecutionEnd.deadlock(describeLockGraph()));
+            }
+            return;
+        }
+        int next = policy.pick(runnable, me, trace.size());
+        current = next;
+        LockSupport.unpark(workers[next]);
+    }
+
+    private void switchTo(int me, int next) {
+        if (next == me) {
+            return;
+        }
+        current = next;
+        LockSupport.unpark(workers[next]);
+        awaitTurn(me);
+    }
+
+    private void awaitTurn(int me) {
+        while (current != me) {
+            checkNotAborted();
+            LockSupport.park(this);
+        }
+        checkNotAborted();
+    }
+
+    private void checkNotAborted() {
+        if (end != null) {
+            throw new ExecutionAborted();
+        }
+    }
+
+    private List<Integer> runnable() {
+        List<Integer> ids = new ArrayList<>(threads);
+        for (int t = 0; t < threads; t++) {
+            if (status[t] == Status.RUNNABLE) {
+                ids.add(t);
+            }
+        }
+        return ids;
+    }
+
+    private boolean allDone() {
+        for (Status s : status) {
+            if (s != Status.DONE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Who waits for which lock, and who holds it. */
+    private String describeLockGraph() {
+        StringBuilder graph = new StringBuilder();
+        for (int t = 0; t < threads; t++) {
+            if (status[t] == Status.BLOCKED) {
+                Thread holder = blockedOn[t].holder();
+                graph.append("T").append(t).append(" (in ").append(operation[t]).append(") waits for ")
+                        .append(blockedOn[t].name()).append(", held by ").append(nameOf(holder)).append("; ");
+            }
+        }
+        return graph.toString();
+    }
+
+    private String nameOf(Thread thread) {
+        for (int t = 0; t < threads; t++) {
+            if (workers[t] == thread) {
+                return "T" + t;
+            }
+        }
+        return thread == null ? "nobody" : thread.getName();
+    }
+
+    private String describeThreads() {
+        StringBuilder states = new StringBuilder();
+        for (int t = 0; t < threads; t++) {
+            states.append("T").append(t).append(' ').append(status[t]).append(" in ").append(operation[t])
+                    .append(" (").append(workers[t].getState()).append("); ");
+        }
+        return states.toString();
+    }
+}

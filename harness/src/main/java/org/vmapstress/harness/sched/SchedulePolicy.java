@@ -1,0 +1,16 @@
+package org.vmapstress.harness.sched;
+
+import java.util.List;
+
+/** Picks which runnable worker runs the next step. Seeded: the same seed gives the same picks. */
+public interface SchedulePolicy {
+    /**
+     * @param runnable the runnable workers' ids, ascending, never empty
+     * @param current the worker that just reached a schedule point (may not be runnable)
+     * @param step the index of the step about to run
+     */
+    int pick(List<Integer> runnable, int current, int step);
+
+    /** The policy's name in tokens: {@code random} or {@code pct:D}. */
+    String name();
+}

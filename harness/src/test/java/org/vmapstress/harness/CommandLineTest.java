@@ -1,0 +1,71 @@
+package org.vmapstress.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Exit codes and messages of the command line: bad input is one line and exit 2, never a stack trace. */
+class CommandLineTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "run --bug no-such-bug",
+        "run --threads -3",
+        "run --ops 0",
+        "run --sched fair",
+        "run --budget soon",
+        "run --seed banana",
+        "run --scenario nowhere",
+        "replay vms1:bugs=none:cpus=4",
+        "replay vms1:this-is-not-a-token",
+        "replay /no/such/file.tokens",
+        "frobnicate",
+        "run --no-such-option"})
+    void badInputIsOneLineAndExitTwo(String commandLine) {
+        int[] exit = new int[1];
+        String[] printed = CliRunner.run(exit, commandLine.split(" "));
+        assertEquals(2, exit[0], () -> commandLine + " -> " + printed[1]);
+        assertEquals(1, printed[1].strip().lines().count(), () -> "one line, not: " + printed[1]);
+        assertTrue(printed[1].startsWith("vmapstress: "), printed[1]);
+        assertTrue(!printed[1].contains("\tat "), "no stack trace");
+    }
+
+    @Test
+    void bugsListsTheElevenBugsWithTheirCommits() {
+        int[] exit = new int[1];
+        String out = CliRunner.run(exit, "bugs")[0];
+        assertEquals(0, exit[0]);
+        assertEquals(12, out.strip().lines().count(), out);
+        assertTrue(out.contains("lazy-pte-clear") && out.contains("64141da5"), out);
+        assertTrue(out.contains("publish-before-init") && out.contains("3e3de794"), out);
+    }
+
+    @Test
+    void runFindsTheSeedBugAndPrintsOneReplayLineAndAppendsToTheCorpus(@TempDir Path corpus) throws Exception {
+        int[] exit = new int[1];
+        String out = CliRunner.run(exit, "run", "--bug", "lazy-pte-clear", "--budget", "30s", "--corpus", corpus.toString())[0];
+        assertEquals(1, exit[0], out);
+        assertEquals(1, out.lines().filter(l -> l.startsWith("REPLAY: ./vmapstress replay '")).count(), out);
+        String token = out.lines().filter(l -> l.startsWith("REPLAY:")).findFirst().orElseThrow().split("'")[1];
+        CliRunner.run(exit, "run", "--bug", "lazy-pte-clear", "--budget", "30s", "--corpus", corpus.toString());
+        assertEquals(java.util.List.of(token, token), Files.readAllLines(corpus.resolve("found.tokens")),
+                "appended, never overwritten");
+        String replay = CliRunner.run(exit, "replay", token)[0];
+        assertEquals(1, exit[0]);
+        assertTrue(replay.contains("FAILED (PTE-ALIAS)") || replay.contains("FAILED (UNMAP-CLEARS)"), replay);
+    }
+
+    @Test
+    void runOnTheFixedModelIsClean() {
+        int[] exit = new int[1];
+        String out = CliRunner.run(exit, "run", "--iterations", "200", "--budget", "60s")[0];
+        assertEquals(0, exit[0], out);
+        assertTrue(out.contains("clean: no violation"), out);
+    }
+}

@@ -1,0 +1,78 @@
+package org.vmapstress.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.vmapstress.harness.exec.Execution;
+import org.vmapstress.harness.exec.ExecutionResult;
+import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.model.Bug;
+import org.vmapstress.model.BugSet;
+
+/** A printed token replays to the same failure, the same trace, every time; a changed one is called stale. */
+class ReplayRoundTripTest {
+    private static final Execution EXECUTION = new Execution(Duration.ofSeconds(20), 200_000);
+
+    private static ExecutionSpec seedBugDefaults() {
+        return new ExecutionSpec(BugSet.of(Bug.LAZY_PTE_CLEAR), 4, "random", 3, 20, 0x5eed, "random", 0);
+    }
+
+    private static ExecutionResult firstFailure(ExecutionSpec template) throws InterruptedException {
+        Explorer.Summary summary = new Explorer(EXECUTION).explore(template, 1000, Duration.ofSeconds(30), s -> { });
+        assertNotNull(summary.failure(), "no failure in " + summary.executions() + " executions");
+        return summary.failure();
+    }
+
+    /** Never disabled: the printed line must bring back the same failure, byte for byte. */
+    @Test
+    void aPrintedTokenReplaysTheSameInvariantAndTrace() throws InterruptedException {
+        ExecutionResult found = firstFailure(seedBugDefaults());
+        String printed = Token.of(found).replayLine();
+        String tokenText = printed.substring(printed.indexOf('\'') + 1, printed.lastIndexOf('\''));
+        ExecutionResult replayed = EXECUTION.run(Token.parse(tokenText).spec());
+        assertEquals(found.failureId(), replayed.failureId());
+        assertEquals(found.failureMessage(), replayed.failureMessage());
+        assertEquals(found.trace(), replayed.trace());
+        assertEquals(found.fingerprint(), replayed.fingerprint());
+    }
+
+    @Test
+    void theSameTokenTwentyTimesGivesTwentyIdenticalTraces() throws InterruptedException {
+        ExecutionSpec spec = new ExecutionSpec(BugSet.NONE, 4, "random", 3, 20, 42, "pct:3", 7);
+        ExecutionResult first = EXECUTION.run(spec);
+        for (int i = 0; i < 19; i++) {
+            ExecutionResult again = EXECUTION.run(spec);
+            assertEquals(first.trace(), again.trace(), "run " + (i + 2) + " diverged");
+        }
+        assertTrue(first.steps() > 100, "a trace long enough to diverge: " + first.steps());
+    }
+
+    @Test
+    void aTokenReplayedAgainstAnotherModelIsStaleNotAVerdict() throws InterruptedException {
+        ExecutionResult found = firstFailure(seedBugDefaults());
+        Token recorded = Token.of(found);
+        ExecutionSpec changed = new ExecutionSpec(BugSet.NONE, 4, "random", 3, 20, 0x5eed, "random", found.spec().exec());
+        String stale = new Token(changed, recorded.steps(), recorded.fingerprint()).format();
+        int[] exit = new int[1];
+        String err = CliRunner.run(exit, "replay", stale)[1];
+        assertEquals(2, exit[0]);
+        assertTrue(err.startsWith("vmapstress: stale token: this build runs "), err);
+        assertEquals(1, err.strip().lines().count(), err);
+    }
+
+    @Test
+    void tokensRoundTripThroughTheirText() {
+        ExecutionSpec spec = new ExecutionSpec(BugSet.of(Bug.HEAD_INSERT, Bug.WRONG_VBQ_LOCK), 2, "fill-block-aliases", 2, 6,
+                0xdeadbeefL, "pct:3", 99);
+        Token token = new Token(spec, 1234, 0xfedcba9876543210L);
+        assertEquals(token, Token.parse(token.format()));
+        assertTrue(token.format().contains(":sched=pct3:"), token.format());
+        assertThrows(BadInput.class, () -> Token.parse(token.format().replace("threads=2", "threads=zero")));
+        assertThrows(BadInput.class, () -> Token.parse(token.format().replace("vms1", "vms9")));
+        assertThrows(BadInput.class, () -> Token.parse(token.format().replace(":fp=", ":fingerprint=")));
+    }
+}

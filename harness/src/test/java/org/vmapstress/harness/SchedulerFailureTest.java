@@ -1,0 +1,85 @@
+package org.vmapstress.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.vmapstress.harness.sched.ControlledScheduler;
+import org.vmapstress.harness.sched.ExecutionEnd;
+import org.vmapstress.harness.sched.RandomWalk;
+import org.vmapstress.model.CpuContext;
+import org.vmapstress.model.LockClass;
+import org.vmapstress.model.ModelLock;
+import org.vmapstress.model.SchedulePoint;
+
+/** Nothing hangs: deadlocks, runaways and spinning workers end as reported failures within budget. */
+class SchedulerFailureTest {
+    private static final List<CpuContext> CPUS = List.of(new CpuContext(0), new CpuContext(1));
+
+    /** T0 takes the lock and ends without releasing it (a test-only bug); T1 then waits for it forever. */
+    @Test
+    void everyLiveWorkerBlockedIsADeadlockWithTheLockGraph() throws InterruptedException {
+        for (long seed = 0; seed < 10; seed++) {
+            ControlledScheduler scheduler = new ControlledScheduler(new RandomWalk(seed), 2, 10_000);
+            ModelLock lock = new ModelLock(LockClass.BLOCK, "vb@0.lock", scheduler);
+            Runnable leaker = lock::lock;
+            Runnable waiter = () -> {
+                scheduler.point(SchedulePoint.READ_CPU, 0);
+                scheduler.point(SchedulePoint.READ_CPU, 0);
+                lock.lock();
+                lock.unlock();
+            };
+            ExecutionEnd end = scheduler.run(List.of(leaker, waiter), CPUS, Duration.ofSeconds(10));
+            if (end.kind() == ExecutionEnd.Kind.DEADLOCK) {
+                assertTrue(end.detail().contains("T1 (in start) waits for vb@0.lock, held by T0"), end.detail());
+                return;
+            }
+        }
+        throw new AssertionError("no seed of ten let T0 take the lock first");
+    }
+
+    @Test
+    void aLockTakenAgainstTheOrderIsReportedWithoutADeadlock() throws InterruptedException {
+        ControlledScheduler scheduler = new ControlledScheduler(new RandomWalk(1), 1, 10_000);
+        ModelLock queue = new ModelLock(LockClass.QUEUE, "vbq[0].lock", scheduler);
+        ModelLock block = new ModelLock(LockClass.BLOCK, "vb@0.lock", scheduler);
+        Runnable inverted = () -> {
+            queue.lock();
+            block.lock();
+        };
+        ExecutionEnd end = scheduler.run(List.of(inverted), List.of(new CpuContext(0)), Duration.ofSeconds(10));
+        assertEquals(ExecutionEnd.Kind.CRASHED, end.kind());
+        assertTrue(end.detail().contains("LOCK-ORDER: took vb@0.lock while holding vbq[0].lock"), end.detail());
+    }
+
+    @Test
+    void aRunawayHitsTheStepLimit() throws InterruptedException {
+        ControlledScheduler scheduler = new ControlledScheduler(new RandomWalk(1), 2, 5_000);
+        Runnable forever = () -> {
+            while (true) {
+                scheduler.point(SchedulePoint.READ_CPU, 0);
+            }
+        };
+        ExecutionEnd end = scheduler.run(List.of(forever, forever), CPUS, Duration.ofSeconds(10));
+        assertEquals(ExecutionEnd.Kind.STEP_LIMIT, end.kind(), end.detail());
+        assertEquals(5_000, scheduler.steps());
+    }
+
+    @Test
+    void aWorkerSpinningOutsideTheModelHitsTheWatchdog() throws InterruptedException {
+        ControlledScheduler scheduler = new ControlledScheduler(new RandomWalk(1), 1, 5_000);
+        Runnable spin = () -> {
+            long until = System.nanoTime() + 3_000_000_000L;
+            while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+        };
+        long start = System.nanoTime();
+        ExecutionEnd end = scheduler.run(List.of(spin), List.of(new CpuContext(0)), Duration.ofMillis(300));
+        assertEquals(ExecutionEnd.Kind.WATCHDOG, end.kind());
+        assertTrue(end.detail().contains("T0 RUNNABLE in start"), end.detail());
+        assertTrue(System.nanoTime() - start < 2_500_000_000L, "the watchdog did not wait for the spinner");
+    }
+}
