@@ -26,6 +26,8 @@ import org.vmapstress.model.SchedulePoint;
 public final class ControlledScheduler implements ScheduleHook {
     private enum Status { RUNNABLE, BLOCKED, DONE }
 
+    private static final int YIELDS_BEFORE_PARK = 50;
+
     private final SchedulePolicy policy;
     private final long stepLimit;
     private final int threads;
@@ -222,7 +224,15 @@ public final class ControlledScheduler implements ScheduleHook {
         awaitTurn(me);
     }
 
+    /**
+     * Waits for the turn: a short run of {@link Thread#yield()} first (a hand-off between a few
+     * threads on two cores is then about a microsecond, build-notes.md), then park, so that no
+     * worker keeps a core busy while it waits longer.
+     */
     private void awaitTurn(int me) {
+        for (int i = 0; i < YIELDS_BEFORE_PARK && current != me; i++) {
+            Thread.yield();
+        }
         while (current != me) {
             checkNotAborted();
             LockSupport.park(this);
