@@ -12,7 +12,7 @@ import org.vmapstress.model.BugSet;
 
 /**
  * A replay token: one line that names an execution completely and what it did, e.g.
- * {@code vms1:bugs=lazy-pte-clear:cpus=4:scenario=random:threads=3:ops=20:seed=0x5eed:sched=pct3:exec=117:steps=340:fp=1a2b3c4d}.
+ * {@code vms1:bugs=lazy-pte-clear:cpus=0,1,2,3:scenario=random:threads=3:ops=20:seed=0x5eed:sched=pct3:exec=117:steps=340:fp=1a2b3c4d}.
  * Versioned ({@code vms1}); {@code steps} and {@code fp} (the trace's length and fingerprint)
  * let replay tell a stale token from a changed verdict.
  */
@@ -27,7 +27,7 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint) {
 
     public String format() {
         ExecutionSpec s = spec;
-        return VERSION + ":bugs=" + (s.bugs().isEmpty() ? "none" : s.bugs()) + ":cpus=" + s.cpus() + ":scenario=" + s.scenario()
+        return VERSION + ":bugs=" + (s.bugs().isEmpty() ? "none" : s.bugs()) + ":cpus=" + s.cpus().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) + ":scenario=" + s.scenario()
                 + ":threads=" + s.threads() + ":ops=" + s.ops() + ":seed=0x" + Long.toHexString(s.seed())
                 + ":sched=" + s.sched().replace(":", "") + ":exec=" + s.exec() + ":steps=" + steps
                 + ":fp=" + Long.toHexString(fingerprint);
@@ -62,7 +62,7 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint) {
         if (!missing.isEmpty()) {
             throw new BadInput("malformed replay token: missing " + String.join(", ", missing));
         }
-        ExecutionSpec spec = new ExecutionSpec(bugs(fields.get("bugs")), positive(fields, "cpus"), scenario(fields.get("scenario")),
+        ExecutionSpec spec = new ExecutionSpec(bugs(fields.get("bugs")), cpus(fields.get("cpus")), scenario(fields.get("scenario")),
                 positive(fields, "threads"), positive(fields, "ops"), number(fields, "seed"), sched(fields.get("sched")),
                 number(fields, "exec"));
         return new Token(spec, (int) number(fields, "steps"), number(fields, "fp"));
@@ -91,6 +91,33 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint) {
             return "pct:" + depth;
         }
         throw new BadInput("unknown schedule policy '" + abbreviate(text) + "' (use random or pct:D, D from 1 to 99)");
+    }
+
+    /**
+     * Possible CPUs as a count ({@code 4}: CPUs 0 to 3) or an ascending list with gaps allowed
+     * ({@code 0,2,3}), from 1 to 64 CPUs with ids below 64.
+     */
+    public static List<Integer> cpus(String text) {
+        try {
+            if (!text.contains(",")) {
+                int count = Integer.parseInt(text);
+                if (count >= 1 && count <= 64) {
+                    return ExecutionSpec.firstCpus(count);
+                }
+            } else {
+                List<Integer> ids = java.util.Arrays.stream(text.split(",")).map(Integer::valueOf).toList();
+                boolean ascending = true;
+                for (int i = 0; i < ids.size(); i++) {
+                    ascending &= ids.get(i) >= 0 && ids.get(i) < 64 && (i == 0 || ids.get(i) > ids.get(i - 1));
+                }
+                if (ascending) {
+                    return ids;
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BadInput("CPUs '" + abbreviate(text) + "' must be a count from 1 to 64 or ascending ids below 64, e.g. 0,2,3");
     }
 
     public static String scenario(String name) {

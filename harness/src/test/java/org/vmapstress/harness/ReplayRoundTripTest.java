@@ -18,7 +18,7 @@ class ReplayRoundTripTest {
     private static final Execution EXECUTION = new Execution(Duration.ofSeconds(20), 200_000);
 
     private static ExecutionSpec seedBugDefaults() {
-        return new ExecutionSpec(BugSet.of(Bug.LAZY_PTE_CLEAR), 4, "random", 3, 20, 0x5eed, "random", 0);
+        return new ExecutionSpec(BugSet.of(Bug.LAZY_PTE_CLEAR), ExecutionSpec.firstCpus(4), "random", 3, 20, 0x5eed, "random", 0);
     }
 
     private static ExecutionResult firstFailure(ExecutionSpec template) throws InterruptedException {
@@ -42,7 +42,7 @@ class ReplayRoundTripTest {
 
     @Test
     void theSameTokenTwentyTimesGivesTwentyIdenticalTraces() throws InterruptedException {
-        ExecutionSpec spec = new ExecutionSpec(BugSet.NONE, 4, "random", 3, 20, 42, "pct:3", 7);
+        ExecutionSpec spec = new ExecutionSpec(BugSet.NONE, ExecutionSpec.firstCpus(4), "random", 3, 20, 42, "pct:3", 7);
         ExecutionResult first = EXECUTION.run(spec);
         for (int i = 0; i < 19; i++) {
             ExecutionResult again = EXECUTION.run(spec);
@@ -55,7 +55,7 @@ class ReplayRoundTripTest {
     void aTokenReplayedAgainstAnotherModelIsStaleNotAVerdict() throws InterruptedException {
         ExecutionResult found = firstFailure(seedBugDefaults());
         Token recorded = Token.of(found);
-        ExecutionSpec changed = new ExecutionSpec(BugSet.NONE, 4, "random", 3, 20, 0x5eed, "random", found.spec().exec());
+        ExecutionSpec changed = new ExecutionSpec(BugSet.NONE, ExecutionSpec.firstCpus(4), "random", 3, 20, 0x5eed, "random", found.spec().exec());
         String stale = new Token(changed, recorded.steps(), recorded.fingerprint()).format();
         int[] exit = new int[1];
         String err = CliRunner.run(exit, "replay", stale)[1];
@@ -66,7 +66,7 @@ class ReplayRoundTripTest {
 
     @Test
     void tokensRoundTripThroughTheirText() {
-        ExecutionSpec spec = new ExecutionSpec(BugSet.of(Bug.HEAD_INSERT, Bug.WRONG_VBQ_LOCK), 2, "fill-block-aliases", 2, 6,
+        ExecutionSpec spec = new ExecutionSpec(BugSet.of(Bug.HEAD_INSERT, Bug.WRONG_VBQ_LOCK), ExecutionSpec.firstCpus(2), "fill-block-aliases", 2, 6,
                 0xdeadbeefL, "pct:3", 99);
         Token token = new Token(spec, 1234, 0xfedcba9876543210L);
         assertEquals(token, Token.parse(token.format()));

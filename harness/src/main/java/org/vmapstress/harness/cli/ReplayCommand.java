@@ -24,7 +24,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "TOKEN|FILE", description = "A replay token, or a file whose first token line is used.")
+    @Parameters(paramLabel = "TOKEN|FILE", description = "A replay token, or a file whose first token line is used"
+            + " (a corpus line: the token, then what it is expected to show).")
     private String tokenOrFile;
 
     @Override
@@ -56,7 +57,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::trim)
-                    .filter(line -> line.startsWith(Token.VERSION + ":")).findFirst()
+                    .filter(line -> line.startsWith(Token.VERSION + ":")).map(line -> line.split("\\s+")[0]).findFirst()
                     .orElseThrow(() -> new BadInput(file + " holds no replay token line"));
         } catch (IOException e) {
             throw new BadInput("cannot read " + file + ": " + e.getMessage());

@@ -44,8 +44,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--ops", defaultValue = "20", description = "Operations per worker (default: ${DEFAULT-VALUE}).")
     private int ops;
 
-    @Option(names = "--cpus", defaultValue = "4", description = "Possible CPUs of the model (default: ${DEFAULT-VALUE}).")
-    private int cpus;
+    @Option(names = "--cpus", defaultValue = "4",
+            description = "Possible CPUs: a count, or ids with gaps such as 0,2 (default: ${DEFAULT-VALUE}).")
+    private String cpus;
 
     @Option(names = "--seed", defaultValue = "0x5eed", description = "Seed of the run, decimal or 0x-hex (default: ${DEFAULT-VALUE}).")
     private String seed;
@@ -68,8 +69,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ExecutionSpec template = template();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("run: bugs=%s scenario=%s threads=%d ops=%d cpus=%d seed=%s sched=%s budget=%ds%n", template.bugs(),
-                template.scenario(), threads, ops, cpus, seed, template.sched(), budget.toSeconds());
+        out.printf("run: bugs=%s scenario=%s threads=%d ops=%d cpus=%s seed=%s sched=%s budget=%ds%n", template.bugs(),
+                template.scenario(), threads, ops, template.cpus(), seed, template.sched(), budget.toSeconds());
         Explorer.Summary summary = new Explorer(new Execution(WATCHDOG, STEP_LIMIT)).explore(template, iterations, budget,
                 progress -> out.printf("  ... %d executions, %.0f/s%n", progress.executions(), progress.executionsPerSecond()));
         out.printf("%d executions, %d schedule points in %.1fs (%.0f executions/s, %.0f points/s)%s%n",
@@ -86,7 +87,6 @@ final class RunCommand implements Callable<Integer> {
     private ExecutionSpec template() {
         requireRange("--threads", threads, 1, 64);
         requireRange("--ops", ops, 1, 10_000);
-        requireRange("--cpus", cpus, 1, 64);
         requireRange("--iterations", iterations, 1, Long.MAX_VALUE);
         long seedValue;
         try {
@@ -94,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new BadInput("--seed '" + seed + "' is not a number (decimal or 0x-hex)");
         }
-        return new ExecutionSpec(Token.bugs(String.join(",", bugs)), cpus, Token.scenario(scenario), threads, ops, seedValue,
+        return new ExecutionSpec(Token.bugs(String.join(",", bugs)), Token.cpus(cpus), Token.scenario(scenario), threads, ops, seedValue,
                 Token.sched(sched), 0);
     }
 

@@ -1,5 +1,6 @@
 package org.vmapstress.harness.exec;
 
+import java.util.List;
 import org.vmapstress.harness.sched.Pct;
 import org.vmapstress.harness.sched.RandomWalk;
 import org.vmapstress.harness.sched.SchedulePolicy;
@@ -12,17 +13,25 @@ import org.vmapstress.model.ModelConfig;
  * (scenario or random, threads, ops, seed), the schedule policy, and the execution's index in
  * its run. The same spec gives the same trace, step for step.
  *
+ * @param cpus  the possible CPU ids, ascending (gaps allowed, e.g. 0, 2)
  * @param sched {@code random} or {@code pct:D}
  */
-public record ExecutionSpec(BugSet bugs, int cpus, String scenario, int threads, int ops, long seed, String sched,
+public record ExecutionSpec(BugSet bugs, List<Integer> cpus, String scenario, int threads, int ops, long seed, String sched,
                             long exec) {
 
     public static final String RANDOM_SCENARIO = "random";
 
+    public ExecutionSpec {
+        cpus = List.copyOf(cpus);
+    }
+
+    /** CPUs 0 to {@code count - 1}. */
+    public static List<Integer> firstCpus(int count) {
+        return java.util.stream.IntStream.range(0, count).boxed().toList();
+    }
+
     public ModelConfig modelConfig() {
-        int[] ids = new int[cpus];
-        java.util.Arrays.setAll(ids, i -> i);
-        return ModelConfig.small().withPossibleCpus(ids);
+        return ModelConfig.small().withPossibleCpus(cpus.stream().mapToInt(Integer::intValue).toArray());
     }
 
     public Workload workload() {

@@ -1,0 +1,54 @@
+package org.vmapstress.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.vmapstress.harness.exec.Execution;
+import org.vmapstress.harness.exec.ExecutionResult;
+import org.vmapstress.model.Bug;
+
+/**
+ * Replays the checked-in corpus ({@code corpus/known.tokens}), first in the suite: every known
+ * failure still fails with its recorded invariant, every clean execution is still clean, and
+ * none of them is stale.
+ */
+@Order(1)
+class CorpusReplayTest {
+    static final Path CORPUS = Path.of("..", "corpus", "known.tokens");
+
+    static Stream<String> corpusLines() throws IOException {
+        return Files.readAllLines(CORPUS, StandardCharsets.UTF_8).stream()
+                .filter(line -> line.startsWith(Token.VERSION + ":"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpusLines")
+    void replaysAsRecorded(String line) throws InterruptedException {
+        String[] fields = line.split("\\s+");
+        Token token = Token.parse(fields[0]);
+        ExecutionResult result = new Execution(Duration.ofSeconds(20), 200_000).run(token.spec());
+        assertEquals(token.steps(), result.steps(), "stale: the number of schedule points changed");
+        assertEquals(token.fingerprint(), result.fingerprint(), "stale: the schedule points changed");
+        assertEquals(fields[1], result.failed() ? result.failureId() : "clean", result.failureMessage());
+    }
+
+    @Test
+    void theCorpusHoldsEveryBugOfTheZooAndCleanRuns() throws IOException {
+        List<String> lines = corpusLines().toList();
+        for (Bug bug : Bug.values()) {
+            assertTrue(lines.stream().anyMatch(l -> l.contains("bugs=" + bug.cliName() + ":")), "no corpus line for " + bug);
+        }
+        assertTrue(lines.stream().filter(l -> l.endsWith(" clean")).count() >= 3, "too few clean lines");
+    }
+}
