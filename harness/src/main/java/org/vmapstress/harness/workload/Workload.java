@@ -30,11 +30,15 @@ public record Workload(String name, List<List<Op>> threads) {
                             Op.of(Kind.UNMAP), Op.of(Kind.UNMAP)),
                     List.of(Op.of(Kind.PURGE), Op.of(Kind.ALIASES), Op.of(Kind.PURGE)))));
 
-    /** Seeded random operations for {@code threads} workers, {@code ops} each. */
+    /**
+     * Seeded random operations for {@code threads} workers, {@code ops} each. Each worker draws
+     * from its own stream, so fewer threads keep the first workers' operations and fewer ops
+     * keep a prefix of each: what shrinking relies on.
+     */
     public static Workload random(long seed, int threads, int ops) {
-        SplittableRandom random = new SplittableRandom(seed);
         List<List<Op>> lists = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
+            SplittableRandom random = new SplittableRandom(seed + 0x9E3779B97F4A7C15L * (t + 1));
             List<Op> list = new ArrayList<>();
             while (list.size() < ops) {
                 addRandomOp(random, list);
