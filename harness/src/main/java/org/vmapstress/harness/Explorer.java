@@ -1,24 +1,48 @@
 package org.vmapstress.harness;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.vmapstress.harness.exec.Execution;
+import org.vmapstress.harness.exec.FreeRun;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.model.Violation;
 
 /**
- * Controlled exploration: executions 0, 1, 2, ... of one spec (each with its own workload and
- * schedule seeds) until one fails, the iteration count is reached, or the time budget runs out.
+ * Exploration: executions 0, 1, 2, ... of one spec (each with its own workload and schedule
+ * seeds) until one fails, the iteration count is reached, or the time budget runs out. Under
+ * the controlled scheduler every failure is replayable. Free-running ({@code sched=free}) runs
+ * the same workloads on parallel threads; a failure there is re-searched under the controlled
+ * scheduler with the same workload, so that it ends as a token when it can.
  */
 public final class Explorer {
+    /** The controlled policies a free-running failure is re-searched with, on the same workload. */
+    private static final List<String> RESEARCH_POLICIES = List.of("random", "pct:1", "pct:2", "pct:3");
+
     private final Execution execution;
+    private final FreeRun freeRun;
 
     public Explorer(Execution execution) {
         this.execution = execution;
+        this.freeRun = new FreeRun(Duration.ofSeconds(60));
     }
 
-    /** Progress and outcome of an exploration. */
-    public record Summary(long executions, long steps, Duration elapsed, ExecutionResult failure, boolean budgetSpent) {
+    /**
+     * Progress and outcome of an exploration. {@code failure} is a replayable failure;
+     * {@code unreproduced} a free-running violation the controlled re-search did not find again.
+     */
+    public record Summary(long executions, long steps, Duration elapsed, ExecutionResult failure, boolean budgetSpent,
+                          Violation unreproduced) {
+        Summary(long executions, long steps, Duration elapsed, ExecutionResult failure, boolean budgetSpent) {
+            this(executions, steps, elapsed, failure, budgetSpent, null);
+        }
+
+        public boolean failed() {
+            return failure != null || unreproduced != null;
+        }
+
         public double executionsPerSecond() {
             return executions / Math.max(1e-9, elapsed.toNanos() / 1e9);
         }
@@ -38,9 +62,18 @@ public final class Explorer {
             if (System.nanoTime() > deadline) {
                 return new Summary(exec - template.exec(), steps, Duration.ofNanos(System.nanoTime() - start), null, true);
             }
+            long done = exec - template.exec() + 1;
+            if (template.freeRunning()) {
+                Optional<Violation> violation = freeRun.run(template.withExec(exec));
+                if (violation.isPresent()) {
+                    ExecutionResult again = research(template.withExec(exec), violation.get());
+                    return new Summary(done, steps, Duration.ofNanos(System.nanoTime() - start), again, false,
+                            again == null ? violation.get() : null);
+                }
+                continue;
+            }
             ExecutionResult result = execution.run(template.withExec(exec));
             steps += result.steps();
-            long done = exec - template.exec() + 1;
             if (result.failed()) {
                 return new Summary(done, steps, Duration.ofNanos(System.nanoTime() - start), result, false);
             }
@@ -50,5 +83,16 @@ public final class Explorer {
             }
         }
         return new Summary(iterations, steps, Duration.ofNanos(System.nanoTime() - start), null, false);
+    }
+
+    /** The same workload under each controlled policy: the first failure with the same invariant, or null. */
+    private ExecutionResult research(ExecutionSpec freeSpec, Violation seen) throws InterruptedException {
+        for (String policy : RESEARCH_POLICIES) {
+            ExecutionResult result = execution.run(freeSpec.withSched(policy));
+            if (result.failed() && result.failureId().equals(seen.invariant().id())) {
+                return result;
+            }
+        }
+        return null;
     }
 }

@@ -81,16 +81,16 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint) {
         return BugSet.of(bugs);
     }
 
-    /** {@code random}, {@code pct:D} or {@code pctD}, normalised to {@code random} or {@code pct:D}. */
+    /** {@code random}, {@code free}, {@code pct:D} or {@code pctD}, normalised to {@code random}, {@code free} or {@code pct:D}. */
     public static String sched(String text) {
-        if (text.equals("random")) {
+        if (text.equals("random") || text.equals(ExecutionSpec.FREE_RUNNING)) {
             return text;
         }
         String depth = text.startsWith("pct:") ? text.substring(4) : text.startsWith("pct") ? text.substring(3) : null;
         if (depth != null && depth.matches("[1-9][0-9]?")) {
             return "pct:" + depth;
         }
-        throw new BadInput("unknown schedule policy '" + abbreviate(text) + "' (use random or pct:D, D from 1 to 99)");
+        throw new BadInput("unknown schedule policy '" + abbreviate(text) + "' (use random, pct:D with D from 1 to 99, or free)");
     }
 
     /**

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.vmapstress.harness.record.RunRecord;
+import org.vmapstress.harness.record.RunRecordWriter;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +24,8 @@ class CommandLineTest {
         "run --budget soon",
         "run --seed banana",
         "run --scenario nowhere",
+        "run --cpus 3,1",
+        "run --out pom.xml",
         "replay vms1:bugs=none:cpus=4",
         "replay vms1:this-is-not-a-token",
         "replay /no/such/file.tokens",
@@ -59,6 +63,42 @@ class CommandLineTest {
         String replay = CliRunner.run(exit, "replay", token)[0];
         assertEquals(1, exit[0]);
         assertTrue(replay.contains("FAILED (PTE-ALIAS)") || replay.contains("FAILED (UNMAP-CLEARS)"), replay);
+    }
+
+    @Test
+    void runWritesARunRecordWhoseTokenReplays(@TempDir Path out) throws Exception {
+        int[] exit = new int[1];
+        CliRunner.run(exit, "run", "--bug", "flush-over-and-over", "--out", out.toString(), "--corpus", out.resolve("c").toString());
+        assertEquals(1, exit[0]);
+        RunRecord record = RunRecordWriter.read(out.resolve("run.json"));
+        assertEquals(RunRecord.FORMAT, record.format());
+        assertEquals("failed", record.verdict());
+        assertEquals("flush-over-and-over", record.configuration().bugs());
+        RunRecord.Failure failure = record.failures().get(0);
+        assertEquals("FLUSH-ONCE", failure.invariant());
+        assertEquals(failure.step(), failure.trace().size());
+        CliRunner.run(exit, "replay", failure.token());
+        assertEquals(1, exit[0]);
+        assertEquals(record, RunRecordWriter.read(RunRecordWriter.write(out.resolve("again"), record)));
+    }
+
+    @Test
+    void freeRunningFindsTheSeedBugAndEndsWithAControlledToken() {
+        int[] exit = new int[1];
+        String out = CliRunner.run(exit, "run", "--sched", "free", "--bug", "lazy-pte-clear", "--budget", "20s",
+                "--corpus", "target/test-corpus")[0];
+        assertEquals(1, exit[0], out);
+        assertTrue(out.contains("REPLAY: ./vmapstress replay 'vms1:bugs=lazy-pte-clear:"), out);
+        assertTrue(!out.contains(":sched=free:"), "a token always names a controlled policy: " + out);
+    }
+
+    @Test
+    void freeRunningTheFixedModelIsClean() {
+        int[] exit = new int[1];
+        String out = CliRunner.run(exit, "run", "--sched", "free", "--threads", "4", "--ops", "100", "--iterations", "300",
+                "--budget", "60s")[0];
+        assertEquals(0, exit[0], out);
+        assertTrue(out.contains("300 free-running executions"), out);
     }
 
     @Test

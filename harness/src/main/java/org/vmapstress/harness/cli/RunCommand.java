@@ -12,10 +12,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.vmapstress.harness.BadInput;
 import org.vmapstress.harness.Explorer;
+import org.vmapstress.harness.Shrinker;
 import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.record.RunRecord;
+import org.vmapstress.harness.record.RunRecordWriter;
 import org.vmapstress.harness.sched.Step;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,7 +54,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0x5eed", description = "Seed of the run, decimal or 0x-hex (default: ${DEFAULT-VALUE}).")
     private String seed;
 
-    @Option(names = "--sched", defaultValue = "random", description = "random or pct:D (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sched", defaultValue = "random",
+            description = "random or pct:D (controlled, replayable), or free (parallel threads; failures re-searched under control) (default: ${DEFAULT-VALUE}).")
     private String sched;
 
     @Option(names = "--iterations", defaultValue = "100000", description = "Executions at most (default: ${DEFAULT-VALUE}).")
@@ -61,27 +65,65 @@ final class RunCommand implements Callable<Integer> {
             description = "Wall-clock budget, e.g. 30s, 2m (default: ${DEFAULT-VALUE}).")
     private Duration budget;
 
+    @Option(names = "--out", paramLabel = "DIR", description = "Write the run record (DIR/run.json) for the report.")
+    private Path out;
+
     @Option(names = "--corpus", defaultValue = "target/vmapstress-corpus",
             description = "Folder whose found.tokens gets every failure's token appended (default: ${DEFAULT-VALUE}).")
     private Path corpus;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, IOException {
         ExecutionSpec template = template();
+        if (this.out != null) {
+            RunRecordWriter.requireUsable(this.out);
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("run: bugs=%s scenario=%s threads=%d ops=%d cpus=%s seed=%s sched=%s budget=%ds%n", template.bugs(),
                 template.scenario(), threads, ops, template.cpus(), seed, template.sched(), budget.toSeconds());
         Explorer.Summary summary = new Explorer(new Execution(WATCHDOG, STEP_LIMIT)).explore(template, iterations, budget,
                 progress -> out.printf("  ... %d executions, %.0f/s%n", progress.executions(), progress.executionsPerSecond()));
-        out.printf("%d executions, %d schedule points in %.1fs (%.0f executions/s, %.0f points/s)%s%n",
-                summary.executions(), summary.steps(), summary.elapsed().toMillis() / 1000.0, summary.executionsPerSecond(),
-                summary.stepsPerSecond(), summary.budgetSpent() ? ", budget spent" : "");
-        if (summary.failure() == null) {
+        if (template.freeRunning()) {
+            out.printf("%d free-running executions in %.1fs (%.0f executions/s)%s%n", summary.executions(),
+                    summary.elapsed().toMillis() / 1000.0, summary.executionsPerSecond(), summary.budgetSpent() ? ", budget spent" : "");
+        } else {
+            out.printf("%d executions, %d schedule points in %.1fs (%.0f executions/s, %.0f points/s)%s%n",
+                    summary.executions(), summary.steps(), summary.elapsed().toMillis() / 1000.0, summary.executionsPerSecond(),
+                    summary.stepsPerSecond(), summary.budgetSpent() ? ", budget spent" : "");
+        }
+        if (this.out != null) {
+            out.println("run record: " + RunRecordWriter.write(this.out, record(template, summary)));
+        }
+        if (!summary.failed()) {
             out.println("clean: no violation");
             return VmapstressCommand.EXIT_CLEAN;
         }
+        if (summary.unreproduced() != null) {
+            out.println("FAILED (" + summary.unreproduced().invariant() + ") free-running in execution "
+                    + (summary.executions() - 1) + ", not found again under the controlled scheduler: " + summary.unreproduced());
+            return VmapstressCommand.EXIT_VIOLATION;
+        }
         report(out, summary.failure());
         return VmapstressCommand.EXIT_VIOLATION;
+    }
+
+    private RunRecord record(ExecutionSpec template, Explorer.Summary summary) {
+        RunRecord.Configuration configuration = new RunRecord.Configuration(template.bugs().toString(), template.scenario(),
+                threads, ops, template.cpus(), seed, template.sched(), iterations, budget.toMillis() / 1000.0);
+        RunRecord.Counts counts = new RunRecord.Counts(summary.executions(), summary.steps(), summary.elapsed().toMillis() / 1000.0);
+        List<RunRecord.Failure> failures = new ArrayList<>();
+        ExecutionResult failure = summary.failure();
+        if (failure != null) {
+            Token token = Token.of(failure);
+            failures.add(new RunRecord.Failure(failure.failureId(), failure.failureMessage(), failure.spec().exec(),
+                    failure.violationStep(), token.format(), token.replayLine(), Shrinker.preemptions(failure.trace()),
+                    failure.trace()));
+        } else if (summary.unreproduced() != null) {
+            failures.add(new RunRecord.Failure(summary.unreproduced().invariant().id(), summary.unreproduced().message(),
+                    summary.executions() - 1, -1, null, null, 0, List.of()));
+        }
+        return new RunRecord(RunRecord.FORMAT, template.freeRunning() ? "free-running" : "controlled", configuration, counts,
+                failures.isEmpty() ? "clean" : "failed", failures);
     }
 
     private ExecutionSpec template() {

@@ -78,7 +78,7 @@ public final class Execution {
     }
 
     /** Quiescent checks, then tear everything down and check that a sync purge leaves no block. */
-    private static Optional<Violation> atTheEnd(VmapAllocator model, List<WorkerRun> runs) {
+    static Optional<Violation> atTheEnd(VmapAllocator model, List<WorkerRun> runs) {
         try {
             return checkAndTearDown(model, runs);
         } catch (ModelAssertion assertion) {

@@ -20,6 +20,8 @@ public record ExecutionSpec(BugSet bugs, List<Integer> cpus, String scenario, in
                             long exec) {
 
     public static final String RANDOM_SCENARIO = "random";
+    /** The schedule "policy" of free-running stress: none, real threads in parallel. */
+    public static final String FREE_RUNNING = "free";
 
     public ExecutionSpec {
         cpus = List.copyOf(cpus);
@@ -48,6 +50,15 @@ public record ExecutionSpec(BugSet bugs, List<Integer> cpus, String scenario, in
             return new Pct(Integer.parseInt(sched.substring(4)), workload().threadCount(), expectedSteps, schedSeed);
         }
         return new RandomWalk(schedSeed);
+    }
+
+    /** The same spec under another schedule policy. */
+    public ExecutionSpec withSched(String newSched) {
+        return new ExecutionSpec(bugs, cpus, scenario, threads, ops, seed, newSched, exec);
+    }
+
+    public boolean freeRunning() {
+        return FREE_RUNNING.equals(sched);
     }
 
     /** The same spec, another execution index. */
