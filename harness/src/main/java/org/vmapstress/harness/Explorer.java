@@ -34,9 +34,9 @@ public final class Explorer {
      * {@code unreproduced} a free-running violation the controlled re-search did not find again.
      */
     public record Summary(long executions, long steps, Duration elapsed, ExecutionResult failure, boolean budgetSpent,
-                          Violation unreproduced) {
+                          Violation unreproduced, ExecutionResult last) {
         Summary(long executions, long steps, Duration elapsed, ExecutionResult failure, boolean budgetSpent) {
-            this(executions, steps, elapsed, failure, budgetSpent, null);
+            this(executions, steps, elapsed, failure, budgetSpent, null, failure);
         }
 
         public boolean failed() {
@@ -58,9 +58,10 @@ public final class Explorer {
         long deadline = start + budget.toNanos();
         long steps = 0;
         long lastReport = start;
+        ExecutionResult last = null;
         for (long exec = template.exec(); exec < template.exec() + iterations; exec++) {
             if (System.nanoTime() > deadline) {
-                return new Summary(exec - template.exec(), steps, Duration.ofNanos(System.nanoTime() - start), null, true);
+                return new Summary(exec - template.exec(), steps, Duration.ofNanos(System.nanoTime() - start), null, true, null, last);
             }
             long done = exec - template.exec() + 1;
             if (template.freeRunning()) {
@@ -68,21 +69,22 @@ public final class Explorer {
                 if (violation.isPresent()) {
                     ExecutionResult again = research(template.withExec(exec), violation.get());
                     return new Summary(done, steps, Duration.ofNanos(System.nanoTime() - start), again, false,
-                            again == null ? violation.get() : null);
+                            again == null ? violation.get() : null, again);
                 }
                 continue;
             }
             ExecutionResult result = execution.run(template.withExec(exec));
+            last = result;
             steps += result.steps();
             if (result.failed()) {
                 return new Summary(done, steps, Duration.ofNanos(System.nanoTime() - start), result, false);
             }
             if (System.nanoTime() - lastReport > 1_000_000_000L) {
                 lastReport = System.nanoTime();
-                progress.accept(new Summary(done, steps, Duration.ofNanos(lastReport - start), null, false));
+                progress.accept(new Summary(done, steps, Duration.ofNanos(lastReport - start), null, false, null, last));
             }
         }
-        return new Summary(iterations, steps, Duration.ofNanos(System.nanoTime() - start), null, false);
+        return new Summary(iterations, steps, Duration.ofNanos(System.nanoTime() - start), null, false, null, last);
     }
 
     /** The same workload under each controlled policy: the first failure with the same invariant, or null. */

@@ -12,17 +12,18 @@ import org.vmapstress.model.BugSet;
 
 /**
  * A replay token: one line that names an execution completely and what it did, e.g.
- * {@code vms1:bugs=lazy-pte-clear:cpus=0,1,2,3:scenario=random:threads=3:ops=20:seed=0x5eed:sched=pct3:exec=117:steps=340:fp=1a2b3c4d}.
+ * {@code vms1:bugs=lazy-pte-clear:cpus=0,1,2,3:scenario=random:threads=3:ops=20:seed=0x5eed:sched=pct3:exec=117:steps=340:fp=1a2b3c4d:cp=9f3e.01ab...}.
  * Versioned ({@code vms1}); {@code steps} and {@code fp} (the trace's length and fingerprint)
- * let replay tell a stale token from a changed verdict.
+ * let replay tell a stale token from a changed verdict, and {@code cp} (16 bits of the
+ * fingerprint after steps 1, 2, 4, ...) says where a stale one first differs.
  */
-public record Token(ExecutionSpec spec, int steps, long fingerprint) {
+public record Token(ExecutionSpec spec, int steps, long fingerprint, List<Integer> checkpoints) {
     public static final String VERSION = "vms1";
     private static final List<String> KEYS = List.of("bugs", "cpus", "scenario", "threads", "ops", "seed", "sched", "exec",
-            "steps", "fp");
+            "steps", "fp", "cp");
 
     public static Token of(ExecutionResult result) {
-        return new Token(result.spec(), result.steps(), result.fingerprint());
+        return new Token(result.spec(), result.steps(), result.fingerprint(), result.checkpoints());
     }
 
     public String format() {
@@ -30,7 +31,8 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint) {
         return VERSION + ":bugs=" + (s.bugs().isEmpty() ? "none" : s.bugs()) + ":cpus=" + s.cpus().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) + ":scenario=" + s.scenario()
                 + ":threads=" + s.threads() + ":ops=" + s.ops() + ":seed=0x" + Long.toHexString(s.seed())
                 + ":sched=" + s.sched().replace(":", "") + ":exec=" + s.exec() + ":steps=" + steps
-                + ":fp=" + Long.toHexString(fingerprint);
+                + ":fp=" + Long.toHexString(fingerprint) + ":cp=" + checkpoints.stream().map(c -> String.format("%04x", c))
+                .collect(java.util.stream.Collectors.joining("."));
     }
 
     /** The line a failure prints. */
@@ -65,7 +67,32 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint) {
         ExecutionSpec spec = new ExecutionSpec(bugs(fields.get("bugs")), cpus(fields.get("cpus")), scenario(fields.get("scenario")),
                 positive(fields, "threads"), positive(fields, "ops"), number(fields, "seed"), sched(fields.get("sched")),
                 number(fields, "exec"));
-        return new Token(spec, (int) number(fields, "steps"), number(fields, "fp"));
+        return new Token(spec, (int) number(fields, "steps"), number(fields, "fp"), checkpoints(fields.get("cp")));
+    }
+
+    private static List<Integer> checkpoints(String text) {
+        if (!text.matches("([0-9a-f]{4}(\\.[0-9a-f]{4})*)?")) {
+            throw new BadInput("replay token field cp is not a list of 4-digit hex checkpoints: '" + abbreviate(text) + "'");
+        }
+        return text.isEmpty() ? List.of() : java.util.Arrays.stream(text.split("\\.")).map(c -> Integer.parseInt(c, 16)).toList();
+    }
+
+    /**
+     * Null when {@code result} ran the same schedule points as this token recorded; else a
+     * sentence saying where they first differ (to a power of two) and how many steps each has.
+     */
+    public String staleness(ExecutionResult result) {
+        if (result.steps() == steps && result.fingerprint() == fingerprint) {
+            return null;
+        }
+        List<Integer> now = result.checkpoints();
+        int first = 0;
+        while (first < Math.min(now.size(), checkpoints.size()) && now.get(first).equals(checkpoints.get(first))) {
+            first++;
+        }
+        String where = first == 0 ? "from step 1" : "between step " + (1 << (first - 1)) + " and step " + (1 << first);
+        return "stale token: the schedule points differ " + where + " (recorded " + steps + " steps, this build runs "
+                + result.steps() + "): the model or harness changed since the token was made";
     }
 
     /** Bug names separated by commas, or {@code none}. */

@@ -56,11 +56,11 @@ class ReplayRoundTripTest {
         ExecutionResult found = firstFailure(seedBugDefaults());
         Token recorded = Token.of(found);
         ExecutionSpec changed = new ExecutionSpec(BugSet.NONE, ExecutionSpec.firstCpus(4), "random", 3, 20, 0x5eed, "random", found.spec().exec());
-        String stale = new Token(changed, recorded.steps(), recorded.fingerprint()).format();
+        String stale = new Token(changed, recorded.steps(), recorded.fingerprint(), recorded.checkpoints()).format();
         int[] exit = new int[1];
         String err = CliRunner.run(exit, "replay", stale)[1];
         assertEquals(2, exit[0]);
-        assertTrue(err.startsWith("vmapstress: stale token: this build runs "), err);
+        assertTrue(err.startsWith("vmapstress: stale token: the schedule points differ "), err);
         assertEquals(1, err.strip().lines().count(), err);
     }
 
@@ -68,11 +68,12 @@ class ReplayRoundTripTest {
     void tokensRoundTripThroughTheirText() {
         ExecutionSpec spec = new ExecutionSpec(BugSet.of(Bug.HEAD_INSERT, Bug.WRONG_VBQ_LOCK), ExecutionSpec.firstCpus(2), "fill-block-aliases", 2, 6,
                 0xdeadbeefL, "pct:3", 99);
-        Token token = new Token(spec, 1234, 0xfedcba9876543210L);
+        Token token = new Token(spec, 1234, 0xfedcba9876543210L, java.util.List.of(1, 0xabcd, 0));
         assertEquals(token, Token.parse(token.format()));
         assertTrue(token.format().contains(":sched=pct3:"), token.format());
         assertThrows(BadInput.class, () -> Token.parse(token.format().replace("threads=2", "threads=zero")));
         assertThrows(BadInput.class, () -> Token.parse(token.format().replace("vms1", "vms9")));
         assertThrows(BadInput.class, () -> Token.parse(token.format().replace(":fp=", ":fingerprint=")));
+        assertThrows(BadInput.class, () -> Token.parse(token.format().replace(":cp=0001", ":cp=01")));
     }
 }

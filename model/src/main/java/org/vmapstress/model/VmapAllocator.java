@@ -215,6 +215,11 @@ public final class VmapAllocator {
         return tlbs;
     }
 
+    /** The model's state now, for a failure report (take it while no other thread runs). */
+    public ModelSnapshot snapshot() {
+        return ModelSnapshot.of(this);
+    }
+
     /** The invariant checks over this model's state. */
     public Invariants invariants() {
         return new Invariants(this);

@@ -32,10 +32,9 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Token token = Token.parse(tokenText());
         ExecutionResult result = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT).run(token.spec());
-        if (result.steps() != token.steps() || result.fingerprint() != token.fingerprint()) {
-            throw new BadInput("stale token: this build runs " + result.steps() + " schedule points (fingerprint "
-                    + Long.toHexString(result.fingerprint()) + ") where the token recorded " + token.steps() + " ("
-                    + Long.toHexString(token.fingerprint()) + "): the model or harness changed since it was made");
+        String stale = token.staleness(result);
+        if (stale != null) {
+            throw new BadInput(stale);
         }
         PrintWriter out = spec.commandLine().getOut();
         result.trace().forEach(step -> out.println(step));

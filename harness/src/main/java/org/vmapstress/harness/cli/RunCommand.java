@@ -81,8 +81,12 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("run: bugs=%s scenario=%s threads=%d ops=%d cpus=%s seed=%s sched=%s budget=%ds%n", template.bugs(),
                 template.scenario(), threads, ops, template.cpus(), seed, template.sched(), budget.toSeconds());
+        boolean terminal = System.console() != null;
         Explorer.Summary summary = new Explorer(new Execution(WATCHDOG, STEP_LIMIT)).explore(template, iterations, budget,
-                progress -> out.printf("  ... %d executions, %.0f/s%n", progress.executions(), progress.executionsPerSecond()));
+                progress -> progressLine(out, progress, terminal));
+        if (terminal) {
+            out.println();
+        }
         if (template.freeRunning()) {
             out.printf("%d free-running executions in %.1fs (%.0f executions/s)%s%n", summary.executions(),
                     summary.elapsed().toMillis() / 1000.0, summary.executionsPerSecond(), summary.budgetSpent() ? ", budget spent" : "");
@@ -95,6 +99,9 @@ final class RunCommand implements Callable<Integer> {
             out.println("run record: " + RunRecordWriter.write(this.out, record(template, summary)));
         }
         if (!summary.failed()) {
+            if (summary.last() != null) {
+                out.println("last execution: " + Token.of(summary.last()).format());
+            }
             out.println("clean: no violation");
             return VmapstressCommand.EXIT_CLEAN;
         }
@@ -107,6 +114,19 @@ final class RunCommand implements Callable<Integer> {
         return VmapstressCommand.EXIT_VIOLATION;
     }
 
+    /** On a terminal one line rewritten in place; otherwise a plain line each time (about once a second). */
+    private void progressLine(PrintWriter out, Explorer.Summary progress, boolean terminal) {
+        long left = Math.max(0, budget.minus(progress.elapsed()).toSeconds());
+        String line = String.format("%d executions, %.0f executions/s, 0 failures, %ds left", progress.executions(),
+                progress.executionsPerSecond(), left);
+        if (terminal) {
+            out.print("\r" + line + "   ");
+            out.flush();
+        } else {
+            out.println("  ... " + line);
+        }
+    }
+
     private RunRecord record(ExecutionSpec template, Explorer.Summary summary) {
         RunRecord.Configuration configuration = new RunRecord.Configuration(template.bugs().toString(), template.scenario(),
                 threads, ops, template.cpus(), seed, template.sched(), iterations, budget.toMillis() / 1000.0);
@@ -117,10 +137,10 @@ final class RunCommand implements Callable<Integer> {
             Token token = Token.of(failure);
             failures.add(new RunRecord.Failure(failure.failureId(), failure.failureMessage(), failure.spec().exec(),
                     failure.violationStep(), token.format(), token.replayLine(), Shrinker.preemptions(failure.trace()),
-                    failure.trace()));
+                    failure.trace(), failure.snapshot()));
         } else if (summary.unreproduced() != null) {
             failures.add(new RunRecord.Failure(summary.unreproduced().invariant().id(), summary.unreproduced().message(),
-                    summary.executions() - 1, -1, null, null, 0, List.of()));
+                    summary.executions() - 1, -1, null, null, 0, List.of(), null));
         }
         return new RunRecord(RunRecord.FORMAT, template.freeRunning() ? "free-running" : "controlled", configuration, counts,
                 failures.isEmpty() ? "clean" : "failed", failures);

@@ -32,8 +32,9 @@ final class ShrinkCommand implements Callable<Integer> {
         Token token = Token.parse(tokenText);
         Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
         ExecutionResult original = execution.run(token.spec());
-        if (original.steps() != token.steps() || original.fingerprint() != token.fingerprint()) {
-            throw new BadInput("stale token: its schedule points changed since it was made; run again to get a fresh one");
+        String stale = token.staleness(original);
+        if (stale != null) {
+            throw new BadInput(stale);
         }
         if (!original.failed()) {
             throw new BadInput("the token's execution does not fail: nothing to shrink");

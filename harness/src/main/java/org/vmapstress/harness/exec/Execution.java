@@ -13,6 +13,7 @@ import org.vmapstress.harness.workload.Workload;
 import org.vmapstress.model.CpuContext;
 import org.vmapstress.model.Mapping;
 import org.vmapstress.model.ModelAssertion;
+import org.vmapstress.model.ModelSnapshot;
 import org.vmapstress.model.Violation;
 import org.vmapstress.model.VmapAllocator;
 
@@ -51,26 +52,29 @@ public final class Execution {
             List<Op> ops = workload.threads().get(t);
             cpus.add(cpu);
             runs.add(run);
-            bodies.add(() -> runOps(scheduler, run, ops, found));
+            bodies.add(() -> runOps(scheduler, model, run, ops, found));
         }
         ExecutionEnd end = scheduler.run(bodies, cpus, watchdog);
         Found violation = found.get();
         if (violation == null && end.kind() == ExecutionEnd.Kind.COMPLETED) {
-            violation = atTheEnd(model, runs).map(v -> new Found(v, scheduler.steps())).orElse(null);
+            violation = atTheEnd(model, runs).map(v -> new Found(v, scheduler.steps(), model.snapshot())).orElse(null);
         }
         if (violation != null) {
             end = ExecutionEnd.violation(violation.violation().toString());
         }
         return new ExecutionResult(spec, end, violation == null ? null : violation.violation(),
-                violation == null ? -1 : violation.step(), List.copyOf(scheduler.trace()), scheduler.fingerprint());
+                violation == null ? -1 : violation.step(), List.copyOf(scheduler.trace()), scheduler.fingerprint(),
+                scheduler.checkpoints(),
+                violation == null ? model.snapshot() : violation.snapshot());
     }
 
-    private static void runOps(ControlledScheduler scheduler, WorkerRun run, List<Op> ops, AtomicReference<Found> found) {
+    private static void runOps(ControlledScheduler scheduler, VmapAllocator model, WorkerRun run, List<Op> ops,
+                               AtomicReference<Found> found) {
         for (Op op : ops) {
             scheduler.setOperation(op.label());
             Optional<Violation> violation = run.run(op);
             if (violation.isPresent()) {
-                found.compareAndSet(null, new Found(violation.get(), scheduler.steps()));
+                found.compareAndSet(null, new Found(violation.get(), scheduler.steps(), model.snapshot()));
                 scheduler.abort(ExecutionEnd.violation(violation.get().toString()));
                 throw new ExecutionAborted();
             }
@@ -99,6 +103,6 @@ public final class Execution {
         return model.invariants().noBlocksLeft().or(() -> model.invariants().quiescent().stream().findFirst());
     }
 
-    private record Found(Violation violation, int step) {
+    private record Found(Violation violation, int step, ModelSnapshot snapshot) {
     }
 }

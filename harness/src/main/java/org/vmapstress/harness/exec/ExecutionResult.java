@@ -3,14 +3,16 @@ package org.vmapstress.harness.exec;
 import java.util.List;
 import org.vmapstress.harness.sched.ExecutionEnd;
 import org.vmapstress.harness.sched.Step;
+import org.vmapstress.model.ModelSnapshot;
 import org.vmapstress.model.Violation;
 
 /**
  * What one controlled execution did: how it ended, the violation if one was found (with the
- * step at which it was found), the full trace and its fingerprint.
+ * step at which it was found), the full trace and its fingerprint, and the model's state when
+ * the violation was found (at the end when none was).
  */
 public record ExecutionResult(ExecutionSpec spec, ExecutionEnd end, Violation violation, int violationStep,
-                              List<Step> trace, long fingerprint) {
+                              List<Step> trace, long fingerprint, List<Integer> checkpoints, ModelSnapshot snapshot) {
     public boolean failed() {
         return end.kind() != ExecutionEnd.Kind.COMPLETED;
     }

@@ -2,6 +2,7 @@ package org.vmapstress.harness.record;
 
 import java.util.List;
 import org.vmapstress.harness.sched.Step;
+import org.vmapstress.model.ModelSnapshot;
 
 /**
  * The run record: what one exploration ran and found, as JSON ({@code run.json}) for the
@@ -22,9 +23,10 @@ public record RunRecord(String format, String engine, Configuration configuratio
 
     /**
      * One failure: the invariant and message, where it was found, the replay token and line
-     * (null for a free-running failure not found again under control), and its trace.
+     * (null for a free-running failure not found again under control), its trace, and the
+     * model's state when it was found.
      */
     public record Failure(String invariant, String message, long execution, int step, String token, String replay,
-                          int preemptions, List<Step> trace) {
+                          int preemptions, List<Step> trace, ModelSnapshot state) {
     }
 }

@@ -42,6 +42,7 @@ public final class ControlledScheduler implements ScheduleHook {
     private volatile int current = -1;
     private volatile ExecutionEnd end;
     private long fingerprint = 1125899906842597L;
+    private final List<Integer> checkpoints = new ArrayList<>();
 
     public ControlledScheduler(SchedulePolicy policy, int threads, long stepLimit) {
         this.policy = policy;
@@ -128,6 +129,11 @@ public final class ControlledScheduler implements ScheduleHook {
         return trace.size();
     }
 
+    /** 16 bits of the fingerprint after steps 1, 2, 4, 8, ...: where two traces first differ, to a power of two. */
+    public List<Integer> checkpoints() {
+        return List.copyOf(checkpoints);
+    }
+
     @Override
     public void point(SchedulePoint point, long subject) {
         schedule(point.label(), subject);
@@ -195,6 +201,9 @@ public final class ControlledScheduler implements ScheduleHook {
         Step step = new Step(trace.size(), me, cpus[me].cpu(), operation[me], label, subject);
         trace.add(step);
         fingerprint = fingerprint * 31 + ((long) me * 1_000_003 + label.hashCode()) * 31 + subject;
+        if (Integer.bitCount(trace.size()) == 1) {
+            checkpoints.add((int) (fingerprint ^ (fingerprint >>> 32)) & 0xffff);
+        }
     }
 
     private void retire(int me) {
