@@ -26,6 +26,8 @@ class CommandLineTest {
         "run --scenario nowhere",
         "run --cpus 3,1",
         "run --out pom.xml",
+        "suite --out pom.xml",
+        "suite --corpus-file /no/such/corpus",
         "replay vms1:bugs=none:cpus=4",
         "replay vms1:this-is-not-a-token",
         "replay /no/such/file.tokens",
@@ -99,6 +101,27 @@ class CommandLineTest {
                 "--budget", "60s")[0];
         assertEquals(0, exit[0], out);
         assertTrue(out.contains("300 free-running executions"), out);
+    }
+
+    @Test
+    void suiteReplaysTheCorpusAndRunsEveryEngine(@TempDir Path out) {
+        int[] exit = new int[1];
+        String printed = CliRunner.run(exit, "suite", "--budget", "3s", "--out", out.toString(),
+                "--corpus-file", "../corpus/known.tokens")[0];
+        assertEquals(0, exit[0], printed);
+        assertTrue(printed.matches("(?s).*corpus: (\\d+) of \\1 known executions replayed as recorded.*"), printed);
+        for (String engine : java.util.List.of("random", "pct3", "free")) {
+            assertTrue(Files.isRegularFile(out.resolve(engine).resolve("run.json")), engine);
+        }
+    }
+
+    @Test
+    void suiteAgainstTheSeedBugFails(@TempDir Path out) {
+        int[] exit = new int[1];
+        String printed = CliRunner.run(exit, "suite", "--bug", "lazy-pte-clear", "--budget", "3s", "--out", out.toString(),
+                "--corpus-file", "../corpus/known.tokens")[0];
+        assertEquals(1, exit[0], printed);
+        assertTrue(printed.contains("suite: 3 failure(s)"), printed);
     }
 
     @Test

@@ -2,24 +2,17 @@ package org.vmapstress.harness.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.vmapstress.harness.BadInput;
 import org.vmapstress.harness.Explorer;
-import org.vmapstress.harness.Shrinker;
 import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.Execution;
-import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
-import org.vmapstress.harness.record.RunRecord;
 import org.vmapstress.harness.record.RunRecordWriter;
-import org.vmapstress.harness.sched.Step;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,8 +23,6 @@ import picocli.CommandLine.Model.CommandSpec;
 final class RunCommand implements Callable<Integer> {
     static final Duration WATCHDOG = Duration.ofSeconds(20);
     static final long STEP_LIMIT = 200_000;
-    private static final int TRACE_TAIL = 30;
-
     @Spec
     private CommandSpec spec;
 
@@ -96,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
                     summary.stepsPerSecond(), summary.budgetSpent() ? ", budget spent" : "");
         }
         if (this.out != null) {
-            out.println("run record: " + RunRecordWriter.write(this.out, record(template, summary)));
+            out.println("run record: " + RunRecordWriter.write(this.out, RunReporting.record(template, summary, iterations, budget)));
         }
         if (!summary.failed()) {
             if (summary.last() != null) {
@@ -105,12 +96,7 @@ final class RunCommand implements Callable<Integer> {
             out.println("clean: no violation");
             return VmapstressCommand.EXIT_CLEAN;
         }
-        if (summary.unreproduced() != null) {
-            out.println("FAILED (" + summary.unreproduced().invariant() + ") free-running in execution "
-                    + (summary.executions() - 1) + ", not found again under the controlled scheduler: " + summary.unreproduced());
-            return VmapstressCommand.EXIT_VIOLATION;
-        }
-        report(out, summary.failure());
+        RunReporting.report(out, summary, corpus);
         return VmapstressCommand.EXIT_VIOLATION;
     }
 
@@ -125,25 +111,6 @@ final class RunCommand implements Callable<Integer> {
         } else {
             out.println("  ... " + line);
         }
-    }
-
-    private RunRecord record(ExecutionSpec template, Explorer.Summary summary) {
-        RunRecord.Configuration configuration = new RunRecord.Configuration(template.bugs().toString(), template.scenario(),
-                threads, ops, template.cpus(), seed, template.sched(), iterations, budget.toMillis() / 1000.0);
-        RunRecord.Counts counts = new RunRecord.Counts(summary.executions(), summary.steps(), summary.elapsed().toMillis() / 1000.0);
-        List<RunRecord.Failure> failures = new ArrayList<>();
-        ExecutionResult failure = summary.failure();
-        if (failure != null) {
-            Token token = Token.of(failure);
-            failures.add(new RunRecord.Failure(failure.failureId(), failure.failureMessage(), failure.spec().exec(),
-                    failure.violationStep(), token.format(), token.replayLine(), Shrinker.preemptions(failure.trace()),
-                    failure.trace(), failure.snapshot()));
-        } else if (summary.unreproduced() != null) {
-            failures.add(new RunRecord.Failure(summary.unreproduced().invariant().id(), summary.unreproduced().message(),
-                    summary.executions() - 1, -1, null, null, 0, List.of(), null));
-        }
-        return new RunRecord(RunRecord.FORMAT, template.freeRunning() ? "free-running" : "controlled", configuration, counts,
-                failures.isEmpty() ? "clean" : "failed", failures);
     }
 
     private ExecutionSpec template() {
@@ -166,28 +133,4 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private void report(PrintWriter out, ExecutionResult failure) {
-        Token token = Token.of(failure);
-        out.println();
-        out.println("FAILED (" + failure.failureId() + ") in execution " + failure.spec().exec() + " at step "
-                + failure.violationStep() + ": " + failure.failureMessage());
-        List<Step> trace = failure.trace();
-        out.println("last " + Math.min(TRACE_TAIL, trace.size()) + " of " + trace.size() + " steps:");
-        trace.subList(Math.max(0, trace.size() - TRACE_TAIL), trace.size()).forEach(step -> out.println("  " + step));
-        appendToCorpus(out, token);
-        out.println(token.replayLine());
-    }
-
-    /** Appends the token to the corpus (never overwrites); a corpus that cannot be written is said, not fatal. */
-    private void appendToCorpus(PrintWriter out, Token token) {
-        Path file = corpus.resolve("found.tokens");
-        try {
-            Files.createDirectories(corpus);
-            Files.writeString(file, token.format() + System.lineSeparator(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            out.println("token appended to " + file);
-        } catch (IOException e) {
-            out.println("could not append the token to " + file + ": " + e.getMessage());
-        }
-    }
 }
