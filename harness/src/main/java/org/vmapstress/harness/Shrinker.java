@@ -7,6 +7,7 @@ import java.util.List;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.exec.ModelShape;
 import org.vmapstress.harness.sched.Step;
 
 /**
@@ -81,7 +82,7 @@ public final class Shrinker {
         for (int threads = 1; threads <= spec.threads(); threads++) {
             for (int ops = 1; ops < spec.ops() * 3 / 2; ops = ops < 4 ? ops + 1 : ops * 3 / 2) {
                 if (ops <= spec.ops()) {
-                    candidates.add(new ExecutionSpec(spec.bugs(), spec.cpus(), spec.scenario(), threads, Math.min(ops, spec.ops()),
+                    candidates.add(new ExecutionSpec(spec.bugs(), spec.model(), spec.scenario(), threads, Math.min(ops, spec.ops()),
                             spec.seed(), spec.sched(), 0));
                 }
             }
@@ -91,7 +92,7 @@ public final class Shrinker {
     }
 
     private static ExecutionSpec withPolicy(ExecutionSpec spec, String policy, long exec) {
-        return new ExecutionSpec(spec.bugs(), spec.cpus(), spec.scenario(), spec.threads(), spec.ops(), spec.seed(), policy, exec);
+        return new ExecutionSpec(spec.bugs(), spec.model(), spec.scenario(), spec.threads(), spec.ops(), spec.seed(), policy, exec);
     }
 
     /** Threads x ops first, then preemptions, then steps: what a reader has to follow. */

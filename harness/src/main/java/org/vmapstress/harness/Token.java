@@ -6,20 +6,22 @@ import java.util.List;
 import java.util.Map;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.exec.ModelShape;
+import org.vmapstress.harness.exec.ModelShape;
 import org.vmapstress.harness.workload.Workload;
 import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
 
 /**
  * A replay token: one line that names an execution completely and what it did, e.g.
- * {@code vms1:bugs=lazy-pte-clear:cpus=0,1,2,3:scenario=random:threads=3:ops=20:seed=0x5eed:sched=pct3:exec=117:steps=340:fp=1a2b3c4d:cp=9f3e.01ab...}.
+ * {@code vms1:bugs=lazy-pte-clear:cpus=0,1,2,3:va=8192:frames=1024:scenario=random:threads=3:ops=20:seed=0x5eed:sched=pct3:exec=117:steps=340:fp=1a2b3c4d:cp=9f3e.01ab...}.
  * Versioned ({@code vms1}); {@code steps} and {@code fp} (the trace's length and fingerprint)
  * let replay tell a stale token from a changed verdict, and {@code cp} (16 bits of the
  * fingerprint after steps 1, 2, 4, ...) says where a stale one first differs.
  */
 public record Token(ExecutionSpec spec, int steps, long fingerprint, List<Integer> checkpoints) {
     public static final String VERSION = "vms1";
-    private static final List<String> KEYS = List.of("bugs", "cpus", "scenario", "threads", "ops", "seed", "sched", "exec",
+    private static final List<String> KEYS = List.of("bugs", "cpus", "va", "frames", "scenario", "threads", "ops", "seed", "sched", "exec",
             "steps", "fp", "cp");
 
     public static Token of(ExecutionResult result) {
@@ -28,7 +30,8 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint, List<Intege
 
     public String format() {
         ExecutionSpec s = spec;
-        return VERSION + ":bugs=" + (s.bugs().isEmpty() ? "none" : s.bugs()) + ":cpus=" + s.cpus().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) + ":scenario=" + s.scenario()
+        return VERSION + ":bugs=" + (s.bugs().isEmpty() ? "none" : s.bugs()) + ":cpus=" + s.model().cpus().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))
+                + ":va=" + s.model().vaPages() + ":frames=" + s.model().frames() + ":scenario=" + s.scenario()
                 + ":threads=" + s.threads() + ":ops=" + s.ops() + ":seed=0x" + Long.toHexString(s.seed())
                 + ":sched=" + s.sched().replace(":", "") + ":exec=" + s.exec() + ":steps=" + steps
                 + ":fp=" + Long.toHexString(fingerprint) + ":cp=" + checkpoints.stream().map(c -> String.format("%04x", c))
@@ -64,7 +67,8 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint, List<Intege
         if (!missing.isEmpty()) {
             throw new BadInput("malformed replay token: missing " + String.join(", ", missing));
         }
-        ExecutionSpec spec = new ExecutionSpec(bugs(fields.get("bugs")), cpus(fields.get("cpus")), scenario(fields.get("scenario")),
+        ExecutionSpec spec = new ExecutionSpec(bugs(fields.get("bugs")),
+                shape(cpus(fields.get("cpus")), number(fields, "va"), number(fields, "frames")), scenario(fields.get("scenario")),
                 positive(fields, "threads"), positive(fields, "ops"), number(fields, "seed"), sched(fields.get("sched")),
                 number(fields, "exec"));
         return new Token(spec, (int) number(fields, "steps"), number(fields, "fp"), checkpoints(fields.get("cp")));
@@ -124,12 +128,26 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint, List<Intege
      * Possible CPUs as a count ({@code 4}: CPUs 0 to 3) or an ascending list with gaps allowed
      * ({@code 0,2,3}), from 1 to 64 CPUs with ids below 64.
      */
+    /** A model shape the model accepts, or bad input saying why not. */
+    public static ModelShape shape(List<Integer> cpus, long vaPages, long frames) {
+        if (frames < 1 || frames > 1 << 20) {
+            throw new BadInput("page frames " + frames + " out of range (1 to 1048576)");
+        }
+        ModelShape shape = new ModelShape(cpus, vaPages, (int) frames);
+        try {
+            shape.config();
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("model shape rejected: " + e.getMessage());
+        }
+        return shape;
+    }
+
     public static List<Integer> cpus(String text) {
         try {
             if (!text.contains(",")) {
                 int count = Integer.parseInt(text);
                 if (count >= 1 && count <= 64) {
-                    return ExecutionSpec.firstCpus(count);
+                    return ModelShape.firstCpus(count).cpus();
                 }
             } else {
                 List<Integer> ids = java.util.Arrays.stream(text.split(",")).map(Integer::valueOf).toList();

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.exec.ModelShape;
 import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
 
@@ -20,7 +21,7 @@ class FixedModelExplorationTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"random", "pct:3"})
     void fiveThousandExecutionsOfTheFixedModelFindNothing(String sched) throws InterruptedException {
-        ExecutionSpec template = new ExecutionSpec(BugSet.NONE, ExecutionSpec.firstCpus(4), "random", 3, 10, 0xf1eed, sched, 0);
+        ExecutionSpec template = new ExecutionSpec(BugSet.NONE, ModelShape.firstCpus(4), "random", 3, 10, 0xf1eed, sched, 0);
         Explorer.Summary summary = EXPLORER.explore(template, 5_000, Duration.ofMinutes(3), s -> { });
         assertNull(summary.failure(), () -> "false alarm: " + summary.failure().failureMessage()
                 + " — " + Token.of(summary.failure()).replayLine());
@@ -31,7 +32,7 @@ class FixedModelExplorationTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"random", "pct:3"})
     void theSeedBugIsFoundFromTheDefaults(String sched) throws InterruptedException {
-        ExecutionSpec defaults = new ExecutionSpec(BugSet.of(Bug.LAZY_PTE_CLEAR), ExecutionSpec.firstCpus(4), "random", 3, 20, 0x5eed, sched, 0);
+        ExecutionSpec defaults = new ExecutionSpec(BugSet.of(Bug.LAZY_PTE_CLEAR), ModelShape.firstCpus(4), "random", 3, 20, 0x5eed, sched, 0);
         long start = System.nanoTime();
         Explorer.Summary summary = EXPLORER.explore(defaults, 10_000, Duration.ofSeconds(10), s -> { });
         assertNotNull(summary.failure(), "not found in " + summary.executions() + " executions");

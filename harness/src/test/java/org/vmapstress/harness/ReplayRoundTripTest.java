@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.exec.ModelShape;
 import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
 
@@ -18,7 +19,7 @@ class ReplayRoundTripTest {
     private static final Execution EXECUTION = new Execution(Duration.ofSeconds(20), 200_000);
 
     private static ExecutionSpec seedBugDefaults() {
-        return new ExecutionSpec(BugSet.of(Bug.LAZY_PTE_CLEAR), ExecutionSpec.firstCpus(4), "random", 3, 20, 0x5eed, "random", 0);
+        return new ExecutionSpec(BugSet.of(Bug.LAZY_PTE_CLEAR), ModelShape.firstCpus(4), "random", 3, 20, 0x5eed, "random", 0);
     }
 
     private static ExecutionResult firstFailure(ExecutionSpec template) throws InterruptedException {
@@ -42,7 +43,7 @@ class ReplayRoundTripTest {
 
     @Test
     void theSameTokenTwentyTimesGivesTwentyIdenticalTraces() throws InterruptedException {
-        ExecutionSpec spec = new ExecutionSpec(BugSet.NONE, ExecutionSpec.firstCpus(4), "random", 3, 20, 42, "pct:3", 7);
+        ExecutionSpec spec = new ExecutionSpec(BugSet.NONE, ModelShape.firstCpus(4), "random", 3, 20, 42, "pct:3", 7);
         ExecutionResult first = EXECUTION.run(spec);
         for (int i = 0; i < 19; i++) {
             ExecutionResult again = EXECUTION.run(spec);
@@ -55,7 +56,7 @@ class ReplayRoundTripTest {
     void aTokenReplayedAgainstAnotherModelIsStaleNotAVerdict() throws InterruptedException {
         ExecutionResult found = firstFailure(seedBugDefaults());
         Token recorded = Token.of(found);
-        ExecutionSpec changed = new ExecutionSpec(BugSet.NONE, ExecutionSpec.firstCpus(4), "random", 3, 20, 0x5eed, "random", found.spec().exec());
+        ExecutionSpec changed = new ExecutionSpec(BugSet.NONE, ModelShape.firstCpus(4), "random", 3, 20, 0x5eed, "random", found.spec().exec());
         String stale = new Token(changed, recorded.steps(), recorded.fingerprint(), recorded.checkpoints()).format();
         int[] exit = new int[1];
         String err = CliRunner.run(exit, "replay", stale)[1];
@@ -66,7 +67,7 @@ class ReplayRoundTripTest {
 
     @Test
     void tokensRoundTripThroughTheirText() {
-        ExecutionSpec spec = new ExecutionSpec(BugSet.of(Bug.HEAD_INSERT, Bug.WRONG_VBQ_LOCK), ExecutionSpec.firstCpus(2), "fill-block-aliases", 2, 6,
+        ExecutionSpec spec = new ExecutionSpec(BugSet.of(Bug.HEAD_INSERT, Bug.WRONG_VBQ_LOCK), ModelShape.firstCpus(2), "fill-block-aliases", 2, 6,
                 0xdeadbeefL, "pct:3", 99);
         Token token = new Token(spec, 1234, 0xfedcba9876543210L, java.util.List.of(1, 0xabcd, 0));
         assertEquals(token, Token.parse(token.format()));

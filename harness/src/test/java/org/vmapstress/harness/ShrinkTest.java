@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.exec.ModelShape;
 import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
 
@@ -18,7 +19,7 @@ class ShrinkTest {
 
     @Test
     void theSeedBugShrinksToOneWorkerAndStillFailsTheSameWay() throws InterruptedException {
-        ExecutionSpec defaults = new ExecutionSpec(BugSet.of(Bug.LAZY_PTE_CLEAR), ExecutionSpec.firstCpus(4), "random", 3, 20,
+        ExecutionSpec defaults = new ExecutionSpec(BugSet.of(Bug.LAZY_PTE_CLEAR), ModelShape.firstCpus(4), "random", 3, 20,
                 0x5eed, "random", 0);
         ExecutionResult found = new Explorer(EXECUTION).explore(defaults, 1000, Duration.ofSeconds(20), s -> { }).failure();
         assertNotNull(found);

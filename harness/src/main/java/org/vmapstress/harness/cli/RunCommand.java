@@ -42,6 +42,13 @@ final class RunCommand implements Callable<Integer> {
             description = "Possible CPUs: a count, or ids with gaps such as 0,2 (default: ${DEFAULT-VALUE}).")
     private String cpus;
 
+    @Option(names = "--va-pages", defaultValue = "8192",
+            description = "The vmalloc space in pages, a multiple of the block size (default: ${DEFAULT-VALUE}).")
+    private long vaPages;
+
+    @Option(names = "--frames", defaultValue = "1024", description = "Page frames in the pool (default: ${DEFAULT-VALUE}).")
+    private long frames;
+
     @Option(names = "--seed", defaultValue = "0x5eed", description = "Seed of the run, decimal or 0x-hex (default: ${DEFAULT-VALUE}).")
     private String seed;
 
@@ -70,8 +77,8 @@ final class RunCommand implements Callable<Integer> {
             RunRecordWriter.requireUsable(this.out);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("run: bugs=%s scenario=%s threads=%d ops=%d cpus=%s seed=%s sched=%s budget=%ds%n", template.bugs(),
-                template.scenario(), threads, ops, template.cpus(), seed, template.sched(), budget.toSeconds());
+        out.printf("run: bugs=%s scenario=%s threads=%d ops=%d model=%s seed=%s sched=%s budget=%ds%n", template.bugs(),
+                template.scenario(), threads, ops, template.model(), seed, template.sched(), budget.toSeconds());
         boolean terminal = System.console() != null;
         Explorer.Summary summary = new Explorer(new Execution(WATCHDOG, STEP_LIMIT)).explore(template, iterations, budget,
                 progress -> progressLine(out, progress, terminal));
@@ -123,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new BadInput("--seed '" + seed + "' is not a number (decimal or 0x-hex)");
         }
-        return new ExecutionSpec(Token.bugs(String.join(",", bugs)), Token.cpus(cpus), Token.scenario(scenario), threads, ops, seedValue,
+        return new ExecutionSpec(Token.bugs(String.join(",", bugs)), Token.shape(Token.cpus(cpus), vaPages, frames), Token.scenario(scenario), threads, ops, seedValue,
                 Token.sched(sched), 0);
     }
 

@@ -26,7 +26,7 @@ final class RunReporting {
 
     static RunRecord record(ExecutionSpec template, Explorer.Summary summary, long iterations, Duration budget) {
         RunRecord.Configuration configuration = new RunRecord.Configuration(template.bugs().toString(), template.scenario(),
-                template.threads(), template.ops(), template.cpus(), "0x" + Long.toHexString(template.seed()), template.sched(),
+                template.threads(), template.ops(), template.model(), "0x" + Long.toHexString(template.seed()), template.sched(),
                 iterations, budget.toMillis() / 1000.0);
         RunRecord.Counts counts = new RunRecord.Counts(summary.executions(), summary.steps(), summary.elapsed().toMillis() / 1000.0);
         List<RunRecord.Failure> failures = new ArrayList<>();

@@ -15,6 +15,7 @@ import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.exec.ModelShape;
 import org.vmapstress.harness.record.RunRecordWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -98,7 +99,7 @@ final class SuiteCommand implements Callable<Integer> {
 
     private int explore(PrintWriter printer, String sched, Duration share) throws InterruptedException, IOException {
         boolean free = sched.equals(ExecutionSpec.FREE_RUNNING);
-        ExecutionSpec template = new ExecutionSpec(Token.bugs(String.join(",", bugs)), ExecutionSpec.firstCpus(4), "random",
+        ExecutionSpec template = new ExecutionSpec(Token.bugs(String.join(",", bugs)), ModelShape.firstCpus(4), "random",
                 free ? 4 : 3, free ? 100 : 20, 0x5eed, sched, 0);
         Explorer.Summary summary = new Explorer(new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT))
                 .explore(template, Long.MAX_VALUE, share, progress -> { });

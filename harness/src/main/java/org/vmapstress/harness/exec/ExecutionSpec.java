@@ -1,6 +1,5 @@
 package org.vmapstress.harness.exec;
 
-import java.util.List;
 import org.vmapstress.harness.sched.Pct;
 import org.vmapstress.harness.sched.RandomWalk;
 import org.vmapstress.harness.sched.SchedulePolicy;
@@ -13,27 +12,18 @@ import org.vmapstress.model.ModelConfig;
  * (scenario or random, threads, ops, seed), the schedule policy, and the execution's index in
  * its run. The same spec gives the same trace, step for step.
  *
- * @param cpus  the possible CPU ids, ascending (gaps allowed, e.g. 0, 2)
+ * @param model the possible CPUs (gaps allowed) and the model's sizes
  * @param sched {@code random} or {@code pct:D}
  */
-public record ExecutionSpec(BugSet bugs, List<Integer> cpus, String scenario, int threads, int ops, long seed, String sched,
+public record ExecutionSpec(BugSet bugs, ModelShape model, String scenario, int threads, int ops, long seed, String sched,
                             long exec) {
 
     public static final String RANDOM_SCENARIO = "random";
     /** The schedule "policy" of free-running stress: none, real threads in parallel. */
     public static final String FREE_RUNNING = "free";
 
-    public ExecutionSpec {
-        cpus = List.copyOf(cpus);
-    }
-
-    /** CPUs 0 to {@code count - 1}. */
-    public static List<Integer> firstCpus(int count) {
-        return java.util.stream.IntStream.range(0, count).boxed().toList();
-    }
-
     public ModelConfig modelConfig() {
-        return ModelConfig.small().withPossibleCpus(cpus.stream().mapToInt(Integer::intValue).toArray());
+        return model.config();
     }
 
     public Workload workload() {
@@ -54,7 +44,7 @@ public record ExecutionSpec(BugSet bugs, List<Integer> cpus, String scenario, in
 
     /** The same spec under another schedule policy. */
     public ExecutionSpec withSched(String newSched) {
-        return new ExecutionSpec(bugs, cpus, scenario, threads, ops, seed, newSched, exec);
+        return new ExecutionSpec(bugs, model, scenario, threads, ops, seed, newSched, exec);
     }
 
     public boolean freeRunning() {
@@ -63,7 +53,7 @@ public record ExecutionSpec(BugSet bugs, List<Integer> cpus, String scenario, in
 
     /** The same spec, another execution index. */
     public ExecutionSpec withExec(long newExec) {
-        return new ExecutionSpec(bugs, cpus, scenario, threads, ops, seed, sched, newExec);
+        return new ExecutionSpec(bugs, model, scenario, threads, ops, seed, sched, newExec);
     }
 
     /** SplitMix64 over the seed, the execution index and a stream id. */

@@ -1,6 +1,7 @@
 package org.vmapstress.harness.record;
 
 import java.util.List;
+import org.vmapstress.harness.exec.ModelShape;
 import org.vmapstress.harness.sched.Step;
 import org.vmapstress.model.ModelSnapshot;
 
@@ -13,7 +14,7 @@ public record RunRecord(String format, String engine, Configuration configuratio
     public static final String FORMAT = "vmapstress-run/1";
 
     /** What was run. */
-    public record Configuration(String bugs, String scenario, int threads, int ops, List<Integer> cpus, String seed,
+    public record Configuration(String bugs, String scenario, int threads, int ops, ModelShape model, String seed,
                                 String sched, long iterations, double budgetSeconds) {
     }
 
