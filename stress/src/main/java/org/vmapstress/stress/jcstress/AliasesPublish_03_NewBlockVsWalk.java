@@ -1,0 +1,95 @@
+package org.vmapstress.stress.jcstress;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.II_Result;
+import org.vmapstress.model.Bug;
+import org.vmapstress.model.CpuContext;
+import org.vmapstress.model.ModelAssertion;
+import org.vmapstress.model.VmapAllocator;
+
+/*
+ * New-block publication against a concurrent vm_unmap_aliases walk (Linux 3e3de794, "mm:
+ * vmalloc: ensure vmap_block is initialised before adding to queue").
+ *
+ * Actor 1's vm_map_ram creates CPU 1's first block; actor 2's vm_unmap_aliases walks every
+ * CPU's block index and, for each block, computes the queue of vb->cpu. Before the fix the
+ * block was inserted into the index before vb->cpu was written, so the walk could index the
+ * per-CPU queues with garbage (UBSAN array-index-out-of-bounds on Android).
+ *
+ * Run: stress/jcstress-check quick AliasesPublish_03
+ *
+ * Result: Fixed shows [1, 0] only. PublishBeforeInit's window is a few instructions wide:
+ * see docs/jcstress.md for how often jcstress hits [1, 1] in each mode.
+ */
+public class AliasesPublish_03_NewBlockVsWalk {
+
+    abstract static class Walk {
+        final VmapAllocator model;
+        final int pfn;
+
+        Walk(Bug bug) {
+            model = Fixture.model(bug);
+            pfn = model.pages().allocPage();
+        }
+
+        void mapOnCpu1(II_Result r) {
+            r.r1 = model.vmMapRam(new CpuContext(1), new int[] {pfn}) >= 0 ? 1 : 0;
+        }
+
+        void walk(II_Result r) {
+            try {
+                model.vmUnmapAliases(new CpuContext(0));
+            } catch (ModelAssertion assertion) {
+                r.r2 = 1;
+            }
+        }
+    }
+
+    @JCStressTest
+    @State
+    @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "the block was mapped; the walk met only initialised blocks")
+    @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "the walk met a published block whose cpu was not written yet")
+    @Outcome(expect = FORBIDDEN, desc = "anything else")
+    public static class Fixed extends Walk {
+        public Fixed() {
+            super(null);
+        }
+
+        @Actor
+        public void creator(II_Result r) {
+            mapOnCpu1(r);
+        }
+
+        @Actor
+        public void walker(II_Result r) {
+            walk(r);
+        }
+    }
+
+    @JCStressTest
+    @State
+    @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "the block was mapped; the walk met only initialised blocks")
+    @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "the walk met a published block whose cpu was not written yet")
+    @Outcome(expect = FORBIDDEN, desc = "anything else")
+    public static class PublishBeforeInit extends Walk {
+        public PublishBeforeInit() {
+            super(Bug.PUBLISH_BEFORE_INIT);
+        }
+
+        @Actor
+        public void creator(II_Result r) {
+            mapOnCpu1(r);
+        }
+
+        @Actor
+        public void walker(II_Result r) {
+            walk(r);
+        }
+    }
+}

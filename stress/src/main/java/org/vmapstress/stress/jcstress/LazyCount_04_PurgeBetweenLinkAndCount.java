@@ -1,0 +1,96 @@
+package org.vmapstress.stress.jcstress;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.II_Result;
+import org.vmapstress.model.Bug;
+import org.vmapstress.model.CpuContext;
+import org.vmapstress.model.ModelAssertion;
+import org.vmapstress.model.VmapAllocator;
+
+/*
+ * The lazy counter against a concurrent purge (Linux 88f50044, "vmalloc: remove BUG_ON due to
+ * racy counting of VM_LAZY_FREE").
+ *
+ * Actor 1 unmaps a large (65-page) area, which goes on the lazy list; actor 2 runs the
+ * synchronous purge. In 2010 the area was made visible to the purge before vmap_lazy_nr
+ * counted it, and the purge asserted BUG_ON(nr > vmap_lazy_nr). The fixed kernel counts
+ * first and never asserts.
+ *
+ * Run: stress/jcstress-check quick LazyCount_04
+ *
+ * Result: Fixed shows [1, 0] only. RacyLazyCount's window is a few instructions wide: see
+ * docs/jcstress.md for how often jcstress hits [1, 1].
+ */
+public class LazyCount_04_PurgeBetweenLinkAndCount {
+
+    abstract static class LargeArea {
+        final VmapAllocator model;
+        final long va;
+
+        LargeArea(Bug bug) {
+            model = Fixture.model(bug);
+            va = model.vmMapRam(new CpuContext(0), new int[65]);
+        }
+
+        void unmap(II_Result r) {
+            model.vmUnmapRam(new CpuContext(0), va, 65);
+            r.r1 = 1;
+        }
+
+        void purge(II_Result r) {
+            try {
+                model.purgeVmapAreaLazy();
+            } catch (ModelAssertion assertion) {
+                r.r2 = 1;
+            }
+        }
+    }
+
+    @JCStressTest
+    @State
+    @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "unmapped; the purge took only counted pages")
+    @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "the purge took lazy pages vmap_lazy_nr did not count yet: BUG_ON")
+    @Outcome(expect = FORBIDDEN, desc = "anything else")
+    public static class Fixed extends LargeArea {
+        public Fixed() {
+            super(null);
+        }
+
+        @Actor
+        public void unmapper(II_Result r) {
+            unmap(r);
+        }
+
+        @Actor
+        public void purger(II_Result r) {
+            purge(r);
+        }
+    }
+
+    @JCStressTest
+    @State
+    @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "unmapped; the purge took only counted pages")
+    @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "the purge took lazy pages vmap_lazy_nr did not count yet: BUG_ON")
+    @Outcome(expect = FORBIDDEN, desc = "anything else")
+    public static class RacyLazyCount extends LargeArea {
+        public RacyLazyCount() {
+            super(Bug.RACY_LAZY_COUNT);
+        }
+
+        @Actor
+        public void unmapper(II_Result r) {
+            unmap(r);
+        }
+
+        @Actor
+        public void purger(II_Result r) {
+            purge(r);
+        }
+    }
+}
