@@ -19,8 +19,8 @@ import org.vmapstress.model.VmapAllocator;
  * Run: java -jar stress/target/jcstress.jar -t BlockAlloc_02 -m quick
  *      (or stress/jcstress-check quick BlockAlloc_02)
  *
- * Result: [1, 2] and [2, 1], ACCEPTABLE; no other outcome (no zoo bug breaks this; the
- * fixed variant alone guards the lock re-check).
+ * Result (quick mode, 2 cores, Java 17, one run): [1, 2] and [2, 1] only, ACCEPTABLE. No zoo
+ * bug breaks this; the fixed variant alone guards the lock re-check.
  */
 public class BlockAlloc_02_TwoMapsOneBlock {
 

@@ -22,7 +22,8 @@ import org.vmapstress.model.VmapAllocator;
  *
  * Run: stress/jcstress-check quick Migration_07
  *
- * Result: [1, 0] only (no zoo bug breaks it; the fixed variant guards the rule).
+ * Result (quick mode, 2 cores, Java 17, one run): [1, 0] only, ACCEPTABLE. No zoo bug breaks
+ * it; the fixed variant guards the rule.
  */
 public class Migration_07_QueuePickedThenMigrated {
 

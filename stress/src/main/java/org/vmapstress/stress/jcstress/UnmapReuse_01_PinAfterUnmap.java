@@ -22,9 +22,10 @@ import org.vmapstress.model.VmapAllocator;
  *
  * Run: java -jar stress/target/jcstress.jar -t UnmapReuse_01 -m quick
  *
- * Result (quick mode, 2 cores, Java 17; see docs/jcstress.md for the command and figures):
- *   Fixed:        [0, 0] not yet freed (ACCEPTABLE), [1, 1] freed and pinned (ACCEPTABLE)
- *   LazyPteClear: [0, 0] ACCEPTABLE, [1, 2] freed page refused: stale writable PTE (FORBIDDEN, seen)
+ * Result (quick mode, 2 cores, Java 17, one run; docs/jcstress.md has the rest):
+ *   Fixed:        [0, 0] not handed back yet, [1, 1] handed back and pinned     ACCEPTABLE only
+ *   LazyPteClear: [0, 0] 399,971 (53 %)   ACCEPTABLE
+ *                 [1, 2] 348,549 (47 %)   FORBIDDEN  handed back, but Xen refused the pin
  */
 public class UnmapReuse_01_PinAfterUnmap {
 
