@@ -66,7 +66,7 @@ public final class Invariants {
             Map<Long, Integer> stale = tlbs.entries(cpu, mapping.va(), mapping.end());
             if (!stale.isEmpty()) {
                 return violation(InvariantId.TLB_REUSE, "VA range " + mapping + " was handed out again while CPU "
-                        + cpu + "'s TLB still caches " + new TreeMap<>(stale) + " (VA page -> pfn)");
+                        + cpu + "'s TLB still caches " + stale + " (VA page -> pfn)");
             }
         }
         return mappingIntact(mapping);
@@ -118,7 +118,7 @@ public final class Invariants {
         Tlbs tlbs = model.tlbs();
         UnmapHistory history = model.unmapHistory();
         for (int cpu = 0; cpu < tlbs.cpuCount(); cpu++) {
-            for (Map.Entry<Long, Integer> entry : new TreeMap<>(tlbs.entries(cpu)).entrySet()) {
+            for (Map.Entry<Long, Integer> entry : tlbs.entries(cpu).entrySet()) {
                 long va = entry.getKey();
                 if (history.unmappedBy(va, unmapTimeBefore) && !history.inTransitSince(va, unmapTimeBefore)) {
                     return violation(InvariantId.ALIASES_FLUSHED, "after vm_unmap_aliases returned, CPU " + cpu
@@ -214,7 +214,7 @@ public final class Invariants {
     private Optional<Violation> uncoveredCachedSlot(VmapBlock vb) {
         Tlbs tlbs = model.tlbs();
         for (int cpu = 0; cpu < tlbs.cpuCount(); cpu++) {
-            for (long va : new TreeMap<>(tlbs.entries(cpu, vb.start(), vb.start() + vb.allocatedSlots())).keySet()) {
+            for (long va : tlbs.entries(cpu, vb.start(), vb.start() + vb.allocatedSlots()).keySet()) {
                 int slot = (int) (va - vb.start());
                 boolean freed = !vb.usedMap.get(slot);
                 if (freed && (slot < vb.dirtyMin || slot >= vb.dirtyMax)) {

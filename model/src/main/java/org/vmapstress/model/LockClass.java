@@ -9,32 +9,25 @@ package org.vmapstress.model;
  */
 public enum LockClass {
     /** vmap_purge_lock (a mutex): serialises lazy purges and vm_unmap_aliases. */
-    PURGE(1, "vmap_purge_lock"),
+    PURGE(1),
     /** vmap_block.lock: free, dirty, dirty_min/dirty_max, used_map of one block. */
-    BLOCK(2, "vmap_block.lock"),
+    BLOCK(2),
     /** vmap_block_queue.lock: one CPU's free list. */
-    QUEUE(3, "vmap_block_queue.lock"),
+    QUEUE(3),
     /** vmap_area_lock: the VA space's free extents and busy areas. */
-    VMAP_AREA(4, "vmap_area_lock"),
+    VMAP_AREA(4),
     /** The lazy list's lock (the kernel's vn->lazy.lock). */
-    LAZY(4, "lazy.lock"),
+    LAZY(4),
     /** The page allocator's zone lock, guarding page states and the free stack. */
-    PAGE_ALLOC(4, "zone.lock");
+    PAGE_ALLOC(4);
 
     private final int rank;
-    private final String kernelName;
-
-    LockClass(int rank, String kernelName) {
+    LockClass(int rank) {
         this.rank = rank;
-        this.kernelName = kernelName;
     }
 
     public int rank() {
         return rank;
-    }
-
-    public String kernelName() {
-        return kernelName;
     }
 
     /** Whether a thread holding a lock of {@code held} may take a lock of this class. */

@@ -97,10 +97,6 @@ public final class PageFramePool {
         return states[pfn];
     }
 
-    public int frames() {
-        return states.length;
-    }
-
     private void requireState(int pfn, PageState expected, String what) {
         if (pfn < 0 || pfn >= states.length) {
             throw new IllegalArgumentException("cannot " + what + " pfn " + pfn + ": outside the pool of " + states.length);

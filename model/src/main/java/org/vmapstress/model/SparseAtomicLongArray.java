@@ -37,10 +37,6 @@ final class SparseAtomicLongArray {
         chunkFor(index).set(offsetOf(index), value);
     }
 
-    long length() {
-        return length;
-    }
-
     /** Calls {@code visitor} for every non-zero element, in index order. */
     void forEachNonZero(ElementVisitor visitor) {
         for (int c = 0; c < chunks.length(); c++) {
