@@ -54,16 +54,23 @@ public final class Explorer {
 
     public Summary explore(ExecutionSpec template, long iterations, Duration budget, Consumer<Summary> progress)
             throws InterruptedException {
+        return explore(template, Shard.ALL, iterations, budget, progress);
+    }
+
+    /** Explores only {@code shard}'s executions: {@code iterations} of them at most. */
+    public Summary explore(ExecutionSpec template, Shard shard, long iterations, Duration budget, Consumer<Summary> progress)
+            throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + budget.toNanos();
         long steps = 0;
         long lastReport = start;
         ExecutionResult last = null;
-        for (long exec = template.exec(); exec < template.exec() + iterations; exec++) {
+        for (long i = 0; i < iterations; i++) {
             if (System.nanoTime() > deadline) {
-                return new Summary(exec - template.exec(), steps, Duration.ofNanos(System.nanoTime() - start), null, true, null, last);
+                return new Summary(i, steps, Duration.ofNanos(System.nanoTime() - start), null, true, null, last);
             }
-            long done = exec - template.exec() + 1;
+            long exec = shard.exec(template.exec(), i);
+            long done = i + 1;
             if (template.freeRunning()) {
                 Optional<Violation> violation = freeRun.run(template.withExec(exec));
                 if (violation.isPresent()) {

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.vmapstress.harness.record.RunRecord;
-import org.vmapstress.harness.record.RunRecordWriter;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.vmapstress.reports.record.RunRecord;
+import org.vmapstress.reports.record.RunRecords;
 
 /** Exit codes and messages of the command line: bad input is one line and exit 2, never a stack trace. */
 class CommandLineTest {
@@ -72,7 +72,7 @@ class CommandLineTest {
         int[] exit = new int[1];
         CliRunner.run(exit, "run", "--bug", "flush-over-and-over", "--out", out.toString(), "--corpus", out.resolve("c").toString());
         assertEquals(1, exit[0]);
-        RunRecord record = RunRecordWriter.read(out.resolve("run.json"));
+        RunRecord record = RunRecords.read(out.resolve("run.json"));
         assertEquals(RunRecord.FORMAT, record.format());
         assertEquals("failed", record.verdict());
         assertEquals("flush-over-and-over", record.configuration().bugs());
@@ -81,7 +81,7 @@ class CommandLineTest {
         assertEquals(failure.step(), failure.trace().size());
         CliRunner.run(exit, "replay", failure.token());
         assertEquals(1, exit[0]);
-        assertEquals(record, RunRecordWriter.read(RunRecordWriter.write(out.resolve("again"), record)));
+        assertEquals(record, RunRecords.read(RunRecords.write(out.resolve("again"), record)));
     }
 
     @Test

@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.vmapstress.harness.BadInput;
 import org.vmapstress.harness.Explorer;
+import org.vmapstress.harness.Shard;
 import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionSpec;
-import org.vmapstress.harness.record.RunRecordWriter;
 import picocli.CommandLine.Command;
+import org.vmapstress.reports.record.RunRecords;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,6 +64,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Wall-clock budget, e.g. 30s, 2m (default: ${DEFAULT-VALUE}).")
     private Duration budget;
 
+    @Option(names = "--shard", paramLabel = "K/N", defaultValue = "1/1",
+            description = "Run only shard K of N of the executions (disjoint parts of the seed space; default: ${DEFAULT-VALUE}).")
+    private String shard;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Write the run record (DIR/run.json) for the report.")
     private Path out;
 
@@ -73,14 +78,18 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException, IOException {
         ExecutionSpec template = template();
+        Shard part = Shard.parse(shard);
         if (this.out != null) {
-            RunRecordWriter.requireUsable(this.out);
+            RunRecords.requireUsable(this.out);
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf("run: bugs=%s scenario=%s threads=%d ops=%d model=%s seed=%s sched=%s budget=%ds%n", template.bugs(),
                 template.scenario(), threads, ops, template.model(), seed, template.sched(), budget.toSeconds());
+        if (!part.equals(Shard.ALL)) {
+            out.println("shard " + part + ": executions " + part.exec(0, 0) + ", " + part.exec(0, 1) + ", " + part.exec(0, 2) + ", ...");
+        }
         boolean terminal = System.console() != null;
-        Explorer.Summary summary = new Explorer(new Execution(WATCHDOG, STEP_LIMIT)).explore(template, iterations, budget,
+        Explorer.Summary summary = new Explorer(new Execution(WATCHDOG, STEP_LIMIT)).explore(template, part, iterations, budget,
                 progress -> progressLine(out, progress, terminal));
         if (terminal) {
             out.println();
@@ -94,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
                     summary.stepsPerSecond(), summary.budgetSpent() ? ", budget spent" : "");
         }
         if (this.out != null) {
-            out.println("run record: " + RunRecordWriter.write(this.out, RunReporting.record(template, summary, iterations, budget)));
+            out.println("run record: " + RunRecords.write(this.out, RunReporting.record(template, summary, part, iterations, budget)));
         }
         if (!summary.failed()) {
             if (summary.last() != null) {

@@ -1,5 +1,6 @@
 package org.vmapstress.harness.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -10,38 +11,52 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.vmapstress.harness.Explorer;
+import org.vmapstress.harness.Shard;
 import org.vmapstress.harness.Shrinker;
 import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
-import org.vmapstress.harness.record.RunRecord;
 import org.vmapstress.harness.sched.Step;
+import org.vmapstress.reports.record.RunRecord;
 
 /** What {@code run} and {@code suite} print and record about an exploration. */
 final class RunReporting {
     private static final int TRACE_TAIL = 30;
+    /** Maps the harness's trace steps, model snapshots and shapes onto the record format's types (same field names). */
+    private static final ObjectMapper FORMAT = new ObjectMapper();
 
     private RunReporting() {
     }
 
-    static RunRecord record(ExecutionSpec template, Explorer.Summary summary, long iterations, Duration budget) {
+    static RunRecord record(ExecutionSpec template, Explorer.Summary summary, Shard shard, long iterations, Duration budget) {
         RunRecord.Configuration configuration = new RunRecord.Configuration(template.bugs().toString(), template.scenario(),
-                template.threads(), template.ops(), template.model(), "0x" + Long.toHexString(template.seed()), template.sched(),
-                iterations, budget.toMillis() / 1000.0);
+                template.threads(), template.ops(), FORMAT.convertValue(template.model(), RunRecord.Shape.class),
+                "0x" + Long.toHexString(template.seed()), template.sched().replace(":", ""), shard.toString(), iterations,
+                budget.toMillis() / 1000.0);
         RunRecord.Counts counts = new RunRecord.Counts(summary.executions(), summary.steps(), summary.elapsed().toMillis() / 1000.0);
         List<RunRecord.Failure> failures = new ArrayList<>();
-        ExecutionResult failure = summary.failure();
-        if (failure != null) {
-            Token token = Token.of(failure);
-            failures.add(new RunRecord.Failure(failure.failureId(), failure.failureMessage(), failure.spec().exec(),
-                    failure.violationStep(), token.format(), token.replayLine(), Shrinker.preemptions(failure.trace()),
-                    failure.trace(), failure.snapshot()));
+        if (summary.failure() != null) {
+            failures.add(failure(summary.failure(), null));
         } else if (summary.unreproduced() != null) {
             failures.add(new RunRecord.Failure(summary.unreproduced().invariant().id(), summary.unreproduced().message(),
-                    summary.executions() - 1, -1, null, null, 0, List.of(), null));
+                    summary.executions() - 1, -1, null, null, null, 0, null, null, null));
         }
-        return new RunRecord(RunRecord.FORMAT, template.freeRunning() ? "free-running" : "controlled", configuration, counts,
-                failures.isEmpty() ? "clean" : "failed", failures);
+        return RunRecord.of(engine(template), configuration, counts, failures, null);
+    }
+
+    /** "free-running", or "controlled-" and the policy ("controlled-random", "controlled-pct3"). */
+    static String engine(ExecutionSpec template) {
+        return template.freeRunning() ? "free-running" : "controlled-" + template.sched().replace(":", "");
+    }
+
+    /** A replayable failure in the record format: token, replay line, shrunk token if known, trace and state. */
+    static RunRecord.Failure failure(ExecutionResult failure, Token shrunk) {
+        Token token = Token.of(failure);
+        List<RunRecord.TraceStep> trace = failure.trace().stream()
+                .map(step -> FORMAT.convertValue(step, RunRecord.TraceStep.class)).toList();
+        return new RunRecord.Failure(failure.failureId(), failure.failureMessage(), failure.spec().exec(),
+                failure.violationStep(), token.format(), token.replayLine(), shrunk == null ? null : shrunk.format(),
+                Shrinker.preemptions(failure.trace()), trace, FORMAT.convertValue(failure.snapshot(), RunRecord.State.class), null);
     }
 
     /** Prints a failure (free-running and not found again, or replayable: trace tail and REPLAY line). */

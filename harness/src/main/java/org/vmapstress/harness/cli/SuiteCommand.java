@@ -16,7 +16,8 @@ import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
 import org.vmapstress.harness.exec.ModelShape;
-import org.vmapstress.harness.record.RunRecordWriter;
+import org.vmapstress.harness.Shard;
+import org.vmapstress.reports.record.RunRecords;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -52,7 +53,7 @@ final class SuiteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException, IOException {
-        RunRecordWriter.requireUsable(out);
+        RunRecords.requireUsable(out);
         PrintWriter printer = spec.commandLine().getOut();
         int failures = replayCorpus(printer, corpusLines());
         for (int i = 0; i < ENGINES.size(); i++) {
@@ -103,8 +104,8 @@ final class SuiteCommand implements Callable<Integer> {
                 free ? 4 : 3, free ? 100 : 20, 0x5eed, sched, 0);
         Explorer.Summary summary = new Explorer(new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT))
                 .explore(template, Long.MAX_VALUE, share, progress -> { });
-        Path record = RunRecordWriter.write(out.resolve(sched.replace(":", "")),
-                RunReporting.record(template, summary, Long.MAX_VALUE, share));
+        Path record = RunRecords.write(out.resolve(sched.replace(":", "")),
+                RunReporting.record(template, summary, Shard.ALL, Long.MAX_VALUE, share));
         printer.printf("%-7s %s: %d executions in %.1fs -> %s%n", sched, summary.failed() ? "FAILED" : "clean",
                 summary.executions(), summary.elapsed().toMillis() / 1000.0, record);
         if (summary.failed()) {

@@ -2,6 +2,7 @@ package org.vmapstress.harness.cli;
 
 import java.io.PrintWriter;
 import org.vmapstress.harness.BadInput;
+import org.vmapstress.reports.record.BadRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -42,7 +43,7 @@ public final class VmapstressCommand implements Runnable {
             return EXIT_BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof BadInput) {
+            if (ex instanceof BadInput || ex instanceof BadRecord) {
                 err.println("vmapstress: " + ex.getMessage());
                 return EXIT_BAD_INPUT;
             }

@@ -36,6 +36,8 @@ public final class ControlledScheduler implements ScheduleHook {
     private final Status[] status;
     private final ModelLock[] blockedOn;
     private final String[] operation;
+    private final ModelLock[] acquiring;
+    private final String[] held;
     private final ThreadLocal<Integer> workerId = new ThreadLocal<>();
     private final List<Step> trace = new ArrayList<>();
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -53,6 +55,8 @@ public final class ControlledScheduler implements ScheduleHook {
         this.status = new Status[threads];
         this.blockedOn = new ModelLock[threads];
         this.operation = new String[threads];
+        this.acquiring = new ModelLock[threads];
+        this.held = new String[threads];
     }
 
     /**
@@ -65,6 +69,7 @@ public final class ControlledScheduler implements ScheduleHook {
             cpus[t] = cpuOf.get(t);
             status[t] = Status.RUNNABLE;
             operation[t] = "start";
+            held[t] = "";
             workers[t] = new Thread(() -> body(id, bodies.get(id)), "controlled-worker-" + t);
             workers[t].setDaemon(true);
         }
@@ -141,6 +146,10 @@ public final class ControlledScheduler implements ScheduleHook {
 
     @Override
     public void beforeLock(ModelLock lock) {
+        Integer me = workerId.get();
+        if (me != null) {
+            acquiring[me] = lock;
+        }
         schedule("acquire " + lock.name(), 0);
     }
 
@@ -149,6 +158,10 @@ public final class ControlledScheduler implements ScheduleHook {
         Integer me = workerId.get();
         if (me == null || end != null) {
             return;
+        }
+        held[me] = LockList.without(held[me], lock.name());
+        if (acquiring[me] == lock) {
+            acquiring[me] = null;
         }
         for (int t = 0; t < threads; t++) {
             if (status[t] == Status.BLOCKED && blockedOn[t] == lock) {
@@ -198,7 +211,11 @@ public final class ControlledScheduler implements ScheduleHook {
     }
 
     private void record(int me, String label, long subject) {
-        Step step = new Step(trace.size(), me, cpus[me].cpu(), operation[me], label, subject);
+        if (acquiring[me] != null && acquiring[me].holder() == workers[me]) {
+            held[me] = LockList.with(held[me], acquiring[me].name());
+            acquiring[me] = null;
+        }
+        Step step = new Step(trace.size(), me, cpus[me].cpu(), operation[me], label, subject, held[me]);
         trace.add(step);
         fingerprint = fingerprint * 31 + ((long) me * 1_000_003 + label.hashCode()) * 31 + subject;
         if (Integer.bitCount(trace.size()) == 1) {

@@ -2,11 +2,14 @@ package org.vmapstress.harness.sched;
 
 /**
  * One step of a controlled execution: which worker ran, on which CPU, inside which operation,
- * at which schedule point, touching what. A trace is the list of steps, in the order they ran.
+ * at which schedule point, touching what, holding which model locks (comma-separated names,
+ * "" for none). A trace is the list of steps, in the order they ran. The locks are not part of
+ * a trace's fingerprint: they follow from the steps before.
  */
-public record Step(int index, int thread, int cpu, String operation, String point, long subject) {
+public record Step(int index, int thread, int cpu, String operation, String point, long subject, String locks) {
     @Override
     public String toString() {
-        return String.format("%5d  T%d cpu%d  %-22s %s %d", index, thread, cpu, operation, point, subject);
+        return String.format("%5d  T%d cpu%d  %-22s %s %d%s", index, thread, cpu, operation, point, subject,
+                locks.isEmpty() ? "" : "  [holds " + locks + "]");
     }
 }

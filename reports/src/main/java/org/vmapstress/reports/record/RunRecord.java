@@ -1,0 +1,91 @@
+package org.vmapstress.reports.record;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The run record: what one engine ran and found, as JSON ({@code run.json}, or
+ * {@code jcstress.json}, {@code lincheck.json}). Every engine writes this one format: the
+ * controlled and free-running explorations of the harness, jcstress (with its outcome
+ * histograms in {@link #jcstress}) and Lincheck (with the interleaving it printed in
+ * {@link Failure#interleaving}). The report module reads nothing else. {@link #FORMAT}
+ * versions the layout; fields an engine has nothing for are null.
+ */
+public record RunRecord(String format, String engine, Configuration configuration, Counts counts, String verdict,
+                        List<Failure> failures, List<JcstressTest> jcstress) {
+    public static final String FORMAT = "vmapstress-run/2";
+
+    public RunRecord {
+        failures = List.copyOf(failures);
+        jcstress = jcstress == null ? List.of() : List.copyOf(jcstress);
+    }
+
+    /** A record of one engine's failures: the verdict follows from them ("clean" when there are none). */
+    public static RunRecord of(String engine, Configuration configuration, Counts counts, List<Failure> failures,
+                               List<JcstressTest> jcstress) {
+        return new RunRecord(FORMAT, engine, configuration, counts, failures.isEmpty() ? "clean" : "failed", failures, jcstress);
+    }
+
+    /**
+     * What was run: the re-introduced bugs ("none" for the fixed model), the workload and
+     * schedule ({@code sched}: random, pct3, free or an engine's mode), the model's shape, and
+     * which shard of the seed space ("1/1" when not sharded).
+     */
+    public record Configuration(String bugs, String scenario, int threads, int ops, Shape model, String seed, String sched,
+                                String shard, long iterations, double budgetSeconds) {
+    }
+
+    /** The model's size: possible CPUs, vmalloc pages, page frames. */
+    public record Shape(List<Integer> cpus, long vaPages, int frames) {
+    }
+
+    /** How much was run: executions (jcstress: samples), schedule points, seconds. */
+    public record Counts(long executions, long schedulePoints, double seconds) {
+    }
+
+    /**
+     * One failure: the invariant and message, where it was found, the replay token and line
+     * (null when there is none, e.g. a free-running failure not found again under control),
+     * its shrunk token when shrinking ran, its trace and the model's state when it was found
+     * (empty / null for engines that have none), and Lincheck's printed interleaving.
+     */
+    public record Failure(String invariant, String message, long execution, int step, String token, String replay,
+                          String shrunkToken, int preemptions, List<TraceStep> trace, State state, String interleaving) {
+        public Failure {
+            trace = trace == null ? List.of() : List.copyOf(trace);
+        }
+    }
+
+    /**
+     * One step of a controlled execution: worker, CPU, operation, schedule point, what it
+     * touched, and the model locks the worker held when it ran (comma-separated, may be empty).
+     */
+    public record TraceStep(int index, int thread, int cpu, String operation, String point, long subject, String locks) {
+    }
+
+    /** The model's state at the failure: blocks, lazy list, counters, TLB entries with their PTEs, page states. */
+    public record State(List<Block> blocks, List<Area> lazyAreas, long vmapLazyNr, long freeVaPages, long tlbFlushes,
+                        long pagesFlushed, List<TlbEntry> tlbEntries, Map<Integer, String> pages) {
+    }
+
+    /** One vmap_block; {@code slots} has one character per slot: L live, d dirty, f flushed, . never handed out. */
+    public record Block(long start, int cpu, int bits, int free, int dirty, int live, int dirtyMin, int dirtyMax, String slots) {
+    }
+
+    /** A vmap_area on the lazy list. */
+    public record Area(long start, long pages, String kind) {
+    }
+
+    /** A TLB entry of one CPU, with what the page table maps at that VA now (-1: no PTE). */
+    public record TlbEntry(int cpu, long va, int pfn, int ptePfn) {
+    }
+
+    /** One jcstress test: jcstress's status (OK, FAILED, ERROR), the project's verdict, the outcome histogram. */
+    public record JcstressTest(String name, String family, String variant, String status, boolean expectCaught,
+                               String verdict, List<Outcome> outcomes) {
+    }
+
+    /** One row of "Results across all configurations": ACCEPTABLE, FORBIDDEN or INTERESTING. */
+    public record Outcome(String result, long samples, String expect, String description) {
+    }
+}
