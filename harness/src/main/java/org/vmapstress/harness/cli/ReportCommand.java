@@ -1,0 +1,40 @@
+package org.vmapstress.harness.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.vmapstress.reports.html.ReportSite;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vmapstress report --in DIR... --out DIR}: builds the HTML report from run records, or
+ * merges several folders of them (shards) into one site. Exit 0 when the records hold no
+ * failure, 1 when they do, 2 when a folder or record is unusable.
+ */
+@Command(name = "report", description = "Build (or merge shards into) the HTML report from run records.")
+final class ReportCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--in", paramLabel = "DIR", required = true, arity = "1..*",
+            description = "Folders holding run records (searched recursively; repeatable).")
+    private List<Path> in;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/vmapstress-report",
+            description = "Folder for the site (default: ${DEFAULT-VALUE}).")
+    private Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        ReportSite.Result result = ReportSite.write(in, out);
+        PrintWriter printer = spec.commandLine().getOut();
+        printer.println("report: " + result.grading().records().size() + " run records, " + result.grading().failures().size()
+                + " failures -> " + result.index().toAbsolutePath().normalize());
+        return result.grading().failures().isEmpty() ? VmapstressCommand.EXIT_CLEAN : VmapstressCommand.EXIT_VIOLATION;
+    }
+}

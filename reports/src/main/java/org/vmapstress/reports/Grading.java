@@ -1,0 +1,136 @@
+package org.vmapstress.reports;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.vmapstress.reports.record.RunRecord;
+import org.vmapstress.reports.record.RunRecords;
+
+/**
+ * Grades a set of run records, in one place: every failure any record holds is a failure of
+ * the whole (so a suite run with a re-introduced bug is red, as it should look); records of
+ * the same engine and bugs (shards, or repeated runs) are summed; when the records cover
+ * more than one bug configuration, they form the bug x engine matrix (found or not, time and
+ * executions to the first failure).
+ */
+public final class Grading {
+    /** Engines in the order a reader expects them; others follow alphabetically. */
+    private static final List<String> ENGINE_ORDER = List.of("controlled-random", "controlled-pct3", "free-running",
+            "jcstress", "lincheck");
+
+    private final List<RunRecords.Located> records;
+    private final List<EngineTotal> engines;
+    private final List<NumberedFailure> failures;
+
+    private Grading(List<RunRecords.Located> records) {
+        this.records = List.copyOf(records);
+        this.engines = totals(records);
+        this.failures = numbered(records);
+    }
+
+    public static Grading of(List<RunRecords.Located> records) {
+        return new Grading(records);
+    }
+
+    public String verdict() {
+        return failures.isEmpty() ? "clean" : "failed";
+    }
+
+    public List<RunRecords.Located> records() {
+        return records;
+    }
+
+    public List<EngineTotal> engines() {
+        return engines;
+    }
+
+    public List<NumberedFailure> failures() {
+        return failures;
+    }
+
+    /** The bug x engine matrix, or null when every record ran the same bugs. */
+    public Matrix matrix() {
+        Map<String, Map<String, Cell>> rows = new TreeMap<>(Grading::bugsFirstNone);
+        for (EngineTotal total : engines) {
+            rows.computeIfAbsent(total.bugs(), b -> new LinkedHashMap<>()).put(total.engine(), Cell.of(total));
+        }
+        if (rows.size() < 2) {
+            return null;
+        }
+        List<String> columns = engines.stream().map(EngineTotal::engine).distinct().sorted(Grading::engineOrder).toList();
+        return new Matrix(columns, rows);
+    }
+
+    private static int bugsFirstNone(String a, String b) {
+        return a.equals(b) ? 0 : a.equals("none") ? -1 : b.equals("none") ? 1 : a.compareTo(b);
+    }
+
+    static int engineOrder(String a, String b) {
+        int ia = ENGINE_ORDER.indexOf(a);
+        int ib = ENGINE_ORDER.indexOf(b);
+        if (ia >= 0 && ib >= 0) {
+            return Integer.compare(ia, ib);
+        }
+        return ia >= 0 ? -1 : ib >= 0 ? 1 : a.compareTo(b);
+    }
+
+    private static List<EngineTotal> totals(List<RunRecords.Located> records) {
+        Map<List<String>, List<RunRecord>> groups = new LinkedHashMap<>();
+        for (RunRecords.Located located : records) {
+            RunRecord r = located.record();
+            groups.computeIfAbsent(List.of(r.engine(), r.configuration().bugs()), k -> new ArrayList<>()).add(r);
+        }
+        return groups.entrySet().stream().map(e -> EngineTotal.of(e.getKey().get(0), e.getKey().get(1), e.getValue()))
+                .sorted(Comparator.comparing(EngineTotal::engine, Grading::engineOrder).thenComparing(EngineTotal::bugs, Grading::bugsFirstNone))
+                .toList();
+    }
+
+    private static List<NumberedFailure> numbered(List<RunRecords.Located> records) {
+        List<NumberedFailure> all = new ArrayList<>();
+        for (RunRecords.Located located : records) {
+            for (RunRecord.Failure failure : located.record().failures()) {
+                all.add(new NumberedFailure(all.size() + 1, located.record(), failure));
+            }
+        }
+        return all;
+    }
+
+    /** One engine on one bug configuration, summed over its records (shards). */
+    public record EngineTotal(String engine, String bugs, List<String> shards, long executions, long schedulePoints,
+                              double seconds, int failures, String firstInvariant) {
+        static EngineTotal of(String engine, String bugs, List<RunRecord> records) {
+            List<String> shards = new ArrayList<>(new TreeSet<>(records.stream().map(r -> r.configuration().shard()).toList()));
+            String first = records.stream().flatMap(r -> r.failures().stream()).map(RunRecord.Failure::invariant)
+                    .findFirst().orElse(null);
+            return new EngineTotal(engine, bugs, shards, records.stream().mapToLong(r -> r.counts().executions()).sum(),
+                    records.stream().mapToLong(r -> r.counts().schedulePoints()).sum(),
+                    records.stream().mapToDouble(r -> r.counts().seconds()).sum(),
+                    records.stream().mapToInt(r -> r.failures().size()).sum(), first);
+        }
+    }
+
+    /** A matrix cell: found (by which invariant), after how many executions and seconds. */
+    public record Cell(boolean found, String invariant, long executions, double seconds) {
+        static Cell of(EngineTotal total) {
+            return new Cell(total.failures() > 0, total.firstInvariant(), total.executions(), total.seconds());
+        }
+    }
+
+    /** Rows are bug configurations ("none" first: the fixed model, where any finding is a false alarm). */
+    public record Matrix(List<String> engines, Map<String, Map<String, Cell>> rows) {
+        public Cell cell(String bugs, String engine) {
+            return rows.get(bugs).get(engine);
+        }
+    }
+
+    /** A failure with its number in the report (its page is {@code failure-N.html}) and its record. */
+    public record NumberedFailure(int number, RunRecord record, RunRecord.Failure failure) {
+        public String page() {
+            return "failure-" + number + ".html";
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.vmapstress.reports.html;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.vmapstress.reports.Grading;
+import org.vmapstress.reports.record.RunRecord;
+
+/** What {@code failure.jte} shows of one failure: headline, timeline, state at the failure, replay line. */
+public record FailurePage(Grading.NumberedFailure numbered, Timeline timeline, List<BlockBar> blocks,
+                          List<TlbRow> tlb, List<Map.Entry<Integer, String>> pages) {
+    static final int BAR_WIDTH = 640;
+
+    public static FailurePage of(Grading.NumberedFailure numbered) {
+        RunRecord.Failure failure = numbered.failure();
+        RunRecord.State state = failure.state();
+        Set<Long> touched = failure.trace().stream().map(RunRecord.TraceStep::subject).collect(Collectors.toSet());
+        List<BlockBar> blocks = state == null ? List.of()
+                : state.blocks().stream().map(b -> BlockBar.of(b, touched)).sorted((a, b) -> Boolean.compare(b.involved(), a.involved()))
+                        .toList();
+        List<TlbRow> tlb = state == null ? List.of() : state.tlbEntries().stream().map(TlbRow::of).toList();
+        List<Map.Entry<Integer, String>> pages = state == null ? List.of() : new ArrayList<>(state.pages().entrySet());
+        return new FailurePage(numbered, new Timeline(failure.trace(), failure.step()), blocks, tlb, pages);
+    }
+
+    public RunRecord.Failure failure() {
+        return numbered.failure();
+    }
+
+    public RunRecord record() {
+        return numbered.record();
+    }
+
+    public RunRecord.State state() {
+        return failure().state();
+    }
+
+    /** A block drawn as a bar of slots (live, dirty, flushed, never used) with its dirty range outlined. */
+    public record BlockBar(RunRecord.Block block, boolean involved, List<Slot> slots, int dirtyX, int dirtyWidth) {
+        static BlockBar of(RunRecord.Block b, Set<Long> touched) {
+            double w = (double) BAR_WIDTH / b.bits();
+            List<Slot> slots = new ArrayList<>();
+            for (int i = 0; i < b.slots().length(); i++) {
+                slots.add(new Slot((int) Math.round(i * w), Math.max(1, (int) Math.round((i + 1) * w) - (int) Math.round(i * w)),
+                        switch (b.slots().charAt(i)) {
+                            case 'L' -> "live";
+                            case 'd' -> "dirty";
+                            case 'f' -> "flushed";
+                            default -> "unused";
+                        }));
+            }
+            boolean involved = touched.stream().anyMatch(s -> s >= b.start() && s < b.start() + b.bits());
+            boolean hasDirty = b.dirtyMax() > b.dirtyMin();
+            return new BlockBar(b, involved, slots, hasDirty ? (int) Math.round(b.dirtyMin() * w) : 0,
+                    hasDirty ? (int) Math.round((b.dirtyMax() - b.dirtyMin()) * w) : 0);
+        }
+
+        public String dirtyRange() {
+            return block.dirtyMax() > block.dirtyMin() ? "[" + block.dirtyMin() + ", " + block.dirtyMax() + ")" : "empty";
+        }
+    }
+
+    public record Slot(int x, int width, String kind) {
+    }
+
+    /** A TLB entry against the page table now: current, or stale (no PTE, or a PTE to another page). */
+    public record TlbRow(int cpu, long va, int pfn, int ptePfn, String status, boolean stale) {
+        static TlbRow of(RunRecord.TlbEntry e) {
+            String status = e.ptePfn() == e.pfn() ? "current" : e.ptePfn() < 0 ? "stale: no PTE" : "stale: PTE maps pfn " + e.ptePfn();
+            return new TlbRow(e.cpu(), e.va(), e.pfn(), e.ptePfn(), status, e.ptePfn() != e.pfn());
+        }
+    }
+}

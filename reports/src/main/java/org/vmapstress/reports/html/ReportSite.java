@@ -1,0 +1,97 @@
+package org.vmapstress.reports.html;
+
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.vmapstress.reports.Grading;
+import org.vmapstress.reports.record.BadRecord;
+import org.vmapstress.reports.record.RunRecords;
+
+/**
+ * Renders run records as a static site: {@code index.html}, one {@code failure-N.html} per
+ * failure, {@code jcstress.html} when jcstress ran, and a copy of jcstress's own report. Pages
+ * are rendered by precompiled JTE templates (HTML-escaped by default); nothing is loaded from
+ * the network, so the site works from {@code file://}. Pages are written whole (temporary
+ * file, then move); nothing already in the output folder is deleted.
+ */
+public final class ReportSite {
+    private static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(ContentType.Html);
+
+    private ReportSite() {
+    }
+
+    /** Reads every record under {@code inputs}, grades them together and writes the site into {@code out}. */
+    public static Result write(List<Path> inputs, Path out) throws IOException {
+        List<RunRecords.Located> records = RunRecords.readAll(inputs);
+        if (records.isEmpty()) {
+            throw new BadRecord("no run record under " + inputs + " (expected run.json, jcstress.json or lincheck.json files)");
+        }
+        RunRecords.requireUsable(out);
+        Files.createDirectories(out);
+        Grading grading = Grading.of(records);
+        IndexPage index = IndexPage.of(grading, copyJcstressReports(records, out));
+        page(out, "index.html", "index.jte", index);
+        if (!index.jcstress().isEmpty()) {
+            page(out, "jcstress.html", "jcstress.jte", index);
+        }
+        for (Grading.NumberedFailure failure : grading.failures()) {
+            page(out, failure.page(), "failure.jte", FailurePage.of(failure));
+        }
+        return new Result(out.resolve("index.html"), grading);
+    }
+
+    /** Renders one page to a string (for tests and for {@link #write}). */
+    public static String render(String template, Object model) {
+        StringOutput output = new StringOutput();
+        TEMPLATES.render(template, model, output);
+        return output.toString();
+    }
+
+    private static void page(Path out, String name, String template, Object model) throws IOException {
+        Path temporary = Files.createTempFile(out, name, ".tmp");
+        Files.writeString(temporary, render(template, model), StandardCharsets.UTF_8);
+        Files.move(temporary, out.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** jcstress's own HTML beside a jcstress record ({@code html/index.html}) is copied in; returns the links. */
+    private static List<String> copyJcstressReports(List<RunRecords.Located> records, Path out) throws IOException {
+        List<String> links = new ArrayList<>();
+        for (RunRecords.Located located : records) {
+            Path html = located.file().resolveSibling("html");
+            if (!located.record().jcstress().isEmpty() && Files.isRegularFile(html.resolve("index.html"))) {
+                String name = "jcstress-html-" + (links.size() + 1);
+                copyTree(html, out.resolve(name));
+                links.add(name + "/index.html");
+            }
+        }
+        return links;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        if (from.toAbsolutePath().normalize().equals(to.toAbsolutePath().normalize())) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    /** Where the index was written, and the grading it shows. */
+    public record Result(Path index, Grading grading) {
+    }
+}

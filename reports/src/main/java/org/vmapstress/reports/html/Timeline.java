@@ -1,0 +1,155 @@
+package org.vmapstress.reports.html;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.vmapstress.reports.record.RunRecord;
+
+/**
+ * The interleaving as a picture: one column per thread, one row per step down the page. Each
+ * step is a box in its thread's column, tinted by the CPU it ran on; the locks a thread holds
+ * are bars along the left of its column for as long as it holds them; the violating step is
+ * drawn in red. A box names its thread's operation when a new one starts. Long traces keep their last {@link #MAX_ROWS} steps (the record has them all).
+ */
+public final class Timeline {
+    static final int MAX_ROWS = 300;
+    static final int COLUMN = 300;
+    static final int ROW = 18;
+    static final int TOP = 28;
+    static final int GUTTER = 60;
+    static final int LOCK_BAR = 5;
+    private static final String[] CPU_TINTS = {"#dbeafe", "#dcfce7", "#fef9c3", "#f3e8ff", "#ffedd5", "#e0f2fe", "#fce7f3", "#ecfccb"};
+    private static final String[] LOCK_COLOURS = {"#1d4ed8", "#15803d", "#a16207", "#7e22ce", "#c2410c", "#0e7490", "#be185d"};
+
+    private final List<RunRecord.TraceStep> steps;
+    private final int threads;
+    private final int omitted;
+    private final int violation;
+
+    public Timeline(List<RunRecord.TraceStep> trace, int violationStep) {
+        this.omitted = Math.max(0, trace.size() - MAX_ROWS);
+        this.steps = trace.subList(omitted, trace.size());
+        this.threads = trace.stream().mapToInt(RunRecord.TraceStep::thread).max().orElse(-1) + 1;
+        this.violation = violationStep;
+    }
+
+    public boolean empty() {
+        return steps.isEmpty();
+    }
+
+    /** Steps left out at the top (the oldest). */
+    public int omitted() {
+        return omitted;
+    }
+
+    public int width() {
+        return GUTTER + threads * COLUMN + 10;
+    }
+
+    public int height() {
+        return TOP + (steps.size() + (violationAfterTrace() ? 1 : 0)) * ROW + 10;
+    }
+
+    /** True when the violation was found after the last step drawn (at the end of an operation, or after the run). */
+    public boolean violationAfterTrace() {
+        return !steps.isEmpty() && violation > steps.get(steps.size() - 1).index();
+    }
+
+    /** The row under the last step that says the violation was found there, across every column. */
+    public Box violationRow() {
+        int y = TOP + steps.size() * ROW;
+        return new Box(violation, GUTTER, y, threads * COLUMN - 8, ROW - 2, "#fca5a5", true,
+                "violation found at step " + violation + ", after the last scheduled step", "", y + ROW - 6);
+    }
+
+    public List<Header> headers() {
+        List<Header> headers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            headers.add(new Header(GUTTER + t * COLUMN + COLUMN / 2, "T" + t));
+        }
+        return headers;
+    }
+
+    public List<Box> boxes() {
+        List<Box> boxes = new ArrayList<>();
+        Map<Integer, String> lastOperation = new LinkedHashMap<>();
+        for (int row = 0; row < steps.size(); row++) {
+            RunRecord.TraceStep s = steps.get(row);
+            boolean violating = s.index() == violation;
+            boolean newOperation = !s.operation().equals(lastOperation.put(s.thread(), s.operation()));
+            String label = "cpu" + s.cpu() + " " + (newOperation ? "[" + s.operation() + "] " : "") + s.point()
+                    + (s.subject() != 0 ? " " + s.subject() : "");
+            String detail = "step " + s.index() + ": T" + s.thread() + " on cpu" + s.cpu() + ", " + s.operation() + ", "
+                    + s.point() + " " + s.subject() + (s.locks().isEmpty() ? "" : ", holds " + s.locks());
+            boxes.add(new Box(s.index(), GUTTER + s.thread() * COLUMN + LOCK_BAR * 3 + 2, TOP + row * ROW,
+                    COLUMN - LOCK_BAR * 3 - 8, ROW - 2, violating ? "#fca5a5" : CPU_TINTS[Math.floorMod(s.cpu(), CPU_TINTS.length)],
+                    violating, label, detail, TOP + row * ROW + ROW - 6));
+        }
+        return boxes;
+    }
+
+    /** The step number down the left edge, every fifth row and at the violation. */
+    public List<Box> rowLabels() {
+        List<Box> labels = new ArrayList<>();
+        for (int row = 0; row < steps.size(); row++) {
+            RunRecord.TraceStep s = steps.get(row);
+            if (row % 5 == 0 || s.index() == violation) {
+                labels.add(new Box(s.index(), 4, TOP + row * ROW, GUTTER - 8, ROW - 2, "none", s.index() == violation,
+                        String.valueOf(s.index()), "", TOP + row * ROW + ROW - 6));
+            }
+        }
+        return labels;
+    }
+
+    /**
+     * One bar per stretch in which a thread holds a lock: from the first step of that thread
+     * that holds it to the next step of that thread that no longer does (other threads' steps
+     * in between included: the lock is held across them).
+     */
+    public List<LockBar> lockBars() {
+        List<LockBar> bars = new ArrayList<>();
+        Map<String, Integer> colours = new LinkedHashMap<>();
+        Map<Held, Integer> openedAt = new LinkedHashMap<>();
+        for (int row = 0; row < steps.size(); row++) {
+            RunRecord.TraceStep s = steps.get(row);
+            List<String> locks = s.locks().isEmpty() ? List.of() : List.of(s.locks().split(","));
+            int closeAt = row;
+            openedAt.entrySet().removeIf(e -> e.getKey().thread() == s.thread() && !locks.contains(e.getKey().lock())
+                    && bars.add(bar(e.getKey(), e.getValue(), closeAt, colours)));
+            for (String lock : locks) {
+                colours.putIfAbsent(lock, colours.size());
+                openedAt.putIfAbsent(new Held(s.thread(), lock), row);
+            }
+        }
+        openedAt.forEach((held, from) -> bars.add(bar(held, from, steps.size(), colours)));
+        return bars;
+    }
+
+    private LockBar bar(Held held, int fromRow, int toRow, Map<String, Integer> colours) {
+        int colour = colours.get(held.lock());
+        return new LockBar(GUTTER + held.thread() * COLUMN + (colour % 3) * LOCK_BAR, TOP + fromRow * ROW, LOCK_BAR - 1,
+                (toRow - fromRow) * ROW - 2, LOCK_COLOURS[colour % LOCK_COLOURS.length], held.lock(),
+                "T" + held.thread() + " holds " + held.lock());
+    }
+
+    /** Each lock drawn, with its colour, for the legend. */
+    public List<LockBar> lockLegend() {
+        Map<String, LockBar> legend = new LinkedHashMap<>();
+        lockBars().forEach(b -> legend.putIfAbsent(b.lock(), b));
+        return List.copyOf(legend.values());
+    }
+
+    private record Held(int thread, String lock) {
+    }
+
+    public record Header(int x, String text) {
+    }
+
+    public record Box(int step, int x, int y, int width, int height, String fill, boolean violating, String label,
+                      String detail, int textY) {
+    }
+
+    public record LockBar(int x, int y, int width, int height, String colour, String lock, String title) {
+    }
+}

@@ -1,0 +1,91 @@
+package org.vmapstress.reports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.vmapstress.reports.html.ReportSite;
+
+/**
+ * The report in a real browser: Debian's headless Chromium, driven by Selenium through
+ * Debian's chromedriver, opens the site from {@code file://} (no server, no network), checks
+ * that a failure page's timeline is drawn and visible, that the replay line is there and the
+ * copy button answers, and saves screenshots under {@code target/screenshots/}. Skipped only
+ * where Chromium is not installed; {@code .ci/run} installs it and fails on any skipped test.
+ */
+class BrowserReportTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target/screenshots");
+    /** Selenium warns that it has no DevTools binding for this Chromium version; the test uses none. */
+    private static final java.util.logging.Logger SELENIUM_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium");
+    private static ChromeDriver browser;
+
+    @BeforeAll
+    static void startBrowser() {
+        SELENIUM_LOG.setLevel(java.util.logging.Level.SEVERE);
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Debian chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless=new", "--no-sandbox",
+                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1400,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void aFailurePageShowsItsTimelineAndReplayLine(@TempDir Path tmp) throws IOException {
+        Path site = tmp.resolve("site");
+        ReportSite.write(List.of(Fixtures.records("seed-bug"), Fixtures.records("clean-pct3")), site);
+
+        browser.get(site.resolve("index.html").toUri().toString());
+        assertEquals("1 failure in 2 run records", browser.findElement(By.id("verdict")).getText());
+        screenshot("index.png");
+        browser.findElement(By.cssSelector("#failures a")).click();
+        assertTrue(browser.getCurrentUrl().endsWith("failure-1.html"), browser.getCurrentUrl());
+
+        WebElement timeline = browser.findElement(By.id("timeline"));
+        assertTrue(timeline.isDisplayed(), "the timeline SVG is visible");
+        assertTrue(timeline.getSize().getHeight() > 1000 && timeline.getSize().getWidth() > 800, "drawn at size: " + timeline.getSize());
+        assertEquals(205, browser.findElements(By.cssSelector("#timeline g.step")).size(), "204 steps and the violation row");
+        assertTrue(browser.findElement(By.id("violation")).isDisplayed());
+        WebElement replay = browser.findElement(By.id("replay-line"));
+        assertTrue(replay.isDisplayed() && replay.getText().startsWith("REPLAY: ./vmapstress replay 'vms1:bugs=lazy-pte-clear:"),
+                replay.getText());
+        WebElement copy = browser.findElement(By.cssSelector("button.copy"));
+        copy.click();
+        assertEquals("Copied", copy.getText());
+        screenshot("failure.png");
+    }
+
+    private static void screenshot(String name) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        File shot = browser.getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
