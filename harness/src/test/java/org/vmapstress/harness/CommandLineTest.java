@@ -14,6 +14,8 @@ import org.vmapstress.reports.record.RunRecords;
 
 /** Exit codes and messages of the command line: bad input is one line and exit 2, never a stack trace. */
 class CommandLineTest {
+    /** The suite's steps this module can run: jcstress and Lincheck come from the stress module, built after this one (.ci/run runs the whole suite). */
+    private static final String HARNESS_ENGINES = "corpus,random,pct3,free";
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -28,6 +30,9 @@ class CommandLineTest {
         "run --out pom.xml",
         "suite --out pom.xml",
         "suite --corpus-file /no/such/corpus",
+        "suite --engines random,magic",
+        "suite --shard 3/2",
+        "run --shard one/two",
         "replay vms1:bugs=none:cpus=4",
         "replay vms1:this-is-not-a-token",
         "replay /no/such/file.tokens",
@@ -104,24 +109,34 @@ class CommandLineTest {
     }
 
     @Test
-    void suiteReplaysTheCorpusAndRunsEveryEngine(@TempDir Path out) {
+    void suiteReplaysTheCorpusExploresAndWritesTheReport(@TempDir Path out) {
         int[] exit = new int[1];
-        String printed = CliRunner.run(exit, "suite", "--budget", "3s", "--out", out.toString(),
-                "--corpus-file", "../corpus/known.tokens")[0];
+        String printed = CliRunner.run(exit, "suite", "--budget", "3s", "--out", out.toString(), "--engines",
+                HARNESS_ENGINES, "--corpus-file", "../corpus/known.tokens")[0];
         assertEquals(0, exit[0], printed);
         assertTrue(printed.matches("(?s).*corpus: (\\d+) of \\1 known executions replayed as recorded.*"), printed);
-        for (String engine : java.util.List.of("random", "pct3", "free")) {
+        for (String engine : java.util.List.of("corpus", "random", "pct3", "free")) {
             assertTrue(Files.isRegularFile(out.resolve(engine).resolve("run.json")), engine);
         }
+        assertTrue(printed.contains("suite: clean in ") && printed.contains("report: " + out.resolve("index.html")), printed);
+    }
+
+    @Test
+    void shardsOfARunExploreDisjointExecutions(@TempDir Path out) {
+        int[] exit = new int[1];
+        String printed = CliRunner.run(exit, "run", "--shard", "2/3", "--iterations", "3", "--budget", "30s")[0];
+        assertEquals(0, exit[0], printed);
+        assertTrue(printed.contains("shard 2/3: executions 1, 4, 7, ...") && printed.contains("sched=random:exec=7:"), printed);
     }
 
     @Test
     void suiteAgainstTheSeedBugFails(@TempDir Path out) {
         int[] exit = new int[1];
         String printed = CliRunner.run(exit, "suite", "--bug", "lazy-pte-clear", "--budget", "3s", "--out", out.toString(),
-                "--corpus-file", "../corpus/known.tokens")[0];
+                "--engines", HARNESS_ENGINES, "--corpus-file", "../corpus/known.tokens")[0];
         assertEquals(1, exit[0], printed);
         assertTrue(printed.contains("suite: 3 failure(s)"), printed);
+        assertTrue(Files.isRegularFile(out.resolve("failure-1.html")), "a page per failure");
     }
 
     @Test

@@ -22,6 +22,9 @@ public final class Grading {
     private static final List<String> ENGINE_ORDER = List.of("controlled-random", "controlled-pct3", "free-running",
             "jcstress", "lincheck");
 
+    /** The corpus replay checks known tokens (bug-on and fixed alike); it is not a search, so not a matrix column. */
+    private static final String CORPUS = "corpus";
+
     private final List<RunRecords.Located> records;
     private final List<EngineTotal> engines;
     private final List<NumberedFailure> failures;
@@ -52,16 +55,16 @@ public final class Grading {
         return failures;
     }
 
-    /** The bug x engine matrix, or null when every record ran the same bugs. */
+    /** The bug x engine matrix (searching engines only), or null when they all ran the same bugs. */
     public Matrix matrix() {
         Map<String, Map<String, Cell>> rows = new TreeMap<>(Grading::bugsFirstNone);
-        for (EngineTotal total : engines) {
+        for (EngineTotal total : engines.stream().filter(t -> !t.engine().equals(CORPUS)).toList()) {
             rows.computeIfAbsent(total.bugs(), b -> new LinkedHashMap<>()).put(total.engine(), Cell.of(total));
         }
         if (rows.size() < 2) {
             return null;
         }
-        List<String> columns = engines.stream().map(EngineTotal::engine).distinct().sorted(Grading::engineOrder).toList();
+        List<String> columns = engines.stream().map(EngineTotal::engine).filter(e -> !e.equals(CORPUS)).distinct().sorted(Grading::engineOrder).toList();
         return new Matrix(columns, rows);
     }
 

@@ -103,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
                     summary.stepsPerSecond(), summary.budgetSpent() ? ", budget spent" : "");
         }
         if (this.out != null) {
-            out.println("run record: " + RunRecords.write(this.out, RunReporting.record(template, summary, part, iterations, budget)));
+            out.println("run record: " + RunRecords.write(this.out, RunReporting.record(template, summary, part, iterations, budget, null)));
         }
         if (!summary.failed()) {
             if (summary.last() != null) {

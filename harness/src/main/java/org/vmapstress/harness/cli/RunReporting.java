@@ -28,7 +28,9 @@ final class RunReporting {
     private RunReporting() {
     }
 
-    static RunRecord record(ExecutionSpec template, Explorer.Summary summary, Shard shard, long iterations, Duration budget) {
+    /** The record of an exploration; {@code shrunk} is the failure's shrunk form, or null. */
+    static RunRecord record(ExecutionSpec template, Explorer.Summary summary, Shard shard, long iterations, Duration budget,
+                            Token shrunk) {
         RunRecord.Configuration configuration = new RunRecord.Configuration(template.bugs().toString(), template.scenario(),
                 template.threads(), template.ops(), FORMAT.convertValue(template.model(), RunRecord.Shape.class),
                 "0x" + Long.toHexString(template.seed()), template.sched().replace(":", ""), shard.toString(), iterations,
@@ -36,7 +38,7 @@ final class RunReporting {
         RunRecord.Counts counts = new RunRecord.Counts(summary.executions(), summary.steps(), summary.elapsed().toMillis() / 1000.0);
         List<RunRecord.Failure> failures = new ArrayList<>();
         if (summary.failure() != null) {
-            failures.add(failure(summary.failure(), null));
+            failures.add(failure(summary.failure(), shrunk));
         } else if (summary.unreproduced() != null) {
             failures.add(new RunRecord.Failure(summary.unreproduced().invariant().id(), summary.unreproduced().message(),
                     summary.executions() - 1, -1, null, null, null, 0, null, null, null));

@@ -8,110 +8,254 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.vmapstress.harness.BadInput;
 import org.vmapstress.harness.Explorer;
+import org.vmapstress.harness.Shard;
+import org.vmapstress.harness.Shrinker;
 import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
 import org.vmapstress.harness.exec.ModelShape;
-import org.vmapstress.harness.Shard;
+import org.vmapstress.model.BugSet;
+import org.vmapstress.reports.html.ReportSite;
+import org.vmapstress.reports.record.RunRecord;
 import org.vmapstress.reports.record.RunRecords;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code vmapstress suite}: the main job. Replays the checked-in corpus, then explores under
- * the controlled scheduler (random walk, then PCT depth 3) and free-running, sharing the
- * budget, and writes one run record per engine into the output folder. With {@code --bug} the
- * explorations run against a re-introduced bug. (The jcstress and Lincheck suites and the HTML
- * report join it in later issues.)
+ * {@code vmapstress suite}: the main job, within one time budget. Replays the checked-in
+ * corpus; runs the jcstress scenarios (the Fixed variants, or those that re-introduce the
+ * {@code --bug}s) and the Lincheck checks as child processes, each with a share of the budget
+ * and killed when it runs over; then explores under the controlled scheduler (random walk,
+ * PCT depth 3) and free-running for the rest of the budget. Every step writes a run record
+ * into the output folder; the HTML report is built from the records of this run. Exit 0 when
+ * everything is clean, 1 when anything failed.
  */
-@Command(name = "suite", description = "The main job: corpus replay, controlled and free-running exploration, run records.")
+@Command(name = "suite", description = "The main job: corpus replay, jcstress, Lincheck, controlled and free-running exploration, HTML report.")
 final class SuiteCommand implements Callable<Integer> {
-    private static final List<String> ENGINES = List.of("random", "pct:3", ExecutionSpec.FREE_RUNNING);
-    private static final double[] BUDGET_SHARE = {0.4, 0.3, 0.3};
+    private static final List<String> EXPLORATIONS = List.of("random", "pct:3", ExecutionSpec.FREE_RUNNING);
+    private static final double[] EXPLORATION_SHARE = {0.4, 0.3, 0.3};
+    private static final double JCSTRESS_SHARE = 0.3;
+    private static final double LINCHECK_SHARE = 0.2;
+    /** jcstress's quick mode costs about a minute per test on two cores (docs/jcstress.md); below that, sanity. */
+    private static final Duration QUICK_MODE_PER_TEST = Duration.ofSeconds(60);
+    /** Time a child process gets beyond its share before it is killed (JVM start, writing its results). */
+    private static final Duration GRACE = Duration.ofSeconds(30);
+    /** At most this long is spent shrinking an exploration's failure (out of that exploration's share). */
+    private static final Duration SHRINK_BUDGET = Duration.ofSeconds(20);
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--budget", defaultValue = "2m", converter = DurationConverter.class,
-            description = "Time for the explorations together (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--budget", defaultValue = "5m", converter = DurationConverter.class,
+            description = "Time for the whole suite, e.g. 2m, 10m (default: ${DEFAULT-VALUE}).")
     private Duration budget;
 
-    @Option(names = "--out", defaultValue = "target/vmapstress-report", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "target/vmapstress-report",
+            description = "Folder for run records and the report (default: ${DEFAULT-VALUE}).")
     private Path out;
 
-    @Option(names = "--bug", paramLabel = "NAME", description = "Explore with a re-introduced bug (repeatable).")
+    @Option(names = "--bug", paramLabel = "NAME", description = "Run the suite against a re-introduced bug (repeatable).")
     private List<String> bugs = new ArrayList<>();
+
+    @Option(names = "--shard", paramLabel = "K/N", defaultValue = "1/1",
+            description = "Run only shard K of N: disjoint executions, jcstress tests and Lincheck modes (default: ${DEFAULT-VALUE}).")
+    private String shard;
+
+    @Option(names = "--engines", split = ",", paramLabel = "ENGINE", defaultValue = "corpus,jcstress,lincheck,random,pct3,free",
+            description = "Which steps run, comma-separated (default: ${DEFAULT-VALUE}).")
+    private List<String> engines;
 
     @Option(names = "--corpus-file", description = "The checked-in corpus (default: corpus/known.tokens of the project).")
     private Path corpusFile;
 
+    private final List<Path> written = new ArrayList<>();
+
     @Override
     public Integer call() throws InterruptedException, IOException {
         RunRecords.requireUsable(out);
+        Shard part = Shard.parse(shard);
+        BugSet bugSet = Token.bugs(String.join(",", bugs));
+        requireKnownEngines();
+        Path home = projectHome();
+        StressArtifacts stress = engines.contains("jcstress") || engines.contains("lincheck") ? StressArtifacts.in(home) : null;
+        List<String> corpus = part.index() == 1 && engines.contains("corpus") ? corpusLines(home) : List.of();
         PrintWriter printer = spec.commandLine().getOut();
-        int failures = replayCorpus(printer, corpusLines());
-        for (int i = 0; i < ENGINES.size(); i++) {
-            failures += explore(printer, ENGINES.get(i), Duration.ofMillis((long) (budget.toMillis() * BUDGET_SHARE[i])));
+        long start = System.nanoTime();
+        long deadline = start + budget.toNanos();
+        printer.printf("suite: bugs=%s, budget %ds, shard %s -> %s%n", bugSet, budget.toSeconds(), part, out);
+
+        if (!corpus.isEmpty()) {
+            record("corpus", CorpusReplay.run(printer, corpus));
         }
+        if (engines.contains("jcstress")) {
+            jcstress(printer, stress, bugSet, part, share(JCSTRESS_SHARE));
+        }
+        if (engines.contains("lincheck")) {
+            lincheck(printer, stress, bugSet, part, share(LINCHECK_SHARE));
+        }
+        Duration rest = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        List<String> explorations = EXPLORATIONS.stream().filter(e -> engines.contains(e.replace(":", ""))).toList();
+        double shares = explorations.stream().mapToDouble(e -> EXPLORATION_SHARE[EXPLORATIONS.indexOf(e)]).sum();
+        for (String sched : explorations) {
+            double fraction = EXPLORATION_SHARE[EXPLORATIONS.indexOf(sched)] / shares;
+            explore(printer, bugSet, part, sched, Duration.ofMillis((long) (rest.toMillis() * fraction)));
+        }
+        List<RunRecords.Located> records = written.stream().map(f -> new RunRecords.Located(f, RunRecords.read(f))).toList();
+        ReportSite.Result report = ReportSite.writeRecords(records, out);
+        int failures = report.grading().failures().size();
         printer.println();
-        printer.println((failures == 0 ? "suite: clean" : "suite: " + failures + " failure(s)") + "; run records in " + out);
+        printer.printf(Locale.ROOT, "suite: %s in %.0fs; report: %s%n", failures == 0 ? "clean" : failures + " failure(s)",
+                (System.nanoTime() - start) / 1e9, report.index().toAbsolutePath().normalize());
         return failures == 0 ? VmapstressCommand.EXIT_CLEAN : VmapstressCommand.EXIT_VIOLATION;
     }
 
-    private List<String> corpusLines() throws IOException {
-        Path file = corpusFile != null ? corpusFile : projectCorpus();
+    private void requireKnownEngines() {
+        List<String> known = List.of("corpus", "jcstress", "lincheck", "random", "pct3", ExecutionSpec.FREE_RUNNING);
+        for (String engine : engines) {
+            if (!known.contains(engine)) {
+                throw new BadInput("--engines: unknown engine '" + engine + "' (known: " + String.join(", ", known) + ")");
+            }
+        }
+    }
+
+    private Duration share(double fraction) {
+        return Duration.ofMillis((long) (budget.toMillis() * fraction));
+    }
+
+    private void record(String folder, RunRecord record) throws IOException {
+        written.add(RunRecords.write(out.resolve(folder), record));
+    }
+
+    /** jcstress through {@code stress/jcstress-check}: sanity mode unless the share affords quick mode for every test. */
+    private void jcstress(PrintWriter printer, StressArtifacts stress, BugSet bugSet, Shard part, Duration share)
+            throws IOException, InterruptedException {
+        String regex = StressArtifacts.jcstressVariants(bugSet);
+        long tests = bugSet.isEmpty() ? StressArtifacts.JCSTRESS_FAMILIES : bugSet.asSet().size();
+        String mode = share.compareTo(QUICK_MODE_PER_TEST.multipliedBy((tests + part.count() - 1) / part.count())) >= 0
+                ? "quick" : "sanity";
+        Path dir = out.resolve("jcstress").toAbsolutePath();
+        Path record = dir.resolve("jcstress.json");
+        Files.deleteIfExists(record);
+        Subprocess.Ending ending = Subprocess.run(List.of("bash", stress.jcstressCheck().toString(), mode, regex, dir.toString(),
+                part.toString()), stress.home(), dir.resolve("suite.log"), share.plus(GRACE));
+        String log = Files.exists(dir.resolve("suite.log")) ? Files.readString(dir.resolve("suite.log")) : "";
+        if (!ending.timedOut() && Files.exists(record)) {
+            written.add(record);
+            RunRecord result = RunRecords.read(record);
+            printer.printf(Locale.ROOT, "jcstress %-7s %s: %d tests in %.0fs -> %s%n", mode, result.verdict(),
+                    result.jcstress().size(), ending.seconds(), record);
+        } else if (log.contains("no jcstress test matches") || log.contains("no test in shard")) {
+            printer.println("jcstress: no scenario for bugs=" + bugSet + (part.count() > 1 ? " in shard " + part : "") + "; skipped");
+        } else {
+            record("jcstress", StressArtifacts.didNotFinish("jcstress", bugSet, mode, part, ending, dir.resolve("suite.log")));
+            printer.println("jcstress: FAILED to finish (" + (ending.timedOut() ? "over its time" : "exit " + ending.exitCode())
+                    + "); see " + dir.resolve("suite.log"));
+        }
+    }
+
+    /** Lincheck in stress and model-checking mode (LincheckRun in the stress module's tests). */
+    private void lincheck(PrintWriter printer, StressArtifacts stress, BugSet bugSet, Shard part, Duration share)
+            throws IOException, InterruptedException {
+        Path dir = out.resolve("lincheck").toAbsolutePath();
+        Files.createDirectories(dir);
+        for (Path previous : StressArtifacts.lincheckRecords(dir)) {
+            Files.delete(previous);
+        }
+        Subprocess.Ending ending = Subprocess.run(stress.lincheckCommand(dir, bugSet, part), stress.home(),
+                dir.resolve("suite.log"), share.plus(GRACE));
+        List<Path> records = StressArtifacts.lincheckRecords(dir);
+        if (ending.timedOut() || ending.exitCode() > 1 || records.isEmpty() && part.index() <= 2) {
+            record("lincheck", StressArtifacts.didNotFinish("lincheck", bugSet, "stress+model-checking", part, ending,
+                    dir.resolve("suite.log")));
+            printer.println("lincheck: FAILED to finish (" + (ending.timedOut() ? "over its time" : "exit " + ending.exitCode())
+                    + "); see " + dir.resolve("suite.log"));
+            return;
+        }
+        for (Path file : records) {
+            written.add(file);
+            RunRecord result = RunRecords.read(file);
+            printer.printf(Locale.ROOT, "lincheck %-14s %s in %.0fs -> %s%n", result.configuration().sched(), result.verdict(),
+                    result.counts().seconds(), file);
+        }
+    }
+
+    private void explore(PrintWriter printer, BugSet bugSet, Shard part, String sched, Duration share)
+            throws InterruptedException, IOException {
+        boolean free = sched.equals(ExecutionSpec.FREE_RUNNING);
+        ExecutionSpec template = new ExecutionSpec(bugSet, ModelShape.firstCpus(4), "random", free ? 4 : 3, free ? 100 : 20,
+                0x5eed, sched, 0);
+        Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
+        Explorer.Summary summary = new Explorer(execution).explore(template, part, Long.MAX_VALUE, share, progress -> { });
+        Token shrunk = null;
+        if (summary.failure() != null) {
+            Duration left = share.minus(summary.elapsed());
+            Duration shrinkBudget = left.compareTo(SHRINK_BUDGET) < 0 ? left : SHRINK_BUDGET;
+            shrunk = shrinkBudget.isNegative() ? null : Token.of(new Shrinker(execution).shrink(summary.failure(), shrinkBudget));
+        }
+        RunRecord result = RunReporting.record(template, summary, part, Long.MAX_VALUE, share, shrunk);
+        record(sched.replace(":", ""), result);
+        printer.printf(Locale.ROOT, "%-16s %s: %d executions in %.1fs%n", result.engine(), summary.failed() ? "FAILED" : "clean",
+                summary.executions(), summary.elapsed().toMillis() / 1000.0);
+        for (RunRecord.Failure failure : result.failures()) {
+            printer.println("  " + failure.message());
+            printer.println("  " + (failure.replay() != null ? failure.replay() : "(seen free-running, not found again under control)"));
+            if (failure.shrunkToken() != null) {
+                printer.println("  shrunk: " + failure.shrunkToken());
+            }
+        }
+    }
+
+    private List<String> corpusLines(Path home) throws IOException {
+        Path file = corpusFile != null ? corpusFile : home.resolve("corpus").resolve("known.tokens");
         if (!Files.isRegularFile(file)) {
             throw new BadInput("corpus file " + file + " not found (give one with --corpus-file)");
         }
         return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith(Token.VERSION + ":")).toList();
     }
 
-    /** {@code corpus/known.tokens} under the project root the launcher names, else under the working folder. */
-    private static Path projectCorpus() {
+    /** The project root the launcher names (VMAPSTRESS_HOME), else the working folder. */
+    private static Path projectHome() {
         String home = System.getenv("VMAPSTRESS_HOME");
-        return Path.of(home == null ? "." : home, "corpus", "known.tokens");
+        return Path.of(home == null ? "." : home).toAbsolutePath().normalize();
     }
 
-    /** Every corpus line must replay as recorded: not stale, same outcome. Returns the number that did not. */
-    private static int replayCorpus(PrintWriter printer, List<String> lines) throws InterruptedException {
-        Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
-        int mismatches = 0;
-        for (String line : lines) {
-            String[] fields = line.split("\\s+");
-            Token token = Token.parse(fields[0]);
-            ExecutionResult result = execution.run(token.spec());
-            String stale = token.staleness(result);
-            String outcome = result.failed() ? result.failureId() : "clean";
-            if (stale != null || fields.length < 2 || !outcome.equals(fields[1])) {
-                mismatches++;
-                printer.println("corpus: MISMATCH " + (stale != null ? stale : "expected " + (fields.length < 2 ? "?" : fields[1])
-                        + ", got " + outcome) + ": " + fields[0]);
+    /** Checks the corpus replays as recorded, as a run record of engine "corpus" (one failure per mismatch). */
+    static final class CorpusReplay {
+        private CorpusReplay() {
+        }
+
+        static RunRecord run(PrintWriter printer, List<String> lines) throws InterruptedException {
+            Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
+            List<RunRecord.Failure> mismatches = new ArrayList<>();
+            long start = System.nanoTime();
+            long steps = 0;
+            for (String line : lines) {
+                String[] fields = line.split("\\s+");
+                Token token = Token.parse(fields[0]);
+                ExecutionResult result = execution.run(token.spec());
+                steps += result.steps();
+                String stale = token.staleness(result);
+                String outcome = result.failed() ? result.failureId() : "clean";
+                String expected = fields.length < 2 ? "?" : fields[1];
+                if (stale != null || !outcome.equals(expected)) {
+                    String message = stale != null ? stale : "expected " + expected + ", got " + outcome;
+                    printer.println("corpus: MISMATCH " + message + ": " + fields[0]);
+                    mismatches.add(new RunRecord.Failure("CORPUS-MISMATCH", message, token.spec().exec(), -1, fields[0],
+                            token.replayLine(), null, 0, null, null, null));
+                }
             }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            printer.printf("corpus: %d of %d known executions replayed as recorded%n", lines.size() - mismatches.size(), lines.size());
+            RunRecord.Configuration configuration = new RunRecord.Configuration("none", "corpus/known.tokens", 0, 0, null, null,
+                    "replay", "1/1", lines.size(), 0);
+            return RunRecord.of("corpus", configuration, new RunRecord.Counts(lines.size(), steps, seconds), mismatches, null);
         }
-        printer.printf("corpus: %d of %d known executions replayed as recorded%n", lines.size() - mismatches, lines.size());
-        return mismatches;
-    }
-
-    private int explore(PrintWriter printer, String sched, Duration share) throws InterruptedException, IOException {
-        boolean free = sched.equals(ExecutionSpec.FREE_RUNNING);
-        ExecutionSpec template = new ExecutionSpec(Token.bugs(String.join(",", bugs)), ModelShape.firstCpus(4), "random",
-                free ? 4 : 3, free ? 100 : 20, 0x5eed, sched, 0);
-        Explorer.Summary summary = new Explorer(new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT))
-                .explore(template, Long.MAX_VALUE, share, progress -> { });
-        Path record = RunRecords.write(out.resolve(sched.replace(":", "")),
-                RunReporting.record(template, summary, Shard.ALL, Long.MAX_VALUE, share));
-        printer.printf("%-7s %s: %d executions in %.1fs -> %s%n", sched, summary.failed() ? "FAILED" : "clean",
-                summary.executions(), summary.elapsed().toMillis() / 1000.0, record);
-        if (summary.failed()) {
-            RunReporting.report(printer, summary, out.resolve("corpus"));
-            return 1;
-        }
-        return 0;
     }
 }

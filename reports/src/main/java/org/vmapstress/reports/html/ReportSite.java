@@ -34,6 +34,11 @@ public final class ReportSite {
         if (records.isEmpty()) {
             throw new BadRecord("no run record under " + inputs + " (expected run.json, jcstress.json or lincheck.json files)");
         }
+        return writeRecords(records, out);
+    }
+
+    /** Grades the given records together and writes the site into {@code out}. */
+    public static Result writeRecords(List<RunRecords.Located> records, Path out) throws IOException {
         RunRecords.requireUsable(out);
         Files.createDirectories(out);
         Grading grading = Grading.of(records);

@@ -31,6 +31,10 @@ import org.vmapstress.model.VmapAllocator;
 @Param(name = "slot", gen = IntGen.class, conf = "0:1")
 @Param(name = "cpu", gen = IntGen.class, conf = "0:3")
 public abstract class AllocatorLincheckTest {
+    /** Invocations a clean run performs in each mode (iterations x invocations per iteration). */
+    static final long STRESS_INVOCATIONS = 30 * 500;
+    static final long MODEL_CHECKING_INVOCATIONS = 10 * 50;
+
     private final VmapAllocator model;
     private final Map<Integer, Mapping> live = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> unmappedPage = new ConcurrentHashMap<>();
