@@ -57,14 +57,25 @@ public final class Grading {
 
     /** The bug x engine matrix (searching engines only), or null when they all ran the same bugs. */
     public Matrix matrix() {
-        Map<String, Map<String, Cell>> rows = new TreeMap<>(Grading::bugsFirstNone);
-        for (EngineTotal total : engines.stream().filter(t -> !t.engine().equals(CORPUS)).toList()) {
-            rows.computeIfAbsent(total.bugs(), b -> new LinkedHashMap<>()).put(total.engine(), Cell.of(total));
+        Map<String, Map<String, List<RunRecord>>> groups = new TreeMap<>(Grading::bugsFirstNone);
+        for (RunRecords.Located located : records) {
+            RunRecord r = located.record();
+            if (!r.engine().equals(CORPUS)) {
+                groups.computeIfAbsent(r.configuration().bugs(), b -> new TreeMap<>(Grading::engineOrder))
+                        .computeIfAbsent(r.engine(), e -> new ArrayList<>()).add(r);
+            }
         }
-        if (rows.size() < 2) {
+        if (groups.size() < 2) {
             return null;
         }
-        List<String> columns = engines.stream().map(EngineTotal::engine).filter(e -> !e.equals(CORPUS)).distinct().sorted(Grading::engineOrder).toList();
+        Map<String, Map<String, Cell>> rows = new LinkedHashMap<>();
+        groups.forEach((bugs, byEngine) -> {
+            Map<String, Cell> row = new LinkedHashMap<>();
+            byEngine.forEach((engine, runs) -> row.put(engine, Cell.of(runs)));
+            rows.put(bugs, row);
+        });
+        List<String> columns = groups.values().stream().flatMap(m -> m.keySet().stream()).distinct().sorted(Grading::engineOrder)
+                .toList();
         return new Matrix(columns, rows);
     }
 
@@ -104,22 +115,38 @@ public final class Grading {
 
     /** One engine on one bug configuration, summed over its records (shards). */
     public record EngineTotal(String engine, String bugs, List<String> shards, long executions, long schedulePoints,
-                              double seconds, int failures, String firstInvariant) {
+                              double seconds, int failures) {
         static EngineTotal of(String engine, String bugs, List<RunRecord> records) {
             List<String> shards = new ArrayList<>(new TreeSet<>(records.stream().map(r -> r.configuration().shard()).toList()));
-            String first = records.stream().flatMap(r -> r.failures().stream()).map(RunRecord.Failure::invariant)
-                    .findFirst().orElse(null);
             return new EngineTotal(engine, bugs, shards, records.stream().mapToLong(r -> r.counts().executions()).sum(),
                     records.stream().mapToLong(r -> r.counts().schedulePoints()).sum(),
                     records.stream().mapToDouble(r -> r.counts().seconds()).sum(),
-                    records.stream().mapToInt(r -> r.failures().size()).sum(), first);
+                    records.stream().mapToInt(r -> r.failures().size()).sum());
         }
     }
 
-    /** A matrix cell: found (by which invariant), after how many executions and seconds. */
-    public record Cell(boolean found, String invariant, long executions, double seconds) {
-        static Cell of(EngineTotal total) {
-            return new Cell(total.failures() > 0, total.firstInvariant(), total.executions(), total.seconds());
+    /**
+     * A matrix cell over the runs of one engine on one bug configuration (seeds, shards or
+     * modes): in how many a failure was found, the first invariant, and the median seconds
+     * and executions of the runs that found it (of all runs when none did).
+     */
+    public record Cell(int found, int runs, String invariant, double medianSeconds, long medianExecutions) {
+        static Cell of(List<RunRecord> runs) {
+            List<RunRecord> finding = runs.stream().filter(r -> !r.failures().isEmpty()).toList();
+            List<RunRecord> measured = finding.isEmpty() ? runs : finding;
+            String invariant = finding.isEmpty() ? null : finding.get(0).failures().get(0).invariant();
+            return new Cell(finding.size(), runs.size(), invariant,
+                    median(measured.stream().mapToDouble(r -> r.counts().seconds()).sorted().toArray()),
+                    (long) median(measured.stream().mapToDouble(r -> r.counts().executions()).sorted().toArray()));
+        }
+
+        public boolean anyFound() {
+            return found > 0;
+        }
+
+        private static double median(double[] sorted) {
+            int n = sorted.length;
+            return n == 0 ? 0 : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
         }
     }
 

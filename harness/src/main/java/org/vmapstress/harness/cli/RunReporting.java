@@ -14,6 +14,7 @@ import org.vmapstress.harness.Explorer;
 import org.vmapstress.harness.Shard;
 import org.vmapstress.harness.Shrinker;
 import org.vmapstress.harness.Token;
+import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
 import org.vmapstress.harness.sched.Step;
@@ -44,6 +45,14 @@ final class RunReporting {
                     summary.executions() - 1, -1, null, null, null, 0, null, null, null));
         }
         return RunRecord.of(engine(template), configuration, counts, failures, null);
+    }
+
+    /** The shrunk token of an exploration's replayable failure (null when there is none, or no time to shrink). */
+    static Token shrink(Execution execution, Explorer.Summary summary, Duration budget) throws InterruptedException {
+        if (summary.failure() == null || budget.isNegative() || budget.isZero()) {
+            return null;
+        }
+        return Token.of(new Shrinker(execution).shrink(summary.failure(), budget));
     }
 
     /** "free-running", or "controlled-" and the policy ("controlled-random", "controlled-pct3"). */

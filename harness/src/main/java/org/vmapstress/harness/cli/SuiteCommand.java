@@ -13,7 +13,6 @@ import java.util.concurrent.Callable;
 import org.vmapstress.harness.BadInput;
 import org.vmapstress.harness.Explorer;
 import org.vmapstress.harness.Shard;
-import org.vmapstress.harness.Shrinker;
 import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
@@ -136,53 +135,37 @@ final class SuiteCommand implements Callable<Integer> {
     /** jcstress through {@code stress/jcstress-check}: sanity mode unless the share affords quick mode for every test. */
     private void jcstress(PrintWriter printer, StressArtifacts stress, BugSet bugSet, Shard part, Duration share)
             throws IOException, InterruptedException {
-        String regex = StressArtifacts.jcstressVariants(bugSet);
         long tests = bugSet.isEmpty() ? StressArtifacts.JCSTRESS_FAMILIES : bugSet.asSet().size();
         String mode = share.compareTo(QUICK_MODE_PER_TEST.multipliedBy((tests + part.count() - 1) / part.count())) >= 0
                 ? "quick" : "sanity";
-        Path dir = out.resolve("jcstress").toAbsolutePath();
-        Path record = dir.resolve("jcstress.json");
-        Files.deleteIfExists(record);
-        Subprocess.Ending ending = Subprocess.run(List.of("bash", stress.jcstressCheck().toString(), mode, regex, dir.toString(),
-                part.toString()), stress.home(), dir.resolve("suite.log"), share.plus(GRACE));
-        String log = Files.exists(dir.resolve("suite.log")) ? Files.readString(dir.resolve("suite.log")) : "";
-        if (!ending.timedOut() && Files.exists(record)) {
-            written.add(record);
-            RunRecord result = RunRecords.read(record);
-            printer.printf(Locale.ROOT, "jcstress %-7s %s: %d tests in %.0fs -> %s%n", mode, result.verdict(),
-                    result.jcstress().size(), ending.seconds(), record);
-        } else if (log.contains("no jcstress test matches") || log.contains("no test in shard")) {
-            printer.println("jcstress: no scenario for bugs=" + bugSet + (part.count() > 1 ? " in shard " + part : "") + "; skipped");
-        } else {
-            record("jcstress", StressArtifacts.didNotFinish("jcstress", bugSet, mode, part, ending, dir.resolve("suite.log")));
-            printer.println("jcstress: FAILED to finish (" + (ending.timedOut() ? "over its time" : "exit " + ending.exitCode())
-                    + "); see " + dir.resolve("suite.log"));
-        }
+        childRecords(printer, "jcstress", mode, bugSet, part,
+                stress.runJcstress(bugSet, mode, part, out.resolve("jcstress").toAbsolutePath(), share.plus(GRACE)));
     }
 
     /** Lincheck in stress and model-checking mode (LincheckRun in the stress module's tests). */
     private void lincheck(PrintWriter printer, StressArtifacts stress, BugSet bugSet, Shard part, Duration share)
             throws IOException, InterruptedException {
-        Path dir = out.resolve("lincheck").toAbsolutePath();
-        Files.createDirectories(dir);
-        for (Path previous : StressArtifacts.lincheckRecords(dir)) {
-            Files.delete(previous);
-        }
-        Subprocess.Ending ending = Subprocess.run(stress.lincheckCommand(dir, bugSet, part), stress.home(),
-                dir.resolve("suite.log"), share.plus(GRACE));
-        List<Path> records = StressArtifacts.lincheckRecords(dir);
-        if (ending.timedOut() || ending.exitCode() > 1 || records.isEmpty() && part.index() <= 2) {
-            record("lincheck", StressArtifacts.didNotFinish("lincheck", bugSet, "stress+model-checking", part, ending,
-                    dir.resolve("suite.log")));
-            printer.println("lincheck: FAILED to finish (" + (ending.timedOut() ? "over its time" : "exit " + ending.exitCode())
-                    + "); see " + dir.resolve("suite.log"));
+        childRecords(printer, "lincheck", "stress,model-checking", bugSet, part,
+                stress.runLincheck(bugSet, part, out.resolve("lincheck").toAbsolutePath(), share.plus(GRACE)));
+    }
+
+    /** Takes a child run's records into the report; a child that did not finish is a failure of the suite. */
+    private void childRecords(PrintWriter printer, String engine, String mode, BugSet bugSet, Shard part,
+                              StressArtifacts.ChildRun run) throws IOException {
+        if (!run.finished()) {
+            record(engine, StressArtifacts.didNotFinish(engine, bugSet, mode, part, run));
+            printer.println(engine + ": FAILED to finish (" + (run.ending().timedOut() ? "over its time" : "exit "
+                    + run.ending().exitCode()) + "); see " + run.log());
             return;
         }
-        for (Path file : records) {
+        if (run.records().isEmpty()) {
+            printer.println(engine + ": nothing to run for bugs=" + bugSet + " in shard " + part + "; skipped");
+        }
+        for (Path file : run.records()) {
             written.add(file);
             RunRecord result = RunRecords.read(file);
-            printer.printf(Locale.ROOT, "lincheck %-14s %s in %.0fs -> %s%n", result.configuration().sched(), result.verdict(),
-                    result.counts().seconds(), file);
+            printer.printf(Locale.ROOT, "%-25s %s in %.0fs -> %s%n", engine + " " + result.configuration().sched(),
+                    result.verdict(), result.counts().seconds(), file);
         }
     }
 
@@ -193,12 +176,8 @@ final class SuiteCommand implements Callable<Integer> {
                 0x5eed, sched, 0);
         Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
         Explorer.Summary summary = new Explorer(execution).explore(template, part, Long.MAX_VALUE, share, progress -> { });
-        Token shrunk = null;
-        if (summary.failure() != null) {
-            Duration left = share.minus(summary.elapsed());
-            Duration shrinkBudget = left.compareTo(SHRINK_BUDGET) < 0 ? left : SHRINK_BUDGET;
-            shrunk = shrinkBudget.isNegative() ? null : Token.of(new Shrinker(execution).shrink(summary.failure(), shrinkBudget));
-        }
+        Duration left = share.minus(summary.elapsed());
+        Token shrunk = RunReporting.shrink(execution, summary, left.compareTo(SHRINK_BUDGET) < 0 ? left : SHRINK_BUDGET);
         RunRecord result = RunReporting.record(template, summary, part, Long.MAX_VALUE, share, shrunk);
         record(sched.replace(":", ""), result);
         printer.printf(Locale.ROOT, "%-16s %s: %d executions in %.1fs%n", result.engine(), summary.failed() ? "FAILED" : "clean",
@@ -221,7 +200,7 @@ final class SuiteCommand implements Callable<Integer> {
     }
 
     /** The project root the launcher names (VMAPSTRESS_HOME), else the working folder. */
-    private static Path projectHome() {
+    static Path projectHome() {
         String home = System.getenv("VMAPSTRESS_HOME");
         return Path.of(home == null ? "." : home).toAbsolutePath().normalize();
     }

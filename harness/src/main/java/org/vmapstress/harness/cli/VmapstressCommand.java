@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VmapstressCommand.Version.class,
         description = "Stress harness for a model of the Linux vmap block allocator.",
-        subcommands = {SuiteCommand.class, RunCommand.class, ReportCommand.class, ReplayCommand.class, ShrinkCommand.class, BugsCommand.class})
+        subcommands = {SuiteCommand.class, RunCommand.class, ReportCommand.class, ZooCommand.class, ReplayCommand.class, ShrinkCommand.class, BugsCommand.class})
 public final class VmapstressCommand implements Runnable {
     public static final int EXIT_CLEAN = 0;
     public static final int EXIT_VIOLATION = 1;

@@ -35,7 +35,7 @@ public record IndexPage(Grading grading, List<JcstressEntry> jcstress, List<Stri
         String model = c.model() == null ? "" : " cpus=" + c.model().cpus() + " va=" + c.model().vaPages() + " frames=" + c.model().frames();
         String workload = c.threads() == 0 ? c.scenario() : c.scenario() + " threads=" + c.threads() + " ops=" + c.ops();
         return r.engine() + ": bugs=" + c.bugs() + ", " + workload + model + (c.seed() == null ? "" : " seed=" + c.seed())
-                + " sched=" + c.sched() + ", budget " + Math.round(c.budgetSeconds()) + "s";
+                + " sched=" + c.sched() + (c.budgetSeconds() > 0 ? ", budget " + Math.round(c.budgetSeconds()) + "s" : "");
     }
 
     /** One jcstress test with its number on jcstress.html ({@code #t-N}) and the mode it ran in. */

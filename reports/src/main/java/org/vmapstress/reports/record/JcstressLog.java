@@ -60,7 +60,7 @@ public final class JcstressLog {
         tests.stream().filter(RunRecord.JcstressTest::expectCaught).forEach(t -> bugs.add(bugName(t.variant())));
         long samples = tests.stream().flatMap(t -> t.outcomes().stream()).mapToLong(RunRecord.Outcome::samples).sum();
         RunRecord.Configuration configuration = new RunRecord.Configuration(bugs.isEmpty() ? "none" : String.join(",", bugs),
-                tests.size() + " tests", 0, 0, null, null, mode, "1/1", 0, seconds);
+                tests.size() + " tests", 0, 0, null, null, mode, "1/1", 0, 0);
         List<RunRecord.Failure> failures = tests.stream().filter(t -> !t.status().equals("OK"))
                 .map(t -> failure(t, mode)).toList();
         return RunRecord.of("jcstress", configuration, new RunRecord.Counts(samples, 0, seconds), failures, tests);

@@ -3,6 +3,7 @@ package org.vmapstress.stress.lincheck;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.jetbrains.lincheck.LincheckAssertionError;
@@ -92,25 +93,30 @@ public final class LincheckRun {
         long invocations = mode.equals("stress") ? AllocatorLincheckTest.STRESS_INVOCATIONS : AllocatorLincheckTest.MODEL_CHECKING_INVOCATIONS;
         int[] cpus = config.possibleCpus();
         RunRecord.Configuration configuration = new RunRecord.Configuration(bugs, "lincheck operations", 2, 3,
-                new RunRecord.Shape(java.util.Arrays.stream(cpus).boxed().toList(), config.vmallocPages(), config.pageFrames()),
-                null, mode, shard, invocations, seconds);
+                new RunRecord.Shape(Arrays.stream(cpus).boxed().toList(), config.vmallocPages(), config.pageFrames()),
+                null, mode, shard, invocations, 0);
         return RunRecord.of("lincheck", configuration, new RunRecord.Counts(failures.isEmpty() ? invocations : 0, 0, seconds),
                 failures, null);
     }
 
-    /** The invariant a @Validate or result check named, else a linearizability failure; Lincheck's whole text as the interleaving. */
+    /** Results Lincheck's operations return only when the model went wrong (AllocatorLincheckTest). */
+    private static final List<String> TELLING_RESULTS = List.of("stale PTE", "refused", "reached pfn");
+
+    /**
+     * The invariant a @Validate check named, else a linearizability failure; the message says
+     * what was wrong in words, and Lincheck's whole text is kept as the interleaving.
+     */
     private static RunRecord.Failure failure(String printed, String mode, String bugs) {
-        String invariant = "LINEARIZABILITY";
-        for (InvariantId id : InvariantId.values()) {
-            if (printed.contains(id.id())) {
-                invariant = id.id();
-                break;
-            }
-        }
-        String firstLine = printed.strip().lines().findFirst().orElse("Lincheck failed");
+        String invariant = Arrays.stream(InvariantId.values()).map(InvariantId::id).filter(printed::contains).findFirst()
+                .orElse("LINEARIZABILITY");
+        String what = invariant.equals("LINEARIZABILITY")
+                ? "no sequential order of the operations explains their results" + TELLING_RESULTS.stream()
+                        .filter(printed::contains).findFirst().map(r -> " (an operation returned '" + r + "')").orElse("")
+                : printed.lines().filter(l -> l.contains(invariant)).findFirst().orElse(invariant).strip();
+        String firstLine = "Lincheck " + mode + ": " + what;
         String replay = "java -cp \"stress/target/test-classes:stress/target/classes:$(cat stress/target/bench.cp)\" "
                 + LincheckRun.class.getName() + " target/lincheck " + bugs + " " + (MODES.indexOf(mode) + 1) + "/" + MODES.size();
-        return new RunRecord.Failure(invariant, "Lincheck " + mode + ": " + firstLine, -1, -1, null, replay, null, 0, null,
+        return new RunRecord.Failure(invariant, firstLine, -1, -1, null, replay, null, 0, null,
                 null, printed);
     }
 }

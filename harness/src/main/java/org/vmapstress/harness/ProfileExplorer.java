@@ -1,0 +1,51 @@
+package org.vmapstress.harness;
+
+import java.time.Duration;
+import java.util.List;
+import org.vmapstress.harness.exec.ExecutionSpec;
+
+/**
+ * Explores several workload profiles of one configuration in turn, a slice of time each, until
+ * one fails or the budget is spent: a bug that only one profile can show (a gap in the
+ * possible CPUs, say) is then found in about (profiles x its time alone), without knowing
+ * beforehand which profile it needs. Each profile continues where its last slice stopped, so
+ * no execution runs twice.
+ */
+public final class ProfileExplorer {
+    static final Duration SLICE = Duration.ofSeconds(1);
+
+    private final Explorer explorer;
+
+    public ProfileExplorer(Explorer explorer) {
+        this.explorer = explorer;
+    }
+
+    /** What was explored in all, the failure (if any) and the profile that found it (else the first). */
+    public record Outcome(Explorer.Summary summary, ExecutionSpec profile) {
+    }
+
+    public Outcome explore(List<ExecutionSpec> profiles, Duration budget) throws InterruptedException {
+        long start = System.nanoTime();
+        long[] next = profiles.stream().mapToLong(ExecutionSpec::exec).toArray();
+        long executions = 0;
+        long steps = 0;
+        while (true) {
+            for (int p = 0; p < profiles.size(); p++) {
+                Duration left = budget.minusNanos(System.nanoTime() - start);
+                if (left.isNegative() || left.isZero()) {
+                    return new Outcome(new Explorer.Summary(executions, steps, Duration.ofNanos(System.nanoTime() - start), null,
+                            true, null, null), profiles.get(0));
+                }
+                Explorer.Summary slice = explorer.explore(profiles.get(p).withExec(next[p]), Shard.ALL, Long.MAX_VALUE,
+                        left.compareTo(SLICE) < 0 ? left : SLICE, progress -> { });
+                executions += slice.executions();
+                steps += slice.steps();
+                next[p] += slice.executions();
+                if (slice.failed()) {
+                    return new Outcome(new Explorer.Summary(executions, steps, Duration.ofNanos(System.nanoTime() - start),
+                            slice.failure(), false, slice.unreproduced(), slice.last()), profiles.get(p));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package org.vmapstress.harness.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.vmapstress.harness.BadInput;
+import org.vmapstress.harness.ProfileExplorer;
+import org.vmapstress.harness.Shard;
+import org.vmapstress.harness.Token;
+import org.vmapstress.harness.exec.Execution;
+import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.exec.ModelShape;
+import org.vmapstress.model.Bug;
+import org.vmapstress.model.BugSet;
+import org.vmapstress.reports.Grading;
+import org.vmapstress.reports.html.ReportSite;
+import org.vmapstress.reports.record.RunRecord;
+import org.vmapstress.reports.record.RunRecords;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vmapstress zoo}: every historical bug of the zoo, and the fixed model, under every
+ * engine with the same budget each. The explorations use the zoo's workload profiles (the
+ * random workload on CPUs 0-3, and on CPUs 0 and 2, a gap in the possible CPUs) in turn; jcstress
+ * runs the scenario variants named after the bug (where there is one); Lincheck runs with the
+ * bug on. Every (bug, engine, seed) writes a run record; the report shows them as the
+ * bug x engine matrix. Exit 0 only when every bug is found by at least one engine and nothing
+ * is found on the fixed model.
+ */
+@Command(name = "zoo", description = "Every zoo bug and the fixed model under every engine: the detection matrix.")
+final class ZooCommand implements Callable<Integer> {
+    static final List<String> ENGINES = List.of("random", "pct3", "free", "jcstress", "lincheck");
+    /** Failures of the first seed are shrunk (the minimal token per bug); later seeds only measure detection. */
+    private static final Duration SHRINK_BUDGET = Duration.ofSeconds(10);
+    private static final Duration GRACE = Duration.ofSeconds(30);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--budget-per-bug", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Time each engine gets on each bug (default: ${DEFAULT-VALUE}).")
+    private Duration budget;
+
+    @Option(names = "--engines", split = ",", paramLabel = "ENGINE", defaultValue = "random,pct3,free,jcstress,lincheck",
+            description = "Engines to run, comma-separated (default: ${DEFAULT-VALUE}).")
+    private List<String> engines;
+
+    @Option(names = "--bug", paramLabel = "NAME", description = "Only these bugs (repeatable; default: the whole zoo).")
+    private List<String> bugs = new ArrayList<>();
+
+    @Option(names = "--seeds", defaultValue = "1",
+            description = "Seeds per exploring engine (random, pct3, free), for median detection times (default: ${DEFAULT-VALUE}).")
+    private int seeds;
+
+    @Option(names = "--out", defaultValue = "target/vmapstress-zoo", description = "Folder for run records and the report (default: ${DEFAULT-VALUE}).")
+    private Path out;
+
+    private final List<RunRecords.Located> records = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        RunRecords.requireUsable(out);
+        requireKnown();
+        List<BugSet> configurations = configurations();
+        StressArtifacts stress = engines.contains("jcstress") || engines.contains("lincheck")
+                ? StressArtifacts.in(SuiteCommand.projectHome()) : null;
+        PrintWriter printer = spec.commandLine().getOut();
+        long start = System.nanoTime();
+        for (BugSet bugSet : configurations) {
+            for (String engine : engines) {
+                run(printer, stress, bugSet, engine);
+            }
+        }
+        ReportSite.Result report = ReportSite.writeRecords(records, out);
+        Grading.Matrix matrix = report.grading().matrix();
+        printer.println();
+        printMatrix(printer, matrix);
+        List<String> missed = missed(matrix);
+        boolean falseAlarm = matrix.rows().get("none").values().stream().anyMatch(Grading.Cell::anyFound);
+        printer.printf(Locale.ROOT, "%nzoo: %d of %d bugs found%s%s in %.0fs; report: %s%n",
+                configurations.size() - 1 - missed.size(), configurations.size() - 1,
+                missed.isEmpty() ? "" : " (missed: " + String.join(", ", missed) + ")",
+                falseAlarm ? "; FALSE ALARM on the fixed model" : "; fixed model clean",
+                (System.nanoTime() - start) / 1e9, report.index().toAbsolutePath().normalize());
+        return missed.isEmpty() && !falseAlarm ? VmapstressCommand.EXIT_CLEAN : VmapstressCommand.EXIT_VIOLATION;
+    }
+
+    private void requireKnown() {
+        for (String engine : engines) {
+            if (!ENGINES.contains(engine)) {
+                throw new BadInput("--engines: unknown engine '" + engine + "' (known: " + String.join(", ", ENGINES) + ")");
+            }
+        }
+        if (seeds < 1 || seeds > 100) {
+            throw new BadInput("--seeds " + seeds + " is out of range (1 to 100)");
+        }
+        if (budget.isZero() || budget.isNegative()) {
+            throw new BadInput("--budget-per-bug must be positive");
+        }
+    }
+
+    /** The fixed model first, then each chosen bug alone. */
+    private List<BugSet> configurations() {
+        List<BugSet> all = new ArrayList<>(List.of(BugSet.NONE));
+        if (bugs.isEmpty()) {
+            Arrays.stream(Bug.values()).map(BugSet::of).forEach(all::add);
+        } else {
+            bugs.forEach(name -> all.add(Token.bugs(name)));
+        }
+        return all;
+    }
+
+    private void run(PrintWriter printer, StressArtifacts stress, BugSet bugSet, String engine)
+            throws IOException, InterruptedException {
+        Path dir = out.resolve(bugSet.isEmpty() ? "none" : bugSet.toString()).resolve(engine).toAbsolutePath();
+        switch (engine) {
+            case "jcstress" -> child(printer, bugSet, engine, stress.runJcstress(bugSet, budget.toSeconds() >= 60 ? "quick" : "sanity",
+                    Shard.ALL, dir, budget.plus(GRACE)));
+            case "lincheck" -> child(printer, bugSet, engine, stress.runLincheck(bugSet, Shard.ALL, dir, budget.plus(GRACE)));
+            default -> {
+                for (int seed = 0; seed < seeds; seed++) {
+                    explore(printer, bugSet, engine, seed, seeds == 1 ? dir : dir.resolve("seed-" + seed));
+                }
+            }
+        }
+    }
+
+    /** The zoo's workload profiles for one engine and seed: the random workload on CPUs 0-3 and on CPUs {0, 2}. */
+    static List<ExecutionSpec> profiles(BugSet bugSet, String engine, int seed) {
+        boolean free = engine.equals(ExecutionSpec.FREE_RUNNING);
+        String sched = engine.equals("pct3") ? "pct:3" : engine;
+        return List.of(ModelShape.firstCpus(4), new ModelShape(List.of(0, 2), ModelShape.DEFAULT_VA_PAGES, ModelShape.DEFAULT_FRAMES))
+                .stream().map(shape -> new ExecutionSpec(bugSet, shape, "random", free ? 4 : 3, free ? 100 : 20, 0x5eed + seed,
+                        sched, 0)).toList();
+    }
+
+    private void explore(PrintWriter printer, BugSet bugSet, String engine, int seed, Path dir)
+            throws IOException, InterruptedException {
+        Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
+        ProfileExplorer.Outcome outcome = new ProfileExplorer(new org.vmapstress.harness.Explorer(execution))
+                .explore(profiles(bugSet, engine, seed), budget);
+        Token shrunk = seed == 0 ? RunReporting.shrink(execution, outcome.summary(), SHRINK_BUDGET) : null;
+        RunRecord record = RunReporting.record(outcome.profile(), outcome.summary(), Shard.ALL, Long.MAX_VALUE, budget, shrunk);
+        keep(printer, bugSet, RunRecords.write(dir, record));
+    }
+
+    private void child(PrintWriter printer, BugSet bugSet, String engine, StressArtifacts.ChildRun run) throws IOException {
+        if (!run.finished() && !run.ending().timedOut()) {
+            throw new IllegalStateException(engine + " ended with exit code " + run.ending().exitCode() + "; see " + run.log());
+        }
+        if (run.ending().timedOut()) {
+            RunRecord stopped = StressArtifacts.stoppedAtBudget(engine, bugSet, run);
+            keep(printer, bugSet, RunRecords.write(run.log().getParent(), stopped));
+            return;
+        }
+        if (run.records().isEmpty()) {
+            printer.printf("zoo: %-20s %-17s no scenario re-introduces it%n", name(bugSet), engine);
+        }
+        for (Path file : run.records()) {
+            keep(printer, bugSet, file);
+        }
+    }
+
+    private void keep(PrintWriter printer, BugSet bugSet, Path file) {
+        RunRecord record = RunRecords.read(file);
+        records.add(new RunRecords.Located(file, record));
+        String found = record.failures().isEmpty() ? "not found" : "found " + record.failures().get(0).invariant();
+        printer.printf(Locale.ROOT, "zoo: %-20s %-17s %-28s %7.1fs %10d exec%n", name(bugSet),
+                record.engine() + (record.engine().equals("lincheck") ? " " + record.configuration().sched() : ""), found,
+                record.counts().seconds(), record.counts().executions());
+        printer.flush();
+    }
+
+    private static String name(BugSet bugSet) {
+        return bugSet.isEmpty() ? "none (fixed)" : bugSet.toString();
+    }
+
+    private static List<String> missed(Grading.Matrix matrix) {
+        return matrix.rows().entrySet().stream().filter(e -> !e.getKey().equals("none"))
+                .filter(e -> e.getValue().values().stream().noneMatch(Grading.Cell::anyFound)).map(Map.Entry::getKey).toList();
+    }
+
+    private static void printMatrix(PrintWriter printer, Grading.Matrix matrix) {
+        StringBuilder header = new StringBuilder(String.format("%-20s", "bug"));
+        matrix.engines().forEach(e -> header.append(String.format(" %-22s", e)));
+        printer.println(header);
+        matrix.rows().forEach((bug, row) -> {
+            StringBuilder line = new StringBuilder(String.format("%-20s", bug));
+            for (String engine : matrix.engines()) {
+                Grading.Cell cell = row.get(engine);
+                line.append(String.format(Locale.ROOT, " %-22s", cell == null ? "-"
+                        : (cell.anyFound() ? "found " : "no ") + cell.found() + "/" + cell.runs()
+                        + String.format(Locale.ROOT, " %.1fs", cell.medianSeconds())));
+            }
+            printer.println(line);
+        });
+    }
+}
