@@ -26,7 +26,7 @@ class EscapingTest {
                 new RunRecord.Shape(List.of(0, 1), 8192, 1024), HOSTILE, HOSTILE, HOSTILE, 10, 5);
         RunRecord.TraceStep step = new RunRecord.TraceStep(0, 0, 1, HOSTILE, HOSTILE, 7, HOSTILE);
         RunRecord.State state = new RunRecord.State(
-                List.of(new RunRecord.Block(0, 1, 4, 1, 1, 1, 0, 2, "Ld.<")), List.of(new RunRecord.Area(0, 4, HOSTILE)),
+                List.of(new RunRecord.Block(0, 1, 4, 1, 1, 1, 0, 2, "Ld.<", "PP<.")), List.of(new RunRecord.Area(0, 4, HOSTILE)),
                 1, 2, 3, 4, List.of(new RunRecord.TlbEntry(1, 7, 9, -1)), Map.of(9, HOSTILE));
         RunRecord.Failure failure = new RunRecord.Failure(HOSTILE, HOSTILE, 0, 0, HOSTILE, HOSTILE, HOSTILE, 0,
                 List.of(step), state, HOSTILE);

@@ -37,24 +37,40 @@ public record FailurePage(Grading.NumberedFailure numbered, Timeline timeline, L
         return failure().state();
     }
 
-    /** A block drawn as a bar of slots (live, dirty, flushed, never used) with its dirty range outlined. */
-    public record BlockBar(RunRecord.Block block, boolean involved, List<Slot> slots, int dirtyX, int dirtyWidth) {
+    /**
+     * A block drawn as a bar of slots (live, dirty, flushed, never used) with its dirty range
+     * outlined, and under it the slots whose pages the page table still maps: grey under a live
+     * slot, red under a freed one (a stale alias).
+     */
+    public record BlockBar(RunRecord.Block block, boolean involved, List<Slot> slots, List<Slot> ptes, int dirtyX,
+                           int dirtyWidth) {
         static BlockBar of(RunRecord.Block b, Set<Long> touched) {
             double w = (double) BAR_WIDTH / b.bits();
             List<Slot> slots = new ArrayList<>();
+            List<Slot> ptes = new ArrayList<>();
             for (int i = 0; i < b.slots().length(); i++) {
-                slots.add(new Slot((int) Math.round(i * w), Math.max(1, (int) Math.round((i + 1) * w) - (int) Math.round(i * w)),
-                        switch (b.slots().charAt(i)) {
-                            case 'L' -> "live";
-                            case 'd' -> "dirty";
-                            case 'f' -> "flushed";
-                            default -> "unused";
-                        }));
+                int x = (int) Math.round(i * w);
+                int width = Math.max(1, (int) Math.round((i + 1) * w) - x);
+                char slot = b.slots().charAt(i);
+                slots.add(new Slot(x, width, switch (slot) {
+                    case 'L' -> "live";
+                    case 'd' -> "dirty";
+                    case 'f' -> "flushed";
+                    default -> "unused";
+                }));
+                if (b.ptes() != null && i < b.ptes().length() && b.ptes().charAt(i) == 'P') {
+                    ptes.add(new Slot(x, width, slot == 'L' ? "mapped" : "stale"));
+                }
             }
             boolean involved = touched.stream().anyMatch(s -> s >= b.start() && s < b.start() + b.bits());
             boolean hasDirty = b.dirtyMax() > b.dirtyMin();
-            return new BlockBar(b, involved, slots, hasDirty ? (int) Math.round(b.dirtyMin() * w) : 0,
+            return new BlockBar(b, involved, slots, ptes, hasDirty ? (int) Math.round(b.dirtyMin() * w) : 0,
                     hasDirty ? (int) Math.round((b.dirtyMax() - b.dirtyMin()) * w) : 0);
+        }
+
+        /** PTEs left on slots that are no longer live. */
+        public long stalePtes() {
+            return ptes.stream().filter(p -> p.kind().equals("stale")).count();
         }
 
         public String dirtyRange() {

@@ -68,8 +68,12 @@ public record RunRecord(String format, String engine, Configuration configuratio
                         long pagesFlushed, List<TlbEntry> tlbEntries, Map<Integer, String> pages) {
     }
 
-    /** One vmap_block; {@code slots} has one character per slot: L live, d dirty, f flushed, . never handed out. */
-    public record Block(long start, int cpu, int bits, int free, int dirty, int live, int dirtyMin, int dirtyMax, String slots) {
+    /**
+     * One vmap_block; {@code slots} has one character per slot (L live, d dirty, f flushed, .
+     * never handed out), {@code ptes} one per slot's page (P: the page table maps it, .: not).
+     */
+    public record Block(long start, int cpu, int bits, int free, int dirty, int live, int dirtyMin, int dirtyMax, String slots,
+                        String ptes) {
     }
 
     /** A vmap_area on the lazy list. */
