@@ -106,6 +106,10 @@ public final class JcstressLog {
             System.err.println("usage: JcstressLog LOG OUT_DIR MODE [SECONDS]");
             System.exit(2);
         }
+        if (!Files.isRegularFile(Path.of(args[0])) || args.length == 4 && !args[3].matches("\\d+(\\.\\d+)?")) {
+            System.err.println("JcstressLog: no log " + args[0] + (args.length == 4 ? " or SECONDS '" + args[3] + "' is not a number" : ""));
+            System.exit(2);
+        }
         double seconds = args.length == 4 ? Double.parseDouble(args[3]) : 0;
         RunRecord record = parse(Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8), args[2], seconds);
         Path written = RunRecords.write(Path.of(args[1]), "jcstress.json", record);
