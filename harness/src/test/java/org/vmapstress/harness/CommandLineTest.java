@@ -32,6 +32,11 @@ class CommandLineTest {
         "suite --corpus-file /no/such/corpus",
         "suite --engines random,magic",
         "suite --shard 3/2",
+        "report --in /no/such/folder",
+        "report --out pom.xml --in .",
+        "zoo --engines random,magic",
+        "zoo --seeds 0",
+        "zoo --bug no-such-bug",
         "run --shard one/two",
         "replay vms1:bugs=none:cpus=4",
         "replay vms1:this-is-not-a-token",
@@ -119,6 +124,19 @@ class CommandLineTest {
             assertTrue(Files.isRegularFile(out.resolve(engine).resolve("run.json")), engine);
         }
         assertTrue(printed.contains("suite: clean in ") && printed.contains("report: " + out.resolve("index.html")), printed);
+    }
+
+    @Test
+    void reportBuildsTheSiteFromRunRecordsAndExitsOneOnAFailure(@TempDir Path out) {
+        int[] exit = new int[1];
+        CliRunner.run(exit, "run", "--bug", "lazy-pte-clear", "--out", out.resolve("records").toString(),
+                "--corpus", out.resolve("corpus").toString());
+        assertEquals(1, exit[0]);
+        String printed = CliRunner.run(exit, "report", "--in", out.resolve("records").toString(), "--out",
+                out.resolve("site").toString())[0];
+        assertEquals(1, exit[0], printed);
+        assertTrue(printed.startsWith("report: 1 run records, 1 failures -> "), printed);
+        assertTrue(Files.isRegularFile(out.resolve("site/failure-1.html")));
     }
 
     @Test

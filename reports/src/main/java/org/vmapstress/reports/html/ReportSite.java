@@ -30,6 +30,7 @@ public final class ReportSite {
 
     /** Reads every record under {@code inputs}, grades them together and writes the site into {@code out}. */
     public static Result write(List<Path> inputs, Path out) throws IOException {
+        RunRecords.requireUsable(out);
         List<RunRecords.Located> records = RunRecords.readAll(inputs);
         if (records.isEmpty()) {
             throw new BadRecord("no run record under " + inputs + " (expected run.json, jcstress.json or lincheck.json files)");
