@@ -11,8 +11,9 @@ import org.vmapstress.reports.record.RunRecord;
 import org.vmapstress.reports.record.RunRecords;
 
 /**
- * Grades a set of run records, in one place: every failure any record holds is a failure of
- * the whole (so a suite run with a re-introduced bug is red, as it should look); records of
+ * Grades a set of run records, in one place: every failure a checking record holds is a
+ * failure of the whole (so a suite run with a re-introduced bug is red, as it should look);
+ * detection records (the zoo) are graded by what they found (see {@link #verdict}); records of
  * the same engine and bugs (shards, or repeated runs) are summed; when the records cover
  * more than one bug configuration, they form the bug x engine matrix (found or not, time and
  * executions to the first failure).
@@ -39,8 +40,49 @@ public final class Grading {
         return new Grading(records);
     }
 
+    /**
+     * "clean" or "failed". Checking records fail on any failure; detection records (the zoo)
+     * fail when a bug configuration was found by no engine, or when anything was found on the
+     * fixed model (a false alarm).
+     */
     public String verdict() {
-        return failures.isEmpty() ? "clean" : "failed";
+        boolean checksFailed = failures.stream().anyMatch(f -> !f.record().detection());
+        return checksFailed || falseAlarm() || !missedBugs().isEmpty() ? "failed" : "clean";
+    }
+
+    /** Bug configurations that detection records ran and no engine found. */
+    public List<String> missedBugs() {
+        Map<String, Boolean> found = new TreeMap<>();
+        records.stream().map(RunRecords.Located::record).filter(RunRecord::detection)
+                .filter(r -> !r.configuration().bugs().equals("none"))
+                .forEach(r -> found.merge(r.configuration().bugs(), !r.failures().isEmpty(), Boolean::logicalOr));
+        return found.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+    }
+
+    /** Anything a detection record found on the fixed model. */
+    public boolean falseAlarm() {
+        return records.stream().map(RunRecords.Located::record).anyMatch(r -> r.detection()
+                && r.configuration().bugs().equals("none") && !r.failures().isEmpty());
+    }
+
+    /** Bug configurations that detection records ran. */
+    public long detectionBugs() {
+        return records.stream().map(RunRecords.Located::record).filter(RunRecord::detection)
+                .map(r -> r.configuration().bugs()).filter(b -> !b.equals("none")).distinct().count();
+    }
+
+    /** The verdict in one line: failures for checking records, bugs found and false alarms for detection records. */
+    public String headline() {
+        long checkFailures = failures.stream().filter(f -> !f.record().detection()).count();
+        String checks = checkFailures == 0 ? "clean" : checkFailures + (checkFailures == 1 ? " failure" : " failures");
+        if (detectionBugs() == 0) {
+            return (checkFailures == 0 ? "clean: no failure" : checks) + " in " + records.size() + " run records";
+        }
+        List<String> missed = missedBugs();
+        return (detectionBugs() - missed.size()) + " of " + detectionBugs() + " bugs found"
+                + (missed.isEmpty() ? "" : " (missed: " + String.join(", ", missed) + ")")
+                + (falseAlarm() ? "; FALSE ALARM on the fixed model" : "; fixed model clean")
+                + (checkFailures == 0 ? "" : "; " + checks) + " (" + records.size() + " run records)";
     }
 
     public List<RunRecords.Located> records() {
@@ -161,6 +203,14 @@ public final class Grading {
     public record NumberedFailure(int number, RunRecord record, RunRecord.Failure failure) {
         public String page() {
             return "failure-" + number + ".html";
+        }
+
+        /** "failure", or for a detection record "found" (a bug on) or "false alarm" (the fixed model). */
+        public String graded() {
+            if (!record.detection()) {
+                return "failure";
+            }
+            return record.configuration().bugs().equals("none") ? "false alarm" : "found";
         }
     }
 }

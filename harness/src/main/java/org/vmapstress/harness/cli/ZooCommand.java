@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.vmapstress.harness.BadInput;
 import org.vmapstress.harness.ProfileExplorer;
@@ -85,14 +84,9 @@ final class ZooCommand implements Callable<Integer> {
         Grading.Matrix matrix = report.grading().matrix();
         printer.println();
         printMatrix(printer, matrix);
-        List<String> missed = missed(matrix);
-        boolean falseAlarm = matrix.rows().get("none").values().stream().anyMatch(Grading.Cell::anyFound);
-        printer.printf(Locale.ROOT, "%nzoo: %d of %d bugs found%s%s in %.0fs; report: %s%n",
-                configurations.size() - 1 - missed.size(), configurations.size() - 1,
-                missed.isEmpty() ? "" : " (missed: " + String.join(", ", missed) + ")",
-                falseAlarm ? "; FALSE ALARM on the fixed model" : "; fixed model clean",
+        printer.printf(Locale.ROOT, "%nzoo: %s in %.0fs; report: %s%n", report.grading().headline(),
                 (System.nanoTime() - start) / 1e9, report.index().toAbsolutePath().normalize());
-        return missed.isEmpty() && !falseAlarm ? VmapstressCommand.EXIT_CLEAN : VmapstressCommand.EXIT_VIOLATION;
+        return report.grading().verdict().equals("clean") ? VmapstressCommand.EXIT_CLEAN : VmapstressCommand.EXIT_VIOLATION;
     }
 
     private void requireKnown() {
@@ -151,7 +145,7 @@ final class ZooCommand implements Callable<Integer> {
                 .explore(profiles(bugSet, engine, seed), budget);
         Token shrunk = seed == 0 ? RunReporting.shrink(execution, outcome.summary(), SHRINK_BUDGET) : null;
         RunRecord record = RunReporting.record(outcome.profile(), outcome.summary(), Shard.ALL, Long.MAX_VALUE, budget, shrunk);
-        keep(printer, bugSet, RunRecords.write(dir, record));
+        keep(printer, bugSet, RunRecords.write(dir, record.forDetection()));
     }
 
     private void child(PrintWriter printer, BugSet bugSet, String engine, StressArtifacts.ChildRun run) throws IOException {
@@ -160,14 +154,15 @@ final class ZooCommand implements Callable<Integer> {
         }
         if (run.ending().timedOut()) {
             RunRecord stopped = StressArtifacts.stoppedAtBudget(engine, bugSet, run);
-            keep(printer, bugSet, RunRecords.write(run.log().getParent(), stopped));
+            keep(printer, bugSet, RunRecords.write(run.log().getParent(), stopped.forDetection()));
             return;
         }
         if (run.records().isEmpty()) {
             printer.printf("zoo: %-20s %-17s no scenario re-introduces it%n", name(bugSet), engine);
         }
         for (Path file : run.records()) {
-            keep(printer, bugSet, file);
+            keep(printer, bugSet, RunRecords.write(file.getParent(), file.getFileName().toString(),
+                    RunRecords.read(file).forDetection()));
         }
     }
 
@@ -183,11 +178,6 @@ final class ZooCommand implements Callable<Integer> {
 
     private static String name(BugSet bugSet) {
         return bugSet.isEmpty() ? "none (fixed)" : bugSet.toString();
-    }
-
-    private static List<String> missed(Grading.Matrix matrix) {
-        return matrix.rows().entrySet().stream().filter(e -> !e.getKey().equals("none"))
-                .filter(e -> e.getValue().values().stream().noneMatch(Grading.Cell::anyFound)).map(Map.Entry::getKey).toList();
     }
 
     private static void printMatrix(PrintWriter printer, Grading.Matrix matrix) {

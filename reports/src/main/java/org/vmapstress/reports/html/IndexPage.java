@@ -20,9 +20,7 @@ public record IndexPage(Grading grading, List<JcstressEntry> jcstress, List<Stri
     }
 
     public String headline() {
-        int n = grading.failures().size();
-        return n == 0 ? "clean: no failure in " + grading.records().size() + " run records"
-                : n + (n == 1 ? " failure" : " failures") + " in " + grading.records().size() + " run records";
+        return grading.headline();
     }
 
     /** Distinct configurations the records ran, one line each (bugs, workload, model, schedule). */

@@ -9,11 +9,16 @@ import java.util.Map;
  * controlled and free-running explorations of the harness, jcstress (with its outcome
  * histograms in {@link #jcstress}) and Lincheck (with the interleaving it printed in
  * {@link Failure#interleaving}). The report module reads nothing else. {@link #FORMAT}
- * versions the layout; fields an engine has nothing for are null.
+ * versions the layout; fields an engine has nothing for are null. {@link #purpose} says how
+ * to grade it: {@link #CHECK} (the default) or {@link #DETECT} (the zoo).
  */
 public record RunRecord(String format, String engine, Configuration configuration, Counts counts, String verdict,
-                        List<Failure> failures, List<JcstressTest> jcstress) {
+                        List<Failure> failures, List<JcstressTest> jcstress, String purpose) {
     public static final String FORMAT = "vmapstress-run/2";
+    /** The purpose of a run that checks the model: any failure is a failure (null in the JSON means this). */
+    public static final String CHECK = "check";
+    /** The purpose of a zoo run: on a re-introduced bug a failure is the expected finding, on the fixed model a false alarm. */
+    public static final String DETECT = "detect";
 
     public RunRecord {
         failures = List.copyOf(failures);
@@ -23,7 +28,17 @@ public record RunRecord(String format, String engine, Configuration configuratio
     /** A record of one engine's failures: the verdict follows from them ("clean" when there are none). */
     public static RunRecord of(String engine, Configuration configuration, Counts counts, List<Failure> failures,
                                List<JcstressTest> jcstress) {
-        return new RunRecord(FORMAT, engine, configuration, counts, failures.isEmpty() ? "clean" : "failed", failures, jcstress);
+        return new RunRecord(FORMAT, engine, configuration, counts, failures.isEmpty() ? "clean" : "failed", failures, jcstress,
+                CHECK);
+    }
+
+    /** This record, run to measure detection (see {@link #DETECT}). */
+    public RunRecord forDetection() {
+        return new RunRecord(format, engine, configuration, counts, verdict, failures, jcstress, DETECT);
+    }
+
+    public boolean detection() {
+        return DETECT.equals(purpose);
     }
 
     /**

@@ -1,0 +1,61 @@
+package org.vmapstress.reports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.vmapstress.reports.record.RunRecord;
+import org.vmapstress.reports.record.RunRecords;
+
+/**
+ * Detection records (the zoo) are graded by what they found: every bug found by some engine
+ * and nothing on the fixed model is green; a missed bug or a false alarm is red. Checking
+ * records beside them still fail on any failure.
+ */
+class DetectionGradingTest {
+    private static final RunRecord BUG_FOUND = Fixtures.seedBug().forDetection();
+    private static final RunRecord FIXED_CLEAN = Fixtures.cleanPct().forDetection();
+
+    private static Grading grade(RunRecord... records) {
+        return Grading.of(java.util.Arrays.stream(records).map(r -> new RunRecords.Located(Path.of("run.json"), r)).toList());
+    }
+
+    private static RunRecord withBugs(RunRecord record, String bugs) {
+        RunRecord.Configuration c = record.configuration();
+        RunRecord changed = RunRecord.of(record.engine(), new RunRecord.Configuration(bugs, c.scenario(), c.threads(), c.ops(),
+                c.model(), c.seed(), c.sched(), c.shard(), c.iterations(), c.budgetSeconds()), record.counts(), record.failures(), null);
+        return record.detection() ? changed.forDetection() : changed;
+    }
+
+    @Test
+    void everyBugFoundAndTheFixedModelCleanIsGreen() {
+        Grading grading = grade(FIXED_CLEAN, BUG_FOUND);
+        assertEquals("clean", grading.verdict());
+        assertEquals("1 of 1 bugs found; fixed model clean (2 run records)", grading.headline());
+        assertEquals("found", grading.failures().get(0).graded());
+    }
+
+    @Test
+    void aMissedBugIsRed() {
+        Grading grading = grade(FIXED_CLEAN, BUG_FOUND, withBugs(FIXED_CLEAN, "head-insert"));
+        assertEquals("failed", grading.verdict());
+        assertEquals(List.of("head-insert"), grading.missedBugs());
+        assertEquals("1 of 2 bugs found (missed: head-insert); fixed model clean (3 run records)", grading.headline());
+    }
+
+    @Test
+    void anythingFoundOnTheFixedModelIsAFalseAlarm() {
+        Grading grading = grade(withBugs(BUG_FOUND, "none"), BUG_FOUND);
+        assertEquals("failed", grading.verdict());
+        assertEquals("false alarm", grading.failures().get(0).graded());
+        assertEquals("1 of 1 bugs found; FALSE ALARM on the fixed model (2 run records)", grading.headline());
+    }
+
+    @Test
+    void aCheckingRecordBesideThemStillFailsOnItsFailure() {
+        Grading grading = grade(FIXED_CLEAN, BUG_FOUND, Fixtures.seedBug());
+        assertEquals("failed", grading.verdict());
+        assertEquals("failure", grading.failures().get(1).graded());
+    }
+}
