@@ -135,7 +135,7 @@ class CommandLineTest {
         String printed = CliRunner.run(exit, "report", "--in", out.resolve("records").toString(), "--out",
                 out.resolve("site").toString())[0];
         assertEquals(1, exit[0], printed);
-        assertTrue(printed.startsWith("report: 1 run records, 1 failures -> "), printed);
+        assertTrue(printed.startsWith("report: 1 failure in 1 run records -> "), printed);
         assertTrue(Files.isRegularFile(out.resolve("site/failure-1.html")));
     }
 

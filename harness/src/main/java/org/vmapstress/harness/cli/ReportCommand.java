@@ -13,8 +13,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vmapstress report --in DIR... --out DIR}: builds the HTML report from run records, or
- * merges several folders of them (shards) into one site. Exit 0 when the records hold no
- * failure, 1 when they do, 2 when a folder or record is unusable.
+ * merges several folders of them (shards) into one site. Exit 0 when the report's verdict is
+ * clean (no failure; for zoo records, every bug found and the fixed model clean), 1 when it
+ * is not, 2 when a folder or record is unusable.
  */
 @Command(name = "report", description = "Build (or merge shards into) the HTML report from run records.")
 final class ReportCommand implements Callable<Integer> {
@@ -33,8 +34,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ReportSite.Result result = ReportSite.write(in, out);
         PrintWriter printer = spec.commandLine().getOut();
-        printer.println("report: " + result.grading().records().size() + " run records, " + result.grading().failures().size()
-                + " failures -> " + result.index().toAbsolutePath().normalize());
-        return result.grading().failures().isEmpty() ? VmapstressCommand.EXIT_CLEAN : VmapstressCommand.EXIT_VIOLATION;
+        printer.println("report: " + result.grading().headline() + " -> " + result.index().toAbsolutePath().normalize());
+        return result.grading().verdict().equals("clean") ? VmapstressCommand.EXIT_CLEAN : VmapstressCommand.EXIT_VIOLATION;
     }
 }
