@@ -30,7 +30,7 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint, List<Intege
 
     public String format() {
         ExecutionSpec s = spec;
-        return VERSION + ":bugs=" + (s.bugs().isEmpty() ? "none" : s.bugs()) + ":cpus=" + s.model().cpus().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))
+        return VERSION + ":bugs=" + s.bugs() + ":cpus=" + s.model().cpus().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))
                 + ":va=" + s.model().vaPages() + ":frames=" + s.model().frames() + ":scenario=" + s.scenario()
                 + ":threads=" + s.threads() + ":ops=" + s.ops() + ":seed=0x" + Long.toHexString(s.seed())
                 + ":sched=" + s.sched().replace(":", "") + ":exec=" + s.exec() + ":steps=" + steps

@@ -29,11 +29,13 @@ public final class Grading {
     private final List<RunRecords.Located> records;
     private final List<EngineTotal> engines;
     private final List<NumberedFailure> failures;
+    private final Matrix matrix;
 
     private Grading(List<RunRecords.Located> records) {
         this.records = List.copyOf(records);
         this.engines = totals(records);
         this.failures = numbered(records);
+        this.matrix = matrixOf(this.records);
     }
 
     public static Grading of(List<RunRecords.Located> records) {
@@ -99,6 +101,10 @@ public final class Grading {
 
     /** The bug x engine matrix (searching engines only), or null when they all ran the same bugs. */
     public Matrix matrix() {
+        return matrix;
+    }
+
+    private static Matrix matrixOf(List<RunRecords.Located> records) {
         Map<String, Map<String, List<RunRecord>>> groups = new TreeMap<>(Grading::bugsFirstNone);
         for (RunRecords.Located located : records) {
             RunRecord r = located.record();

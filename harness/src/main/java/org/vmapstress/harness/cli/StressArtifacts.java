@@ -62,7 +62,7 @@ record StressArtifacts(Path home) {
         Path tmp = Files.createDirectories(out.resolve("tmp"));
         return List.of(Subprocess.java(), "-XX:+IgnoreUnrecognizedVMOptions", "-XX:+EnableDynamicAgentLoading", "-Xshare:off",
                 "-Djava.io.tmpdir=" + tmp, "-cp", classPath, "org.vmapstress.stress.lincheck.LincheckRun", out.toString(),
-                bugs.isEmpty() ? "none" : bugs.toString(), shard.toString());
+                bugs.toString(), shard.toString());
     }
 
     /** How a child run ended, the records it wrote, and whether it found nothing to run (no scenario, empty shard). */
@@ -109,7 +109,7 @@ record StressArtifacts(Path home) {
         Path log = run.log();
         String why = ending.timedOut() ? "killed after " + Math.round(ending.seconds()) + "s, over its share of the budget"
                 : "exited with code " + ending.exitCode() + " without a record";
-        RunRecord.Configuration configuration = new RunRecord.Configuration(bugs.isEmpty() ? "none" : bugs.toString(), engine,
+        RunRecord.Configuration configuration = new RunRecord.Configuration(bugs.toString(), engine,
                 0, 0, null, null, mode, shard.toString(), 0, ending.seconds());
         RunRecord.Failure failure = new RunRecord.Failure(ending.timedOut() ? "BUDGET" : "ENGINE-ERROR",
                 engine + " " + why + "; its output is in " + log, -1, -1, null, null, null, 0, null, null, null);
@@ -118,7 +118,7 @@ record StressArtifacts(Path home) {
 
     /** A run record of a child stopped at the zoo's budget: nothing found within it (not a failure). */
     static RunRecord stoppedAtBudget(String engine, BugSet bugs, ChildRun run) {
-        RunRecord.Configuration configuration = new RunRecord.Configuration(bugs.isEmpty() ? "none" : bugs.toString(),
+        RunRecord.Configuration configuration = new RunRecord.Configuration(bugs.toString(),
                 "stopped at the budget", 0, 0, null, null, "budget", Shard.ALL.toString(), 0, run.ending().seconds());
         return RunRecord.of(engine, configuration, new RunRecord.Counts(0, 0, run.ending().seconds()), List.of(), null);
     }

@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "suite", description = "The main job: corpus replay, jcstress, Lincheck, controlled and free-running exploration, HTML report.")
 final class SuiteCommand implements Callable<Integer> {
-    private static final List<String> EXPLORATIONS = List.of("random", "pct:3", ExecutionSpec.FREE_RUNNING);
+    private static final List<String> EXPLORATIONS = List.of("random", "pct3", ExecutionSpec.FREE_RUNNING);
     private static final double[] EXPLORATION_SHARE = {0.4, 0.3, 0.3};
     private static final double JCSTRESS_SHARE = 0.3;
     private static final double LINCHECK_SHARE = 0.2;
@@ -74,14 +74,15 @@ final class SuiteCommand implements Callable<Integer> {
     @Option(names = "--corpus-file", description = "The checked-in corpus (default: corpus/known.tokens of the project).")
     private Path corpusFile;
 
-    private final List<Path> written = new ArrayList<>();
+    /** The records this run wrote, in order: the report is built from these, not from whatever the folder holds. */
+    private final List<RunRecords.Located> written = new ArrayList<>();
 
     @Override
     public Integer call() throws InterruptedException, IOException {
         RunRecords.requireUsable(out);
         Shard part = Shard.parse(shard);
         BugSet bugSet = Token.bugs(String.join(",", bugs));
-        requireKnownEngines();
+        BadInput.requireKnown("--engines", engines, List.of("corpus", "jcstress", "lincheck", "random", "pct3", "free"));
         Path home = projectHome();
         StressArtifacts stress = engines.contains("jcstress") || engines.contains("lincheck") ? StressArtifacts.in(home) : null;
         List<String> corpus = part.index() == 1 && engines.contains("corpus") ? corpusLines(home) : List.of();
@@ -100,14 +101,13 @@ final class SuiteCommand implements Callable<Integer> {
             lincheck(printer, stress, bugSet, part, share(LINCHECK_SHARE));
         }
         Duration rest = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-        List<String> explorations = EXPLORATIONS.stream().filter(e -> engines.contains(e.replace(":", ""))).toList();
+        List<String> explorations = EXPLORATIONS.stream().filter(engines::contains).toList();
         double shares = explorations.stream().mapToDouble(e -> EXPLORATION_SHARE[EXPLORATIONS.indexOf(e)]).sum();
-        for (String sched : explorations) {
-            double fraction = EXPLORATION_SHARE[EXPLORATIONS.indexOf(sched)] / shares;
-            explore(printer, bugSet, part, sched, Duration.ofMillis((long) (rest.toMillis() * fraction)));
+        for (String engine : explorations) {
+            double fraction = EXPLORATION_SHARE[EXPLORATIONS.indexOf(engine)] / shares;
+            explore(printer, bugSet, part, engine, Duration.ofMillis((long) (rest.toMillis() * fraction)));
         }
-        List<RunRecords.Located> records = written.stream().map(f -> new RunRecords.Located(f, RunRecords.read(f))).toList();
-        ReportSite.Result report = ReportSite.writeRecords(records, out);
+        ReportSite.Result report = ReportSite.writeRecords(written, out);
         int failures = report.grading().failures().size();
         boolean clean = report.grading().verdict().equals("clean");
         printer.println();
@@ -116,21 +116,12 @@ final class SuiteCommand implements Callable<Integer> {
         return clean ? VmapstressCommand.EXIT_CLEAN : VmapstressCommand.EXIT_VIOLATION;
     }
 
-    private void requireKnownEngines() {
-        List<String> known = List.of("corpus", "jcstress", "lincheck", "random", "pct3", ExecutionSpec.FREE_RUNNING);
-        for (String engine : engines) {
-            if (!known.contains(engine)) {
-                throw new BadInput("--engines: unknown engine '" + engine + "' (known: " + String.join(", ", known) + ")");
-            }
-        }
-    }
-
     private Duration share(double fraction) {
         return Duration.ofMillis((long) (budget.toMillis() * fraction));
     }
 
     private void record(String folder, RunRecord record) throws IOException {
-        written.add(RunRecords.write(out.resolve(folder), record));
+        written.add(new RunRecords.Located(RunRecords.write(out.resolve(folder), record), record));
     }
 
     /** jcstress through {@code stress/jcstress-check}: sanity mode unless the share affords quick mode for every test. */
@@ -163,24 +154,32 @@ final class SuiteCommand implements Callable<Integer> {
             printer.println(engine + ": nothing to run for bugs=" + bugSet + " in shard " + part + "; skipped");
         }
         for (Path file : run.records()) {
-            written.add(file);
             RunRecord result = RunRecords.read(file);
+            written.add(new RunRecords.Located(file, result));
             printer.printf(Locale.ROOT, "%-25s %s in %.0fs -> %s%n", engine + " " + result.configuration().sched(),
                     result.verdict(), result.counts().seconds(), file);
         }
     }
 
-    private void explore(PrintWriter printer, BugSet bugSet, Shard part, String sched, Duration share)
+    /**
+     * The explorations' workload: the random workload with 3 workers x 20 operations under the
+     * controlled scheduler, 4 x 100 free-running. {@code engine} is random, pct3 or free.
+     */
+    static ExecutionSpec explorationSpec(BugSet bugs, ModelShape shape, String engine, long seed) {
+        boolean free = engine.equals(ExecutionSpec.FREE_RUNNING);
+        String sched = engine.equals("pct3") ? "pct:3" : engine;
+        return new ExecutionSpec(bugs, shape, "random", free ? 4 : 3, free ? 100 : 20, seed, sched, 0);
+    }
+
+    private void explore(PrintWriter printer, BugSet bugSet, Shard part, String engine, Duration share)
             throws InterruptedException, IOException {
-        boolean free = sched.equals(ExecutionSpec.FREE_RUNNING);
-        ExecutionSpec template = new ExecutionSpec(bugSet, ModelShape.firstCpus(4), "random", free ? 4 : 3, free ? 100 : 20,
-                0x5eed, sched, 0);
+        ExecutionSpec template = explorationSpec(bugSet, ModelShape.firstCpus(4), engine, 0x5eed);
         Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
         Explorer.Summary summary = new Explorer(execution).explore(template, part, Long.MAX_VALUE, share, progress -> { });
         Duration left = share.minus(summary.elapsed());
         Token shrunk = RunReporting.shrink(execution, summary, left.compareTo(SHRINK_BUDGET) < 0 ? left : SHRINK_BUDGET);
         RunRecord result = RunReporting.record(template, summary, part, Long.MAX_VALUE, share, shrunk);
-        record(sched.replace(":", ""), result);
+        record(engine, result);
         printer.printf(Locale.ROOT, "%-16s %s: %d executions in %.1fs%n", result.engine(), summary.failed() ? "FAILED" : "clean",
                 summary.executions(), summary.elapsed().toMillis() / 1000.0);
         for (RunRecord.Failure failure : result.failures()) {

@@ -9,7 +9,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.vmapstress.harness.BadInput;
+import org.vmapstress.harness.Explorer;
 import org.vmapstress.harness.ProfileExplorer;
 import org.vmapstress.harness.Shard;
 import org.vmapstress.harness.Token;
@@ -90,11 +92,7 @@ final class ZooCommand implements Callable<Integer> {
     }
 
     private void requireKnown() {
-        for (String engine : engines) {
-            if (!ENGINES.contains(engine)) {
-                throw new BadInput("--engines: unknown engine '" + engine + "' (known: " + String.join(", ", ENGINES) + ")");
-            }
-        }
+        BadInput.requireKnown("--engines", engines, ENGINES);
         if (seeds < 1 || seeds > 100) {
             throw new BadInput("--seeds " + seeds + " is out of range (1 to 100)");
         }
@@ -116,7 +114,7 @@ final class ZooCommand implements Callable<Integer> {
 
     private void run(PrintWriter printer, StressArtifacts stress, BugSet bugSet, String engine)
             throws IOException, InterruptedException {
-        Path dir = out.resolve(bugSet.isEmpty() ? "none" : bugSet.toString()).resolve(engine).toAbsolutePath();
+        Path dir = out.resolve(bugSet.toString()).resolve(engine).toAbsolutePath();
         switch (engine) {
             case "jcstress" -> child(printer, bugSet, engine, stress.runJcstress(bugSet, budget.toSeconds() >= 60 ? "quick" : "sanity",
                     Shard.ALL, dir, budget.plus(GRACE)));
@@ -131,21 +129,18 @@ final class ZooCommand implements Callable<Integer> {
 
     /** The zoo's workload profiles for one engine and seed: the random workload on CPUs 0-3 and on CPUs {0, 2}. */
     static List<ExecutionSpec> profiles(BugSet bugSet, String engine, int seed) {
-        boolean free = engine.equals(ExecutionSpec.FREE_RUNNING);
-        String sched = engine.equals("pct3") ? "pct:3" : engine;
-        return List.of(ModelShape.firstCpus(4), new ModelShape(List.of(0, 2), ModelShape.DEFAULT_VA_PAGES, ModelShape.DEFAULT_FRAMES))
-                .stream().map(shape -> new ExecutionSpec(bugSet, shape, "random", free ? 4 : 3, free ? 100 : 20, 0x5eed + seed,
-                        sched, 0)).toList();
+        return Stream.of(ModelShape.firstCpus(4), new ModelShape(List.of(0, 2), ModelShape.DEFAULT_VA_PAGES, ModelShape.DEFAULT_FRAMES))
+                .map(shape -> SuiteCommand.explorationSpec(bugSet, shape, engine, 0x5eed + seed)).toList();
     }
 
     private void explore(PrintWriter printer, BugSet bugSet, String engine, int seed, Path dir)
             throws IOException, InterruptedException {
         Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
-        ProfileExplorer.Outcome outcome = new ProfileExplorer(new org.vmapstress.harness.Explorer(execution))
+        ProfileExplorer.Outcome outcome = new ProfileExplorer(new Explorer(execution))
                 .explore(profiles(bugSet, engine, seed), budget);
         Token shrunk = seed == 0 ? RunReporting.shrink(execution, outcome.summary(), SHRINK_BUDGET) : null;
         RunRecord record = RunReporting.record(outcome.profile(), outcome.summary(), Shard.ALL, Long.MAX_VALUE, budget, shrunk);
-        keep(printer, bugSet, RunRecords.write(dir, record.forDetection()));
+        keep(printer, bugSet, dir, "run.json", record.forDetection());
     }
 
     private void child(PrintWriter printer, BugSet bugSet, String engine, StressArtifacts.ChildRun run) throws IOException {
@@ -154,21 +149,20 @@ final class ZooCommand implements Callable<Integer> {
         }
         if (run.ending().timedOut()) {
             RunRecord stopped = StressArtifacts.stoppedAtBudget(engine, bugSet, run);
-            keep(printer, bugSet, RunRecords.write(run.log().getParent(), stopped.forDetection()));
+            keep(printer, bugSet, run.log().getParent(), "run.json", stopped.forDetection());
             return;
         }
         if (run.records().isEmpty()) {
             printer.printf("zoo: %-20s %-17s no scenario re-introduces it%n", name(bugSet), engine);
         }
         for (Path file : run.records()) {
-            keep(printer, bugSet, RunRecords.write(file.getParent(), file.getFileName().toString(),
-                    RunRecords.read(file).forDetection()));
+            keep(printer, bugSet, file.getParent(), file.getFileName().toString(), RunRecords.read(file).forDetection());
         }
     }
 
-    private void keep(PrintWriter printer, BugSet bugSet, Path file) {
-        RunRecord record = RunRecords.read(file);
-        records.add(new RunRecords.Located(file, record));
+    /** Writes {@code dir/name} and keeps the record for the report and the matrix. */
+    private void keep(PrintWriter printer, BugSet bugSet, Path dir, String name, RunRecord record) throws IOException {
+        records.add(new RunRecords.Located(RunRecords.write(dir, name, record), record));
         String found = record.failures().isEmpty() ? "not found" : "found " + record.failures().get(0).invariant();
         printer.printf(Locale.ROOT, "zoo: %-20s %-17s %-28s %7.1fs %10d exec%n", name(bugSet),
                 record.engine() + (record.engine().equals("lincheck") ? " " + record.configuration().sched() : ""), found,

@@ -26,12 +26,14 @@ public final class Timeline {
     private final int threads;
     private final int omitted;
     private final int violation;
+    private final List<LockBar> lockBars;
 
     public Timeline(List<RunRecord.TraceStep> trace, int violationStep) {
         this.omitted = Math.max(0, trace.size() - MAX_ROWS);
         this.steps = trace.subList(omitted, trace.size());
         this.threads = trace.stream().mapToInt(RunRecord.TraceStep::thread).max().orElse(-1) + 1;
         this.violation = violationStep;
+        this.lockBars = drawLockBars();
     }
 
     public boolean empty() {
@@ -108,6 +110,10 @@ public final class Timeline {
      * in between included: the lock is held across them).
      */
     public List<LockBar> lockBars() {
+        return lockBars;
+    }
+
+    private List<LockBar> drawLockBars() {
         List<LockBar> bars = new ArrayList<>();
         Map<String, Integer> colours = new LinkedHashMap<>();
         Map<Held, Integer> openedAt = new LinkedHashMap<>();
@@ -136,7 +142,7 @@ public final class Timeline {
     /** Each lock drawn, with its colour, for the legend. */
     public List<LockBar> lockLegend() {
         Map<String, LockBar> legend = new LinkedHashMap<>();
-        lockBars().forEach(b -> legend.putIfAbsent(b.lock(), b));
+        lockBars.forEach(b -> legend.putIfAbsent(b.lock(), b));
         return List.copyOf(legend.values());
     }
 
