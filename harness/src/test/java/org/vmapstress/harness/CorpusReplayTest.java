@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,28 +25,26 @@ import org.vmapstress.model.Bug;
 class CorpusReplayTest {
     static final Path CORPUS = Path.of("..", "corpus", "known.tokens");
 
-    static Stream<String> corpusLines() throws IOException {
-        return Files.readAllLines(CORPUS, StandardCharsets.UTF_8).stream()
-                .filter(line -> line.startsWith(Token.VERSION + ":"));
+    static Stream<CorpusLine> corpusLines() throws IOException {
+        return CorpusLine.read(CORPUS).stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpusLines")
-    void replaysAsRecorded(String line) throws InterruptedException {
-        String[] fields = line.split("\\s+");
-        Token token = Token.parse(fields[0]);
+    void replaysAsRecorded(CorpusLine line) throws InterruptedException {
+        Token token = Token.parse(line.token());
         ExecutionResult result = new Execution(Duration.ofSeconds(20), 200_000).run(token.spec());
         assertEquals(token.steps(), result.steps(), "stale: the number of schedule points changed");
         assertEquals(token.fingerprint(), result.fingerprint(), "stale: the schedule points changed");
-        assertEquals(fields[1], result.failed() ? result.failureId() : "clean", result.failureMessage());
+        assertEquals(line.expected(), result.failed() ? result.failureId() : "clean", result.failureMessage());
     }
 
     @Test
     void theCorpusHoldsEveryBugOfTheZooAndCleanRuns() throws IOException {
-        List<String> lines = corpusLines().toList();
+        List<CorpusLine> lines = corpusLines().toList();
         for (Bug bug : Bug.values()) {
-            assertTrue(lines.stream().anyMatch(l -> l.contains("bugs=" + bug.cliName() + ":")), "no corpus line for " + bug);
+            assertTrue(lines.stream().anyMatch(l -> l.token().contains("bugs=" + bug.cliName() + ":")), "no corpus line for " + bug);
         }
-        assertTrue(lines.stream().filter(l -> l.endsWith(" clean")).count() >= 3, "too few clean lines");
+        assertTrue(lines.stream().filter(l -> l.expected().equals("clean")).count() >= 3, "too few clean lines");
     }
 }

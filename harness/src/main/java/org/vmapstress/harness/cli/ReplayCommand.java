@@ -2,11 +2,11 @@ package org.vmapstress.harness.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.vmapstress.harness.BadInput;
+import org.vmapstress.harness.CorpusLine;
 import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
@@ -55,8 +55,7 @@ final class ReplayCommand implements Callable<Integer> {
             throw new BadInput("'" + tokenOrFile + "' is neither a replay token nor a readable file");
         }
         try {
-            return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::trim)
-                    .filter(line -> line.startsWith(Token.VERSION + ":")).map(line -> line.split("\\s+")[0]).findFirst()
+            return CorpusLine.read(file).stream().map(CorpusLine::token).findFirst()
                     .orElseThrow(() -> new BadInput(file + " holds no replay token line"));
         } catch (IOException e) {
             throw new BadInput("cannot read " + file + ": " + e.getMessage());

@@ -2,7 +2,6 @@ package org.vmapstress.harness.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.vmapstress.harness.BadInput;
+import org.vmapstress.harness.CorpusLine;
 import org.vmapstress.harness.Explorer;
 import org.vmapstress.harness.Shard;
 import org.vmapstress.harness.Token;
@@ -85,7 +85,7 @@ final class SuiteCommand implements Callable<Integer> {
         BadInput.requireKnown("--engines", engines, List.of("corpus", "jcstress", "lincheck", "random", "pct3", "free"));
         Path home = projectHome();
         StressArtifacts stress = engines.contains("jcstress") || engines.contains("lincheck") ? StressArtifacts.in(home) : null;
-        List<String> corpus = part.index() == 1 && engines.contains("corpus") ? corpusLines(home) : List.of();
+        List<CorpusLine> corpus = part.index() == 1 && engines.contains("corpus") ? corpusLines(home) : List.of();
         PrintWriter printer = spec.commandLine().getOut();
         long start = System.nanoTime();
         long deadline = start + budget.toNanos();
@@ -191,12 +191,12 @@ final class SuiteCommand implements Callable<Integer> {
         }
     }
 
-    private List<String> corpusLines(Path home) throws IOException {
+    private List<CorpusLine> corpusLines(Path home) throws IOException {
         Path file = corpusFile != null ? corpusFile : home.resolve("corpus").resolve("known.tokens");
         if (!Files.isRegularFile(file)) {
             throw new BadInput("corpus file " + file + " not found (give one with --corpus-file)");
         }
-        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith(Token.VERSION + ":")).toList();
+        return CorpusLine.read(file);
     }
 
     /** The project root the launcher names (VMAPSTRESS_HOME), else the working folder. */
@@ -210,23 +210,21 @@ final class SuiteCommand implements Callable<Integer> {
         private CorpusReplay() {
         }
 
-        static RunRecord run(PrintWriter printer, List<String> lines) throws InterruptedException {
+        static RunRecord run(PrintWriter printer, List<CorpusLine> lines) throws InterruptedException {
             Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
             List<RunRecord.Failure> mismatches = new ArrayList<>();
             long start = System.nanoTime();
             long steps = 0;
-            for (String line : lines) {
-                String[] fields = line.split("\\s+");
-                Token token = Token.parse(fields[0]);
+            for (CorpusLine line : lines) {
+                Token token = Token.parse(line.token());
                 ExecutionResult result = execution.run(token.spec());
                 steps += result.steps();
                 String stale = token.staleness(result);
                 String outcome = result.failed() ? result.failureId() : "clean";
-                String expected = fields.length < 2 ? "?" : fields[1];
-                if (stale != null || !outcome.equals(expected)) {
-                    String message = stale != null ? stale : "expected " + expected + ", got " + outcome;
-                    printer.println("corpus: MISMATCH " + message + ": " + fields[0]);
-                    mismatches.add(new RunRecord.Failure("CORPUS-MISMATCH", message, token.spec().exec(), -1, fields[0],
+                if (stale != null || !outcome.equals(line.expected())) {
+                    String message = stale != null ? stale : "expected " + line.expected() + ", got " + outcome;
+                    printer.println("corpus: MISMATCH " + message + ": " + line.token());
+                    mismatches.add(new RunRecord.Failure("CORPUS-MISMATCH", message, token.spec().exec(), -1, line.token(),
                             token.replayLine(), null, 0, null, null, null));
                 }
             }
