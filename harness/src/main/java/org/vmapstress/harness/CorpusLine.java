@@ -15,11 +15,12 @@ public record CorpusLine(String token, String expected) {
 
     /** Every token line of {@code file}, in order. */
     public static List<CorpusLine> read(Path file) throws IOException {
-        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::trim)
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(String::strip)
                 .filter(line -> line.startsWith(Token.VERSION + ":")).map(CorpusLine::parse).toList();
     }
 
-    private static CorpusLine parse(String line) {
+    /** One token line: the token, then its expected outcome. */
+    public static CorpusLine parse(String line) {
         String[] fields = line.split("\\s+");
         return new CorpusLine(fields[0], fields.length < 2 ? "?" : fields[1]);
     }

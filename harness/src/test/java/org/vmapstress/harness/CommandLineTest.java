@@ -84,7 +84,7 @@ class CommandLineTest {
         assertEquals(1, exit[0]);
         RunRecord record = RunRecords.read(out.resolve("run.json"));
         assertEquals(RunRecord.FORMAT, record.format());
-        assertEquals("failed", record.verdict());
+        assertEquals("violation", record.verdict());
         assertEquals("flush-over-and-over", record.configuration().bugs());
         RunRecord.Failure failure = record.failures().get(0);
         assertEquals("FLUSH-ONCE", failure.invariant());
@@ -116,14 +116,16 @@ class CommandLineTest {
     @Test
     void suiteReplaysTheCorpusExploresAndWritesTheReport(@TempDir Path out) {
         int[] exit = new int[1];
-        String printed = CliRunner.run(exit, "suite", "--budget", "3s", "--out", out.toString(), "--engines",
+        String printed = CliRunner.run(exit, "suite", "--budget", "20s", "--out", out.toString(), "--engines",
                 HARNESS_ENGINES, "--corpus-file", "../corpus/known.tokens")[0];
         assertEquals(0, exit[0], printed);
         assertTrue(printed.matches("(?s).*corpus: (\\d+) of \\1 known executions replayed as recorded.*"), printed);
         for (String engine : java.util.List.of("corpus", "random", "pct3", "free")) {
             assertTrue(Files.isRegularFile(out.resolve(engine).resolve("run.json")), engine);
         }
-        assertTrue(printed.contains("suite: clean in ") && printed.contains("report: " + out.resolve("index.html")), printed);
+        assertTrue(printed.contains("suite: clean: no failure (5 run records) in ")
+                && printed.contains("report: " + out.resolve("index.html")), printed);
+        assertEquals("clean", RunRecords.read(out.resolve("suite/run.json")).verdict(), "the suite's own record, rewritten at its end");
     }
 
     @Test
@@ -135,7 +137,7 @@ class CommandLineTest {
         String printed = CliRunner.run(exit, "report", "--in", out.resolve("records").toString(), "--out",
                 out.resolve("site").toString())[0];
         assertEquals(1, exit[0], printed);
-        assertTrue(printed.startsWith("report: 1 failure in 1 run records -> "), printed);
+        assertTrue(printed.startsWith("report: violation: 1 failure (1 run records) -> "), printed);
         assertTrue(Files.isRegularFile(out.resolve("site/failure-1.html")));
     }
 
@@ -150,10 +152,10 @@ class CommandLineTest {
     @Test
     void suiteAgainstTheSeedBugFails(@TempDir Path out) {
         int[] exit = new int[1];
-        String printed = CliRunner.run(exit, "suite", "--bug", "lazy-pte-clear", "--budget", "3s", "--out", out.toString(),
+        String printed = CliRunner.run(exit, "suite", "--bug", "lazy-pte-clear", "--budget", "20s", "--out", out.toString(),
                 "--engines", HARNESS_ENGINES, "--corpus-file", "../corpus/known.tokens")[0];
         assertEquals(1, exit[0], printed);
-        assertTrue(printed.contains("suite: 3 failure(s)"), printed);
+        assertTrue(printed.contains("suite: violation: 3 failures"), printed);
         assertTrue(Files.isRegularFile(out.resolve("failure-1.html")), "a page per failure");
     }
 

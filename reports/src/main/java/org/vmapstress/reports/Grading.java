@@ -11,8 +11,8 @@ import org.vmapstress.reports.record.RunRecord;
 import org.vmapstress.reports.record.RunRecords;
 
 /**
- * Grades a set of run records, in one place: every failure a checking record holds is a
- * failure of the whole (so a suite run with a re-introduced bug is red, as it should look);
+ * Grades a set of run records, in one place, into a {@link Verdict}: every failure a checking
+ * record holds is a violation of the whole (so a suite run with a re-introduced bug is red, as it should look);
  * detection records (the zoo) are graded by what they found (see {@link #verdict}); records of
  * the same engine and bugs (shards, or repeated runs) are summed; when the records cover
  * more than one bug configuration, they form the bug x engine matrix (found or not, time and
@@ -23,18 +23,25 @@ public final class Grading {
     private static final List<String> ENGINE_ORDER = List.of("controlled-random", "controlled-pct3", "free-running",
             "jcstress", "lincheck");
 
-    /** The corpus replay checks known tokens (bug-on and fixed alike); it is not a search, so not a matrix column. */
-    private static final String CORPUS = "corpus";
+    /**
+     * Records that are not a search, so not a matrix column: the corpus replay checks known
+     * tokens (bug-on and fixed alike); the suite's and the zoo's own records say whether they
+     * finished.
+     */
+    private static final List<String> NOT_SEARCHES = List.of("corpus", "suite", "zoo");
 
     private final List<RunRecords.Located> records;
     private final List<EngineTotal> engines;
     private final List<NumberedFailure> failures;
+    private final List<UnfinishedStep> unfinished;
     private final Matrix matrix;
 
     private Grading(List<RunRecords.Located> records) {
         this.records = List.copyOf(records);
         this.engines = totals(records);
         this.failures = numbered(records);
+        this.unfinished = records.stream().flatMap(l -> l.record().incomplete().stream()
+                .map(u -> new UnfinishedStep(l.record(), u))).toList();
         this.matrix = matrixOf(this.records);
     }
 
@@ -43,22 +50,42 @@ public final class Grading {
     }
 
     /**
-     * "clean" or "failed". Checking records fail on any failure; detection records (the zoo)
-     * fail when a bug configuration was found by no engine, or when anything was found on the
-     * fixed model (a false alarm).
+     * The verdict of the whole. Violation: a checking record found a failure, or detection
+     * records (the zoo) missed a bug or found something on the fixed model. Otherwise
+     * incomplete when any record lists a step that could not judge. Otherwise clean.
      */
-    public String verdict() {
+    public Verdict verdict() {
         boolean checksFailed = failures.stream().anyMatch(f -> !f.record().detection());
-        return checksFailed || falseAlarm() || !missedBugs().isEmpty() ? "failed" : "clean";
+        if (checksFailed || falseAlarm() || !missedBugs().isEmpty()) {
+            return Verdict.VIOLATION;
+        }
+        return unfinished.isEmpty() ? Verdict.CLEAN : Verdict.INCOMPLETE;
     }
 
-    /** Bug configurations that detection records ran and no engine found. */
+    /**
+     * Bug configurations that detection records ran and no engine found, although every run on
+     * them finished (a bug not found by a run that could not judge is not called missed).
+     */
     public List<String> missedBugs() {
+        return detectionOutcome(false);
+    }
+
+    /** Bug configurations no engine found, where some run on them could not judge: neither found nor missed. */
+    public List<String> undecidedBugs() {
+        return detectionOutcome(true);
+    }
+
+    private List<String> detectionOutcome(boolean undecided) {
         Map<String, Boolean> found = new TreeMap<>();
+        Map<String, Boolean> unfinishedRun = new TreeMap<>();
         records.stream().map(RunRecords.Located::record).filter(RunRecord::detection)
                 .filter(r -> !r.configuration().bugs().equals("none"))
-                .forEach(r -> found.merge(r.configuration().bugs(), !r.failures().isEmpty(), Boolean::logicalOr));
-        return found.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+                .forEach(r -> {
+                    found.merge(r.configuration().bugs(), !r.failures().isEmpty(), Boolean::logicalOr);
+                    unfinishedRun.merge(r.configuration().bugs(), !r.incomplete().isEmpty(), Boolean::logicalOr);
+                });
+        return found.entrySet().stream().filter(e -> !e.getValue())
+                .map(Map.Entry::getKey).filter(bugs -> unfinishedRun.get(bugs) == undecided).toList();
     }
 
     /** Anything a detection record found on the fixed model. */
@@ -73,18 +100,32 @@ public final class Grading {
                 .map(r -> r.configuration().bugs()).filter(b -> !b.equals("none")).distinct().count();
     }
 
-    /** The verdict in one line: failures for checking records, bugs found and false alarms for detection records. */
+    /**
+     * The verdict in one line: its word, then failures for checking records, bugs found and false
+     * alarms for detection records, and how many steps could not judge.
+     */
     public String headline() {
         long checkFailures = failures.stream().filter(f -> !f.record().detection()).count();
-        String checks = checkFailures == 0 ? "clean" : checkFailures + (checkFailures == 1 ? " failure" : " failures");
+        String checks = checkFailures == 0 ? "no failure" : checkFailures + (checkFailures == 1 ? " failure" : " failures");
+        String unjudged = unfinished.isEmpty() ? ""
+                : "; " + unfinished.size() + (unfinished.size() == 1 ? " step" : " steps") + " could not judge";
+        String count = " (" + records.size() + " run records)";
         if (detectionBugs() == 0) {
-            return (checkFailures == 0 ? "clean: no failure" : checks) + " in " + records.size() + " run records";
+            return verdict().word() + ": " + checks + unjudged + count;
         }
         List<String> missed = missedBugs();
-        return (detectionBugs() - missed.size()) + " of " + detectionBugs() + " bugs found"
+        List<String> undecided = undecidedBugs();
+        return verdict().word() + ": " + (detectionBugs() - missed.size() - undecided.size()) + " of " + detectionBugs()
+                + " bugs found"
                 + (missed.isEmpty() ? "" : " (missed: " + String.join(", ", missed) + ")")
+                + (undecided.isEmpty() ? "" : " (undecided: " + String.join(", ", undecided) + ")")
                 + (falseAlarm() ? "; FALSE ALARM on the fixed model" : "; fixed model clean")
-                + (checkFailures == 0 ? "" : "; " + checks) + " (" + records.size() + " run records)";
+                + (checkFailures == 0 ? "" : "; " + checks) + unjudged + count;
+    }
+
+    /** Every step that could not judge, with the record that lists it. */
+    public List<UnfinishedStep> unfinished() {
+        return unfinished;
     }
 
     public List<RunRecords.Located> records() {
@@ -108,7 +149,7 @@ public final class Grading {
         Map<String, Map<String, List<RunRecord>>> groups = new TreeMap<>(Grading::bugsFirstNone);
         for (RunRecords.Located located : records) {
             RunRecord r = located.record();
-            if (!r.engine().equals(CORPUS)) {
+            if (!NOT_SEARCHES.contains(r.engine())) {
                 groups.computeIfAbsent(r.configuration().bugs(), b -> new TreeMap<>(Grading::engineOrder))
                         .computeIfAbsent(r.engine(), e -> new ArrayList<>()).add(r);
             }
@@ -175,15 +216,16 @@ public final class Grading {
 
     /**
      * A matrix cell over the runs of one engine on one bug configuration (seeds, shards or
-     * modes): in how many a failure was found, the first invariant, and the median seconds
+     * modes): in how many a failure was found, in how many a step could not judge, the first invariant, and the median seconds
      * and executions of the runs that found it (of all runs when none did).
      */
-    public record Cell(int found, int runs, String invariant, double medianSeconds, long medianExecutions) {
+    public record Cell(int found, int runs, int unfinished, String invariant, double medianSeconds, long medianExecutions) {
         static Cell of(List<RunRecord> runs) {
             List<RunRecord> finding = runs.stream().filter(r -> !r.failures().isEmpty()).toList();
             List<RunRecord> measured = finding.isEmpty() ? runs : finding;
             String invariant = finding.isEmpty() ? null : finding.get(0).failures().get(0).invariant();
-            return new Cell(finding.size(), runs.size(), invariant,
+            int unfinished = (int) runs.stream().filter(r -> !r.incomplete().isEmpty()).count();
+            return new Cell(finding.size(), runs.size(), unfinished, invariant,
                     median(measured.stream().mapToDouble(r -> r.counts().seconds()).sorted().toArray()),
                     (long) median(measured.stream().mapToDouble(r -> r.counts().executions()).sorted().toArray()));
         }
@@ -203,6 +245,10 @@ public final class Grading {
         public Cell cell(String bugs, String engine) {
             return rows.get(bugs).get(engine);
         }
+    }
+
+    /** A step that could not judge, and the record that lists it. */
+    public record UnfinishedStep(RunRecord record, RunRecord.Unfinished step) {
     }
 
     /** A failure with its number in the report (its page is {@code failure-N.html}) and its record. */

@@ -64,7 +64,7 @@ class BrowserReportTest {
         ReportSite.write(List.of(Fixtures.records("seed-bug"), Fixtures.records("clean-pct3")), site);
 
         browser.get(site.resolve("index.html").toUri().toString());
-        assertEquals("1 failure in 2 run records", browser.findElement(By.id("verdict")).getText());
+        assertEquals("violation: 1 failure (2 run records)", browser.findElement(By.id("verdict")).getText());
         screenshot("index.png");
         browser.findElement(By.cssSelector("#failures a")).click();
         assertTrue(browser.getCurrentUrl().endsWith("failure-1.html"), browser.getCurrentUrl());

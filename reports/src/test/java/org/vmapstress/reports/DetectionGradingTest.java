@@ -31,31 +31,44 @@ class DetectionGradingTest {
     @Test
     void everyBugFoundAndTheFixedModelCleanIsGreen() {
         Grading grading = grade(FIXED_CLEAN, BUG_FOUND);
-        assertEquals("clean", grading.verdict());
-        assertEquals("1 of 1 bugs found; fixed model clean (2 run records)", grading.headline());
+        assertEquals(Verdict.CLEAN, grading.verdict());
+        assertEquals("clean: 1 of 1 bugs found; fixed model clean (2 run records)", grading.headline());
         assertEquals("found", grading.failures().get(0).graded());
     }
 
     @Test
     void aMissedBugIsRed() {
         Grading grading = grade(FIXED_CLEAN, BUG_FOUND, withBugs(FIXED_CLEAN, "head-insert"));
-        assertEquals("failed", grading.verdict());
+        assertEquals(Verdict.VIOLATION, grading.verdict());
         assertEquals(List.of("head-insert"), grading.missedBugs());
-        assertEquals("1 of 2 bugs found (missed: head-insert); fixed model clean (3 run records)", grading.headline());
+        assertEquals("violation: 1 of 2 bugs found (missed: head-insert); fixed model clean (3 run records)", grading.headline());
     }
 
     @Test
     void anythingFoundOnTheFixedModelIsAFalseAlarm() {
         Grading grading = grade(withBugs(BUG_FOUND, "none"), BUG_FOUND);
-        assertEquals("failed", grading.verdict());
+        assertEquals(Verdict.VIOLATION, grading.verdict());
         assertEquals("false alarm", grading.failures().get(0).graded());
-        assertEquals("1 of 1 bugs found; FALSE ALARM on the fixed model (2 run records)", grading.headline());
+        assertEquals("violation: 1 of 1 bugs found; FALSE ALARM on the fixed model (2 run records)", grading.headline());
     }
 
     @Test
     void aCheckingRecordBesideThemStillFailsOnItsFailure() {
         Grading grading = grade(FIXED_CLEAN, BUG_FOUND, Fixtures.seedBug());
-        assertEquals("failed", grading.verdict());
+        assertEquals(Verdict.VIOLATION, grading.verdict());
         assertEquals("failure", grading.failures().get(1).graded());
+    }
+
+    @Test
+    void aBugNoEngineFoundButSomeRunCouldNotJudgeIsUndecidedNotMissed() {
+        RunRecord unjudged = withBugs(FIXED_CLEAN, "head-insert").withIncomplete(List.of(
+                new RunRecord.Unfinished("lincheck", "stopped at the end of its share", "give it more time")));
+        Grading grading = grade(FIXED_CLEAN, BUG_FOUND, unjudged);
+        assertEquals(Verdict.INCOMPLETE, grading.verdict());
+        assertEquals(List.of(), grading.missedBugs());
+        assertEquals(List.of("head-insert"), grading.undecidedBugs());
+        assertEquals("incomplete: 1 of 2 bugs found (undecided: head-insert); fixed model clean; 1 step could not judge"
+                + " (3 run records)", grading.headline());
+        assertEquals(1, grading.matrix().cell("head-insert", FIXED_CLEAN.engine()).unfinished());
     }
 }

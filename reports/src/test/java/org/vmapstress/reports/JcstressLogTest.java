@@ -45,7 +45,7 @@ class JcstressLogTest {
         assertEquals("caught", racy.verdict());
         assertEquals(4, racy.outcomes().get(1).samples());
         assertEquals("racy-lazy-count", record.configuration().bugs());
-        assertEquals("failed", record.verdict());
+        assertEquals("violation", record.verdict());
         RunRecord.Failure failure = record.failures().get(0);
         assertEquals("FORBIDDEN", failure.invariant());
         assertTrue(failure.message().startsWith("LazyCount_04_PurgeBetweenLinkAndCount.RacyLazyCount: ("), failure.message());

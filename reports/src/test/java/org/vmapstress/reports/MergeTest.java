@@ -49,22 +49,22 @@ class MergeTest {
         Path clean = Fixtures.write(tmp.resolve("a"), Fixtures.cleanPct());
         Path failing = Fixtures.write(tmp.resolve("b"), Fixtures.seedBug());
         ReportSite.Result result = ReportSite.write(List.of(clean, failing), tmp.resolve("site"));
-        assertEquals("failed", result.grading().verdict());
+        assertEquals(Verdict.VIOLATION, result.grading().verdict());
         assertTrue(Files.isRegularFile(tmp.resolve("site/failure-1.html")));
-        assertEquals("1 failure in 2 run records", Jsoup.parse(result.index().toFile()).getElementById("verdict").text());
+        assertEquals("violation: 1 failure (2 run records)", Jsoup.parse(result.index().toFile()).getElementById("verdict").text());
     }
 
     @Test
     void brokenOrMissingInputIsOneErrorNamingItAndKeepsWhatIsThere(@TempDir Path tmp) throws IOException {
         Path broken = Files.createDirectories(tmp.resolve("broken"));
-        Files.writeString(broken.resolve("run.json"), "{\"format\": \"vmapstress-run/2\", \"engine\": ");
+        Files.writeString(broken.resolve("run.json"), "{\"format\": \"vmapstress-run/3\", \"engine\": ");
         BadRecord error = assertThrows(BadRecord.class, () -> ReportSite.write(List.of(broken), tmp.resolve("site")));
         assertTrue(error.getMessage().startsWith(broken.resolve("run.json") + ": broken run record"), error.getMessage());
         assertTrue(Files.exists(broken.resolve("run.json")), "the input is left as it was");
 
         Files.writeString(broken.resolve("run.json"), "{\"format\": \"vmapstress-run/1\"}");
         assertTrue(assertThrows(BadRecord.class, () -> ReportSite.write(List.of(broken), tmp.resolve("site"))).getMessage()
-                .contains("format 'vmapstress-run/1', expected 'vmapstress-run/2'"));
+                .contains("format 'vmapstress-run/1', expected 'vmapstress-run/3'"));
         assertTrue(assertThrows(BadRecord.class, () -> ReportSite.write(List.of(tmp.resolve("nowhere")), tmp.resolve("site")))
                 .getMessage().contains("is not a folder"));
         Path empty = Files.createDirectories(tmp.resolve("empty"));

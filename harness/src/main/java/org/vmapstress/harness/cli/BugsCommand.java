@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vmapstress bugs}: the bug zoo, one line per bug: name, kernel commit, year, invariant, fix title. */
-@Command(name = "bugs", description = "List the historical kernel bugs the model can re-introduce with --bug NAME.")
+@Command(name = "bugs", mixinStandardHelpOptions = true,
+        description = "List the historical kernel bugs the model can re-introduce with --bug NAME (exit 0).")
 final class BugsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

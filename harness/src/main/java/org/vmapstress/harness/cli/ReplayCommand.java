@@ -10,6 +10,7 @@ import org.vmapstress.harness.CorpusLine;
 import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
+import org.vmapstress.reports.Verdict;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -19,7 +20,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code vmapstress replay TOKEN|FILE}: re-runs one execution and prints its trace. Strict: when
  * the schedule points differ from the recorded ones the token is stale (exit 2), never a verdict.
  */
-@Command(name = "replay", description = "Re-run one execution from its replay token (or a file holding one) and print its trace.")
+@Command(name = "replay", mixinStandardHelpOptions = true, description = {
+        "Re-run one execution from its replay token (or a file holding one) and print its trace.", "",
+        "Exit codes: 0 clean, 1 it fails with a violation as recorded, 2 bad input (a malformed or stale token),"
+        + " 3 it ended without a verdict (crashed, the step limit, the watchdog)."})
 final class ReplayCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -42,8 +46,9 @@ final class ReplayCommand implements Callable<Integer> {
             out.println("clean: replayed " + result.steps() + " steps, no violation");
             return VmapstressCommand.EXIT_CLEAN;
         }
-        out.println("FAILED (" + result.failureId() + ") at step " + result.violationStep() + ": " + result.failureMessage());
-        return VmapstressCommand.EXIT_VIOLATION;
+        out.println((result.verdict() == Verdict.VIOLATION ? "FAILED (" : "INCOMPLETE (") + result.failureId() + ") at step "
+                + result.violationStep() + ": " + result.failureMessage());
+        return result.verdict().exitCode();
     }
 
     private String tokenText() {

@@ -13,11 +13,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vmapstress report --in DIR... --out DIR}: builds the HTML report from run records, or
- * merges several folders of them (shards) into one site. Exit 0 when the report's verdict is
- * clean (no failure; for zoo records, every bug found and the fixed model clean), 1 when it
- * is not, 2 when a folder or record is unusable.
+ * merges several folders of them (shards) into one site, with its junit.xml. The exit code is
+ * the report's verdict: 0 clean, 1 violation (for zoo records: a bug missed or a false alarm),
+ * 3 incomplete (some run could not judge, or a suite was stopped before its end), 2 when a
+ * folder or record is unusable.
  */
-@Command(name = "report", description = "Build (or merge shards into) the HTML report from run records.")
+@Command(name = "report", mixinStandardHelpOptions = true, description = {
+        "Build (or merge shards into) the HTML report and junit.xml from run records; exit with their verdict.", "",
+        VmapstressCommand.VERDICTS})
 final class ReportCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -35,6 +38,6 @@ final class ReportCommand implements Callable<Integer> {
         ReportSite.Result result = ReportSite.write(in, out);
         PrintWriter printer = spec.commandLine().getOut();
         printer.println("report: " + result.grading().headline() + " -> " + result.index().toAbsolutePath().normalize());
-        return result.grading().verdict().equals("clean") ? VmapstressCommand.EXIT_CLEAN : VmapstressCommand.EXIT_VIOLATION;
+        return result.grading().verdict().exitCode();
     }
 }

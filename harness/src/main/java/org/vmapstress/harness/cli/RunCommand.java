@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.vmapstress.harness.BadInput;
 import org.vmapstress.harness.Explorer;
 import org.vmapstress.harness.Shard;
@@ -14,15 +15,22 @@ import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionSpec;
 import picocli.CommandLine.Command;
+import org.vmapstress.reports.Verdict;
+import org.vmapstress.reports.record.Published;
+import org.vmapstress.reports.record.RunRecord;
 import org.vmapstress.reports.record.RunRecords;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vmapstress run}: controlled exploration of one configuration; a failure prints its replay line. */
-@Command(name = "run", description = "Explore one configuration under the controlled scheduler until a violation, the iteration count or the budget.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = {
+        "Explore one configuration under the controlled scheduler until a violation, the iteration count or the budget.", "",
+        VmapstressCommand.VERDICTS})
 final class RunCommand implements Callable<Integer> {
     static final Duration WATCHDOG = Duration.ofSeconds(20);
+    /** How far past its budget a run may go (the last execution, the research of a free-running failure) before its watchdog stops it. */
+    private static final Duration OVERRUN = Duration.ofMinutes(2);
     static final long STEP_LIMIT = 200_000;
     @Spec
     private CommandSpec spec;
@@ -82,6 +90,7 @@ final class RunCommand implements Callable<Integer> {
         if (this.out != null) {
             RunRecords.requireUsable(this.out);
         }
+        Published.requireWritable("--corpus", corpus);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("run: bugs=%s scenario=%s threads=%d ops=%d model=%s seed=%s sched=%s budget=%ds%n", template.bugs(),
                 template.scenario(), threads, ops, template.model(), seed, template.sched(), budget.toSeconds());
@@ -89,11 +98,32 @@ final class RunCommand implements Callable<Integer> {
             out.println("shard " + part + ": executions " + part.exec(0, 0) + ", " + part.exec(0, 1) + ", " + part.exec(0, 2) + ", ...");
         }
         boolean terminal = System.console() != null;
-        Explorer.Summary summary = new Explorer(new Execution(WATCHDOG, STEP_LIMIT)).explore(template, part, iterations, budget,
-                progress -> progressLine(out, progress, terminal));
+        AtomicReference<Explorer.Summary> latest = new AtomicReference<>();
+        Explorer.Summary summary;
+        try (Interruption ignored = Interruption.arm(spec.commandLine().getErr(), "run", budget.plus(OVERRUN),
+                why -> interrupted(template, part, latest.get(), why))) {
+            summary = new Explorer(new Execution(WATCHDOG, STEP_LIMIT)).explore(template, part, iterations, budget, progress -> {
+                latest.set(progress);
+                progressLine(out, progress, terminal);
+            });
+        }
         if (terminal) {
             out.println();
         }
+        printCounts(out, template, summary);
+        RunRecord record = RunReporting.record(template, summary, part, iterations, budget, null);
+        if (summary.failed()) {
+            RunReporting.report(out, summary, corpus);
+        } else if (summary.last() != null) {
+            out.println("last execution: " + Token.of(summary.last()).format());
+        }
+        writeRecord(record);
+        record.incomplete().forEach(u -> out.println("could not judge: " + u.step() + ": " + u.reason()));
+        out.println(record.graded() == Verdict.CLEAN ? "clean: no violation" : record.verdict());
+        return record.graded().exitCode();
+    }
+
+    private void printCounts(PrintWriter out, ExecutionSpec template, Explorer.Summary summary) {
         if (template.freeRunning()) {
             out.printf("%d free-running executions in %.1fs (%.0f executions/s)%s%n", summary.executions(),
                     summary.elapsed().toMillis() / 1000.0, summary.executionsPerSecond(), summary.budgetSpent() ? ", budget spent" : "");
@@ -102,18 +132,26 @@ final class RunCommand implements Callable<Integer> {
                     summary.executions(), summary.steps(), summary.elapsed().toMillis() / 1000.0, summary.executionsPerSecond(),
                     summary.stepsPerSecond(), summary.budgetSpent() ? ", budget spent" : "");
         }
-        if (this.out != null) {
-            out.println("run record: " + RunRecords.write(this.out, RunReporting.record(template, summary, part, iterations, budget, null)));
+    }
+
+    /** Writes the run record when asked to; a record that cannot be written is said, and nothing else is lost. */
+    private void writeRecord(RunRecord record) {
+        if (out == null) {
+            return;
         }
-        if (!summary.failed()) {
-            if (summary.last() != null) {
-                out.println("last execution: " + Token.of(summary.last()).format());
-            }
-            out.println("clean: no violation");
-            return VmapstressCommand.EXIT_CLEAN;
+        try {
+            spec.commandLine().getOut().println("run record: " + RunRecords.write(out, record));
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("vmapstress: could not write the run record into " + out + ": " + e);
         }
-        RunReporting.report(out, summary, corpus);
-        return VmapstressCommand.EXIT_VIOLATION;
+    }
+
+    /** Stopped by a signal or the watchdog: the executions so far, as an incomplete record. */
+    private void interrupted(ExecutionSpec template, Shard part, Explorer.Summary progress, String why) {
+        Explorer.Summary sofar = progress != null ? progress : new Explorer.Summary(0, 0, Duration.ZERO, null, false, null, null);
+        spec.commandLine().getOut().printf("run: %d executions before it stopped, no violation among them%n", sofar.executions());
+        writeRecord(RunReporting.record(template, sofar, part, iterations, budget, null)
+                .withIncomplete(List.of(new RunRecord.Unfinished("run", why, "run it again"))));
     }
 
     /** On a terminal one line rewritten in place; otherwise a plain line each time (about once a second). */

@@ -18,6 +18,7 @@ import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
 import org.vmapstress.harness.sched.Step;
+import org.vmapstress.reports.Verdict;
 import org.vmapstress.reports.record.RunRecord;
 
 /** What {@code run} and {@code suite} print and record about an exploration. */
@@ -29,7 +30,11 @@ final class RunReporting {
     private RunReporting() {
     }
 
-    /** The record of an exploration; {@code shrunk} is the failure's shrunk form, or null. */
+    /**
+     * The record of an exploration; {@code shrunk} is the failure's shrunk form, or null. A
+     * violation is a failure; an execution that ended without a judgement (crashed, watchdog,
+     * step limit) and an exploration that ran no execution at all are steps that could not judge.
+     */
     static RunRecord record(ExecutionSpec template, Explorer.Summary summary, Shard shard, long iterations, Duration budget,
                             Token shrunk) {
         RunRecord.Configuration configuration = new RunRecord.Configuration(template.bugs().toString(), template.scenario(),
@@ -38,21 +43,44 @@ final class RunReporting {
                 budget.toMillis() / 1000.0);
         RunRecord.Counts counts = new RunRecord.Counts(summary.executions(), summary.steps(), summary.elapsed().toMillis() / 1000.0);
         List<RunRecord.Failure> failures = new ArrayList<>();
-        if (summary.failure() != null) {
-            failures.add(failure(summary.failure(), shrunk));
+        List<RunRecord.Unfinished> unfinished = new ArrayList<>();
+        ExecutionResult found = summary.failure();
+        if (found != null && found.verdict() == Verdict.VIOLATION) {
+            failures.add(failure(found, shrunk));
+        } else if (found != null) {
+            unfinished.add(unjudged(found));
         } else if (summary.unreproduced() != null) {
             failures.add(new RunRecord.Failure(summary.unreproduced().invariant().id(), summary.unreproduced().message(),
                     summary.executions() - 1, -1, null, null, null, 0, null, null, null));
+        } else if (summary.executions() == 0) {
+            unfinished.add(new RunRecord.Unfinished(engine(template), "ran no execution in its " + budget.toSeconds()
+                    + "s (the machine is busy, or the budget too small)", "give it a larger --budget"));
         }
-        return RunRecord.of(engine(template), configuration, counts, failures, null);
+        return RunRecord.of(engine(template), configuration, counts, failures, null).withIncomplete(unfinished);
     }
 
-    /** The shrunk token of an exploration's replayable failure (null when there is none, or no time to shrink). */
-    static Token shrink(Execution execution, Explorer.Summary summary, Duration budget) throws InterruptedException {
-        if (summary.failure() == null || budget.isNegative() || budget.isZero()) {
+    /** An execution that ended before it could be judged: what stopped it, and how to see it again. */
+    static RunRecord.Unfinished unjudged(ExecutionResult result) {
+        return new RunRecord.Unfinished("execution " + result.spec().exec(), result.failureId() + ": " + result.failureMessage(),
+                Token.of(result).replayLine());
+    }
+
+    /**
+     * The shrunk token of an exploration's violation (null when there is none, no time to
+     * shrink, or shrinking itself failed). Best effort: whatever goes wrong while shrinking is
+     * said on {@code err} and the original failure stands.
+     */
+    static Token shrink(Execution execution, Explorer.Summary summary, Duration budget, PrintWriter err) throws InterruptedException {
+        ExecutionResult failure = summary.failure();
+        if (failure == null || failure.verdict() != Verdict.VIOLATION || budget.isNegative() || budget.isZero()) {
             return null;
         }
-        return Token.of(new Shrinker(execution).shrink(summary.failure(), budget));
+        try {
+            return Token.of(new Shrinker(execution).shrink(failure, budget));
+        } catch (RuntimeException | AssertionError e) {
+            err.println("vmapstress: shrinking failed (" + e + "); the failure is kept as found");
+            return null;
+        }
     }
 
     /** "free-running", or "controlled-" and the policy ("controlled-random", "controlled-pct3"). */
@@ -83,8 +111,8 @@ final class RunReporting {
     static void report(PrintWriter out, ExecutionResult failure, Path corpus) {
         Token token = Token.of(failure);
         out.println();
-        out.println("FAILED (" + failure.failureId() + ") in execution " + failure.spec().exec() + " at step "
-                + failure.violationStep() + ": " + failure.failureMessage());
+        out.println((failure.verdict() == Verdict.VIOLATION ? "FAILED (" : "INCOMPLETE (") + failure.failureId()
+                + ") in execution " + failure.spec().exec() + " at step " + failure.violationStep() + ": " + failure.failureMessage());
         List<Step> trace = failure.trace();
         out.println("last " + Math.min(TRACE_TAIL, trace.size()) + " of " + trace.size() + " steps:");
         trace.subList(Math.max(0, trace.size() - TRACE_TAIL), trace.size()).forEach(step -> out.println("  " + step));

@@ -15,7 +15,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vmapstress shrink TOKEN}: a smaller execution that fails with the same invariant. */
-@Command(name = "shrink", description = "Find a smaller execution (fewer threads, ops, preemptions) failing with the same invariant.")
+@Command(name = "shrink", mixinStandardHelpOptions = true, description = {
+        "Find a smaller execution (fewer threads, ops, preemptions) failing with the same invariant.", "",
+        "Exit codes: 0 a smaller failing execution was found (its replay line is printed), 1 nothing smaller fails the same way,"
+        + " 2 bad input (a malformed or stale token, or one whose execution does not fail)."})
 final class ShrinkCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

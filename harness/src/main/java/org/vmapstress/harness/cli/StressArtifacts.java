@@ -12,6 +12,7 @@ import org.vmapstress.harness.BadInput;
 import org.vmapstress.harness.Shard;
 import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
+import org.vmapstress.reports.record.Published;
 import org.vmapstress.reports.record.RunRecord;
 
 /**
@@ -25,6 +26,10 @@ record StressArtifacts(Path home) {
     static final int JCSTRESS_FAMILIES = 8;
     /** LincheckRun's modes: stress, model checking. */
     static final int LINCHECK_MODES = 2;
+    /** What LincheckRun is told to leave of its limit for ending its JVM and writing its records. */
+    private static final Duration LINCHECK_EXIT = Duration.ofSeconds(3);
+    /** jcstress's quick mode costs about a minute per test on two cores (docs/jcstress.md); below that, sanity. */
+    private static final Duration QUICK_MODE_PER_TEST = Duration.ofSeconds(60);
 
     static StressArtifacts in(Path home) {
         StressArtifacts artifacts = new StressArtifacts(home);
@@ -55,27 +60,48 @@ record StressArtifacts(Path home) {
                 .collect(Collectors.joining());
     }
 
-    private List<String> lincheckCommand(Path out, BugSet bugs, Shard shard) throws IOException {
+    private List<String> lincheckCommand(Path out, BugSet bugs, Shard shard, Duration limit) throws IOException {
         Path target = home.resolve("stress/target");
         String classPath = target.resolve("test-classes") + ":" + target.resolve("classes") + ":"
                 + Files.readString(target.resolve("bench.cp")).strip();
         Path tmp = Files.createDirectories(out.resolve("tmp"));
         return List.of(Subprocess.java(), "-XX:+IgnoreUnrecognizedVMOptions", "-XX:+EnableDynamicAgentLoading", "-Xshare:off",
                 "-Djava.io.tmpdir=" + tmp, "-cp", classPath, "org.vmapstress.stress.lincheck.LincheckRun", out.toString(),
-                bugs.toString(), shard.toString());
+                bugs.toString(), shard.toString(), Long.toString(Math.max(1, limit.minus(LINCHECK_EXIT).toSeconds())));
     }
 
-    /** How a child run ended, the records it wrote, and whether it found nothing to run (no scenario, empty shard). */
+    /**
+     * How a child run ended, the records it wrote, and whether it found nothing to run (no
+     * scenario, empty shard). It finished when it ended by itself with a verdict (exit 0, 1 or 3)
+     * and wrote its records.
+     */
     record ChildRun(Subprocess.Ending ending, List<Path> records, boolean nothingToRun, Path log) {
         boolean finished() {
-            return !ending.timedOut() && ending.exitCode() <= 1 && (nothingToRun || !records.isEmpty());
+            int code = ending.exitCode();
+            return !ending.timedOut() && (code == 0 || code == 1 || code == 3) && (nothingToRun || !records.isEmpty());
         }
+    }
+
+    /** The jcstress tests {@code jcstressVariants(bugs)} names: one per family for the fixed model, else one per bug that has a family. */
+    static int jcstressTests(BugSet bugs, Shard shard) {
+        int tests = bugs.isEmpty() ? JCSTRESS_FAMILIES : bugs.asSet().size();
+        return (tests + shard.count() - 1) / shard.count();
+    }
+
+    /** How many of LincheckRun's modes shard K/N runs (mode i runs in shard i mod N + 1). */
+    static int lincheckModes(Shard shard) {
+        return (int) java.util.stream.IntStream.range(0, LINCHECK_MODES).filter(i -> i % shard.count() == shard.index() - 1).count();
+    }
+
+    /** Quick mode when {@code share} affords it for every test, else sanity. */
+    static String jcstressMode(int tests, Duration share) {
+        return share.compareTo(QUICK_MODE_PER_TEST.multipliedBy(tests)) >= 0 ? "quick" : "sanity";
     }
 
     /** jcstress on the variants for {@code bugs} (see {@link #jcstressVariants}) through {@code stress/jcstress-check}. */
     ChildRun runJcstress(BugSet bugs, String mode, Shard shard, Path dir, Duration limit) throws IOException, InterruptedException {
         Path record = dir.resolve("jcstress.json");
-        Files.createDirectories(dir);
+        Published.createFolders(dir);
         Files.deleteIfExists(record);
         Path log = dir.resolve("child.log");
         Subprocess.Ending ending = Subprocess.run(List.of("bash", jcstressCheck().toString(), mode, jcstressVariants(bugs),
@@ -87,12 +113,12 @@ record StressArtifacts(Path home) {
 
     /** Lincheck's stress and model-checking modes on {@code bugs} (those of {@code shard}); one record per mode. */
     ChildRun runLincheck(BugSet bugs, Shard shard, Path dir, Duration limit) throws IOException, InterruptedException {
-        Files.createDirectories(dir);
+        Published.createFolders(dir);
         for (Path previous : lincheckRecords(dir)) {
             Files.delete(previous);
         }
         Path log = dir.resolve("child.log");
-        Subprocess.Ending ending = Subprocess.run(lincheckCommand(dir, bugs, shard), home, log, limit);
+        Subprocess.Ending ending = Subprocess.run(lincheckCommand(dir, bugs, shard, limit), home, log, limit);
         List<Path> records = ending.timedOut() ? List.of() : lincheckRecords(dir);
         return new ChildRun(ending, records, records.isEmpty() && shard.index() > LINCHECK_MODES, log);
     }
@@ -103,23 +129,19 @@ record StressArtifacts(Path home) {
         }
     }
 
-    /** A run record saying a child process did not finish: a failure of the suite, with where its log is. */
+    /**
+     * A run record saying a child process did not finish (over its time, or it ended without a
+     * verdict or records): a step that could not judge, with where its log is.
+     */
     static RunRecord didNotFinish(String engine, BugSet bugs, String mode, Shard shard, ChildRun run) {
         Subprocess.Ending ending = run.ending();
-        Path log = run.log();
-        String why = ending.timedOut() ? "killed after " + Math.round(ending.seconds()) + "s, over its share of the budget"
-                : "exited with code " + ending.exitCode() + " without a record";
+        String why = ending.timedOut() ? "stopped after " + Math.round(ending.seconds()) + "s, at the end of its share of the budget"
+                : "exited with code " + ending.exitCode() + (run.records().isEmpty() ? " without a record" : "");
         RunRecord.Configuration configuration = new RunRecord.Configuration(bugs.toString(), engine,
                 0, 0, null, null, mode, shard.toString(), 0, ending.seconds());
-        RunRecord.Failure failure = new RunRecord.Failure(ending.timedOut() ? "BUDGET" : "ENGINE-ERROR",
-                engine + " " + why + "; its output is in " + log, -1, -1, null, null, null, 0, null, null, null);
-        return RunRecord.of(engine, configuration, new RunRecord.Counts(0, 0, ending.seconds()), List.of(failure), null);
-    }
-
-    /** A run record of a child stopped at the zoo's budget: nothing found within it (not a failure). */
-    static RunRecord stoppedAtBudget(String engine, BugSet bugs, ChildRun run) {
-        RunRecord.Configuration configuration = new RunRecord.Configuration(bugs.toString(),
-                "stopped at the budget", 0, 0, null, null, "budget", Shard.ALL.toString(), 0, run.ending().seconds());
-        return RunRecord.of(engine, configuration, new RunRecord.Counts(0, 0, run.ending().seconds()), List.of(), null);
+        RunRecord.Unfinished unfinished = new RunRecord.Unfinished(engine, engine + " " + why + "; its output is in " + run.log(),
+                ending.timedOut() ? "give the suite a larger --budget (or run it on a less busy machine)" : "read its log");
+        return RunRecord.of(engine, configuration, new RunRecord.Counts(0, 0, ending.seconds()), List.of(), null)
+                .withIncomplete(List.of(unfinished));
     }
 }

@@ -5,9 +5,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.vmapstress.harness.BadInput;
 import org.vmapstress.harness.CorpusLine;
@@ -15,10 +17,10 @@ import org.vmapstress.harness.Explorer;
 import org.vmapstress.harness.Shard;
 import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.Execution;
-import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
 import org.vmapstress.harness.exec.ModelShape;
 import org.vmapstress.model.BugSet;
+import org.vmapstress.reports.Verdict;
 import org.vmapstress.reports.html.ReportSite;
 import org.vmapstress.reports.record.RunRecord;
 import org.vmapstress.reports.record.RunRecords;
@@ -28,39 +30,38 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vmapstress suite}: the main job, within one time budget. Replays the checked-in
- * corpus; runs the jcstress scenarios (the Fixed variants, or those that re-introduce the
- * {@code --bug}s) and the Lincheck checks as child processes, each with a share of the budget
- * and killed when it runs over; then explores under the controlled scheduler (random walk,
- * PCT depth 3) and free-running for the rest of the budget. Every step writes a run record
- * into the output folder; the HTML report is built from the records of this run. Exit 0 when
- * everything is clean, 1 when anything failed.
+ * {@code vmapstress suite}: the main job, within one time budget planned before it starts
+ * ({@link SuitePlan}). Replays the checked-in corpus; runs the jcstress scenarios (the Fixed
+ * variants, or those that re-introduce the {@code --bug}s) and the Lincheck checks as child
+ * processes, each sized to its share and ended at the share's end; then explores under the
+ * controlled scheduler (random walk, PCT depth 3) and free-running for the rest of the budget.
+ * Every step writes a run record into the output folder, and so does the suite itself
+ * ({@code suite/run.json}: written "incomplete" when it starts, rewritten at its end, so a
+ * folder whose suite was killed never reads clean). The HTML report and {@code junit.xml} are
+ * built from the records of this run; the exit code is their verdict ({@link Verdict}). A
+ * watchdog ends the suite, incomplete, {@value #WATCHDOG_SLACK_SECONDS} s after its budget.
  */
-@Command(name = "suite", description = "The main job: corpus replay, jcstress, Lincheck, controlled and free-running exploration, HTML report.")
+@Command(name = "suite", mixinStandardHelpOptions = true,
+        description = {"The main job: corpus replay, jcstress, Lincheck, controlled and free-running exploration, HTML report"
+                + " and junit.xml, within one time budget.", "", VmapstressCommand.VERDICTS})
 final class SuiteCommand implements Callable<Integer> {
-    private static final List<String> EXPLORATIONS = List.of("random", "pct3", ExecutionSpec.FREE_RUNNING);
-    private static final double[] EXPLORATION_SHARE = {0.4, 0.3, 0.3};
-    private static final double JCSTRESS_SHARE = 0.3;
-    private static final double LINCHECK_SHARE = 0.2;
-    /** jcstress's quick mode costs about a minute per test on two cores (docs/jcstress.md); below that, sanity. */
-    private static final Duration QUICK_MODE_PER_TEST = Duration.ofSeconds(60);
-    /** Time a child process gets beyond its share before it is killed (JVM start, writing its results). */
-    private static final Duration GRACE = Duration.ofSeconds(30);
     /** At most this long is spent shrinking an exploration's failure (out of that exploration's share). */
     private static final Duration SHRINK_BUDGET = Duration.ofSeconds(20);
+    private static final long WATCHDOG_SLACK_SECONDS = 10;
 
     @Spec
     private CommandSpec spec;
 
     @Option(names = "--budget", defaultValue = "5m", converter = DurationConverter.class,
-            description = "Time for the whole suite, e.g. 2m, 10m (default: ${DEFAULT-VALUE}).")
+            description = "Time for the whole suite, e.g. 3m, 10m; below the steps' minimum is refused, naming it (default: ${DEFAULT-VALUE}).")
     private Duration budget;
 
     @Option(names = "--out", defaultValue = "target/vmapstress-report",
-            description = "Folder for run records and the report (default: ${DEFAULT-VALUE}).")
+            description = "Folder for run records, the report and junit.xml (default: ${DEFAULT-VALUE}).")
     private Path out;
 
-    @Option(names = "--bug", paramLabel = "NAME", description = "Run the suite against a re-introduced bug (repeatable).")
+    @Option(names = "--bug", paramLabel = "NAME",
+            description = "Run the suite against a re-introduced bug (repeatable; default: none, the fixed model).")
     private List<String> bugs = new ArrayList<>();
 
     @Option(names = "--shard", paramLabel = "K/N", defaultValue = "1/1",
@@ -71,7 +72,8 @@ final class SuiteCommand implements Callable<Integer> {
             description = "Which steps run, comma-separated (default: ${DEFAULT-VALUE}).")
     private List<String> engines;
 
-    @Option(names = "--corpus-file", description = "The checked-in corpus (default: corpus/known.tokens of the project).")
+    @Option(names = "--corpus-file", paramLabel = "FILE",
+            description = "The checked-in corpus (default: corpus/known.tokens of the project).")
     private Path corpusFile;
 
     /** The records this run wrote, in order: the report is built from these, not from whatever the folder holds. */
@@ -79,74 +81,119 @@ final class SuiteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException, IOException {
-        RunRecords.requireUsable(out);
         Shard part = Shard.parse(shard);
         BugSet bugSet = Token.bugs(String.join(",", bugs));
-        BadInput.requireKnown("--engines", engines, List.of("corpus", "jcstress", "lincheck", "random", "pct3", "free"));
+        BadInput.requireKnown("--engines", engines, SuitePlan.Engine.names());
         Path home = projectHome();
-        StressArtifacts stress = engines.contains("jcstress") || engines.contains("lincheck") ? StressArtifacts.in(home) : null;
         List<CorpusLine> corpus = part.index() == 1 && engines.contains("corpus") ? corpusLines(home) : List.of();
+        SuitePlan plan = SuitePlan.of(budget, engines, StressArtifacts.jcstressTests(bugSet, part),
+                StressArtifacts.lincheckModes(part));
+        StressArtifacts stress = plan.runs(SuitePlan.Engine.JCSTRESS) || plan.runs(SuitePlan.Engine.LINCHECK)
+                ? StressArtifacts.in(home) : null;
+        RunRecords.requireUsable(out);
         PrintWriter printer = spec.commandLine().getOut();
         long start = System.nanoTime();
         long deadline = start + budget.toNanos();
-        printer.printf("suite: bugs=%s, budget %ds, shard %s -> %s%n", bugSet, budget.toSeconds(), part, out);
+        printer.printf("suite: bugs=%s, budget %s, shard %s -> %s%n", bugSet, SuitePlan.seconds(budget), part, out);
+        printer.println("plan: " + plan);
+        RunRecord.Configuration configuration = new RunRecord.Configuration(bugSet.toString(), "plan: " + plan, 0, 0, null,
+                null, "suite", part.toString(), 0, budget.toSeconds());
+        recordSuite(configuration, start, List.of(new RunRecord.Unfinished("suite", "started " + Instant.now()
+                + " and has not finished: it is running, or was killed or crashed before its end", "run the suite again")));
+        List<RunRecord.Unfinished> skipped = new ArrayList<>();
+        try (Interruption ignored = Interruption.arm(spec.commandLine().getErr(), "suite",
+                budget.plusSeconds(WATCHDOG_SLACK_SECONDS), why -> stopped(configuration, start, why))) {
+            if (!corpus.isEmpty()) {
+                record("corpus", CorpusReplay.run(printer, corpus));
+            }
+            for (SuitePlan.Engine child : List.of(SuitePlan.Engine.JCSTRESS, SuitePlan.Engine.LINCHECK)) {
+                if (plan.runs(child)) {
+                    runChild(printer, stress, plan, child, bugSet, part, deadline).ifPresent(skipped::add);
+                }
+            }
+            explore(printer, plan, bugSet, part, deadline);
+        }
+        Verdict verdict = finish(configuration, start, skipped, printer);
+        return verdict.exitCode();
+    }
 
-        if (!corpus.isEmpty()) {
-            record("corpus", CorpusReplay.run(printer, corpus));
+    /** Runs a child step within min(its share, what the later steps leave it); too little time left is a skip, said. */
+    private Optional<RunRecord.Unfinished> runChild(PrintWriter printer, StressArtifacts stress, SuitePlan plan,
+                                                              SuitePlan.Engine engine, BugSet bugSet, Shard part, long deadline)
+            throws IOException, InterruptedException {
+        Duration left = Duration.ofNanos(deadline - System.nanoTime()).minus(plan.neededAfter(engine));
+        Duration limit = left.compareTo(plan.share(engine)) < 0 ? left : plan.share(engine);
+        if (limit.compareTo(plan.needs(engine)) < 0) {
+            String why = engine.cliName() + " skipped: " + SuitePlan.seconds(limit) + " left for it, it needs "
+                    + SuitePlan.seconds(plan.needs(engine)) + " (earlier steps took longer than planned)";
+            printer.println(why);
+            return Optional.of(new RunRecord.Unfinished(engine.cliName(), why, "give the suite a larger --budget"));
         }
-        if (engines.contains("jcstress")) {
-            jcstress(printer, stress, bugSet, part, share(JCSTRESS_SHARE));
+        Path dir = out.resolve(engine.cliName()).toAbsolutePath();
+        if (engine == SuitePlan.Engine.JCSTRESS) {
+            String mode = StressArtifacts.jcstressMode(StressArtifacts.jcstressTests(bugSet, part), limit);
+            childRecords(printer, engine.cliName(), mode, bugSet, part, stress.runJcstress(bugSet, mode, part, dir, limit));
+        } else {
+            childRecords(printer, engine.cliName(), "stress,model-checking", bugSet, part, stress.runLincheck(bugSet, part, dir, limit));
         }
-        if (engines.contains("lincheck")) {
-            lincheck(printer, stress, bugSet, part, share(LINCHECK_SHARE));
+        return Optional.empty();
+    }
+
+    /** The explorations share what is left of the budget (less the reserve) by their planned weights. */
+    private void explore(PrintWriter printer, SuitePlan plan, BugSet bugSet, Shard part, long deadline)
+            throws InterruptedException, IOException {
+        Duration rest = Duration.ofNanos(Math.max(0, deadline - System.nanoTime())).minus(plan.reserve());
+        for (SuitePlan.Engine engine : SuitePlan.Engine.values()) {
+            if (engine.exploration() && plan.runs(engine)) {
+                Duration share = Duration.ofMillis(Math.max(0, (long) (rest.toMillis() * plan.explorationFraction(engine))));
+                explore(printer, bugSet, part, engine.cliName(), share);
+            }
         }
-        Duration rest = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-        List<String> explorations = EXPLORATIONS.stream().filter(engines::contains).toList();
-        double shares = explorations.stream().mapToDouble(e -> EXPLORATION_SHARE[EXPLORATIONS.indexOf(e)]).sum();
-        for (String engine : explorations) {
-            double fraction = EXPLORATION_SHARE[EXPLORATIONS.indexOf(engine)] / shares;
-            explore(printer, bugSet, part, engine, Duration.ofMillis((long) (rest.toMillis() * fraction)));
-        }
+    }
+
+    /** The suite's own record, the report and junit.xml; prints the verdict line and returns the verdict. */
+    private Verdict finish(RunRecord.Configuration configuration, long start, List<RunRecord.Unfinished> skipped,
+                           PrintWriter printer) throws IOException {
+        recordSuite(configuration, start, skipped);
         ReportSite.Result report = ReportSite.writeRecords(written, out);
-        int failures = report.grading().failures().size();
-        boolean clean = report.grading().verdict().equals("clean");
+        Verdict verdict = report.grading().verdict();
         printer.println();
-        printer.printf(Locale.ROOT, "suite: %s in %.0fs; report: %s%n", clean ? "clean" : failures + " failure(s)",
+        printer.printf(Locale.ROOT, "suite: %s in %.0fs; report: %s%n", report.grading().headline(),
                 (System.nanoTime() - start) / 1e9, report.index().toAbsolutePath().normalize());
-        return clean ? VmapstressCommand.EXIT_CLEAN : VmapstressCommand.EXIT_VIOLATION;
+        report.grading().unfinished().forEach(u -> printer.println("  could not judge: " + u.step().step() + ": "
+                + u.step().reason() + " -> " + u.step().remedy()));
+        return verdict;
     }
 
-    private Duration share(double fraction) {
-        return Duration.ofMillis((long) (budget.toMillis() * fraction));
+    /** What the signal handler and the watchdog do: the suite's record says why it stopped, and the report is built from what there is. */
+    private void stopped(RunRecord.Configuration configuration, long start, String why) {
+        try {
+            recordSuite(configuration, start, List.of(new RunRecord.Unfinished("suite", why, "run the suite again")));
+            ReportSite.writeRecords(List.copyOf(written), out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
-    private void record(String folder, RunRecord record) throws IOException {
+    private synchronized void recordSuite(RunRecord.Configuration configuration, long start, List<RunRecord.Unfinished> unfinished)
+            throws IOException {
+        RunRecord suite = RunRecord.of("suite", configuration, new RunRecord.Counts(0, 0, (System.nanoTime() - start) / 1e9),
+                List.of(), null).withIncomplete(unfinished);
+        Path file = RunRecords.write(out.resolve("suite"), suite);
+        written.removeIf(l -> l.file().equals(file));
+        written.add(0, new RunRecords.Located(file, suite));
+    }
+
+    private synchronized void record(String folder, RunRecord record) throws IOException {
         written.add(new RunRecords.Located(RunRecords.write(out.resolve(folder), record), record));
     }
 
-    /** jcstress through {@code stress/jcstress-check}: sanity mode unless the share affords quick mode for every test. */
-    private void jcstress(PrintWriter printer, StressArtifacts stress, BugSet bugSet, Shard part, Duration share)
-            throws IOException, InterruptedException {
-        long tests = bugSet.isEmpty() ? StressArtifacts.JCSTRESS_FAMILIES : bugSet.asSet().size();
-        String mode = share.compareTo(QUICK_MODE_PER_TEST.multipliedBy((tests + part.count() - 1) / part.count())) >= 0
-                ? "quick" : "sanity";
-        childRecords(printer, "jcstress", mode, bugSet, part,
-                stress.runJcstress(bugSet, mode, part, out.resolve("jcstress").toAbsolutePath(), share.plus(GRACE)));
-    }
-
-    /** Lincheck in stress and model-checking mode (LincheckRun in the stress module's tests). */
-    private void lincheck(PrintWriter printer, StressArtifacts stress, BugSet bugSet, Shard part, Duration share)
-            throws IOException, InterruptedException {
-        childRecords(printer, "lincheck", "stress,model-checking", bugSet, part,
-                stress.runLincheck(bugSet, part, out.resolve("lincheck").toAbsolutePath(), share.plus(GRACE)));
-    }
-
-    /** Takes a child run's records into the report; a child that did not finish is a failure of the suite. */
+    /** Takes a child run's records into the report; a child that did not finish is a step that could not judge. */
     private void childRecords(PrintWriter printer, String engine, String mode, BugSet bugSet, Shard part,
                               StressArtifacts.ChildRun run) throws IOException {
         if (!run.finished()) {
             record(engine, StressArtifacts.didNotFinish(engine, bugSet, mode, part, run));
-            printer.println(engine + ": FAILED to finish (" + (run.ending().timedOut() ? "over its time" : "exit "
+            printer.println(engine + ": INCOMPLETE (" + (run.ending().timedOut() ? "stopped at the end of its share" : "exit "
                     + run.ending().exitCode()) + "); see " + run.log());
             return;
         }
@@ -155,7 +202,9 @@ final class SuiteCommand implements Callable<Integer> {
         }
         for (Path file : run.records()) {
             RunRecord result = RunRecords.read(file);
-            written.add(new RunRecords.Located(file, result));
+            synchronized (this) {
+                written.add(new RunRecords.Located(file, result));
+            }
             printer.printf(Locale.ROOT, "%-25s %s in %.0fs -> %s%n", engine + " " + result.configuration().sched(),
                     result.verdict(), result.counts().seconds(), file);
         }
@@ -177,10 +226,11 @@ final class SuiteCommand implements Callable<Integer> {
         Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
         Explorer.Summary summary = new Explorer(execution).explore(template, part, Long.MAX_VALUE, share, progress -> { });
         Duration left = share.minus(summary.elapsed());
-        Token shrunk = RunReporting.shrink(execution, summary, left.compareTo(SHRINK_BUDGET) < 0 ? left : SHRINK_BUDGET);
+        Token shrunk = RunReporting.shrink(execution, summary, left.compareTo(SHRINK_BUDGET) < 0 ? left : SHRINK_BUDGET,
+                spec.commandLine().getErr());
         RunRecord result = RunReporting.record(template, summary, part, Long.MAX_VALUE, share, shrunk);
         record(engine, result);
-        printer.printf(Locale.ROOT, "%-16s %s: %d executions in %.1fs%n", result.engine(), summary.failed() ? "FAILED" : "clean",
+        printer.printf(Locale.ROOT, "%-16s %s: %d executions in %.1fs%n", result.engine(), result.verdict(),
                 summary.executions(), summary.elapsed().toMillis() / 1000.0);
         for (RunRecord.Failure failure : result.failures()) {
             printer.println("  " + failure.message());
@@ -189,6 +239,7 @@ final class SuiteCommand implements Callable<Integer> {
                 printer.println("  shrunk: " + failure.shrunkToken());
             }
         }
+        result.incomplete().forEach(u -> printer.println("  could not judge: " + u.step() + ": " + u.reason() + " -> " + u.remedy()));
     }
 
     private List<CorpusLine> corpusLines(Path home) throws IOException {
@@ -203,36 +254,5 @@ final class SuiteCommand implements Callable<Integer> {
     static Path projectHome() {
         String home = System.getenv("VMAPSTRESS_HOME");
         return Path.of(home == null ? "." : home).toAbsolutePath().normalize();
-    }
-
-    /** Checks the corpus replays as recorded, as a run record of engine "corpus" (one failure per mismatch). */
-    static final class CorpusReplay {
-        private CorpusReplay() {
-        }
-
-        static RunRecord run(PrintWriter printer, List<CorpusLine> lines) throws InterruptedException {
-            Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
-            List<RunRecord.Failure> mismatches = new ArrayList<>();
-            long start = System.nanoTime();
-            long steps = 0;
-            for (CorpusLine line : lines) {
-                Token token = Token.parse(line.token());
-                ExecutionResult result = execution.run(token.spec());
-                steps += result.steps();
-                String stale = token.staleness(result);
-                String outcome = result.failed() ? result.failureId() : "clean";
-                if (stale != null || !outcome.equals(line.expected())) {
-                    String message = stale != null ? stale : "expected " + line.expected() + ", got " + outcome;
-                    printer.println("corpus: MISMATCH " + message + ": " + line.token());
-                    mismatches.add(new RunRecord.Failure("CORPUS-MISMATCH", message, token.spec().exec(), -1, line.token(),
-                            token.replayLine(), null, 0, null, null, null));
-                }
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            printer.printf("corpus: %d of %d known executions replayed as recorded%n", lines.size() - mismatches.size(), lines.size());
-            RunRecord.Configuration configuration = new RunRecord.Configuration("none", "corpus/known.tokens", 0, 0, null, null,
-                    "replay", "1/1", lines.size(), 0);
-            return RunRecord.of("corpus", configuration, new RunRecord.Counts(lines.size(), steps, seconds), mismatches, null);
-        }
     }
 }

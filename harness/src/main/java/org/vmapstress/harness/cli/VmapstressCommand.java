@@ -2,24 +2,33 @@ package org.vmapstress.harness.cli;
 
 import java.io.PrintWriter;
 import org.vmapstress.harness.BadInput;
+import org.vmapstress.reports.Verdict;
 import org.vmapstress.reports.record.BadRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code ./vmapstress}: the command line. Exit codes: 0 clean, 1 a violation was found,
- * 2 bad input (one line on stderr: what and where), 3 an internal error or a blown budget.
+ * {@code ./vmapstress}: the command line. Every command answers with one of four verdicts
+ * ({@link Verdict}; {@link #VERDICTS} says them in the help): 0 clean, 1 violation, 2 bad input
+ * (one line on stderr: what and where, before any work), 3 incomplete (a step could not judge:
+ * over its time, interrupted, crashed, stale; an internal error too).
  */
 @Command(name = "vmapstress",
         mixinStandardHelpOptions = true,
         versionProvider = VmapstressCommand.Version.class,
-        description = "Stress harness for a model of the Linux vmap block allocator.",
-        subcommands = {SuiteCommand.class, RunCommand.class, ReportCommand.class, ZooCommand.class, ReplayCommand.class, ShrinkCommand.class, BugsCommand.class})
+        description = {"Stress harness for a model of the Linux vmap block allocator.", "", VmapstressCommand.VERDICTS},
+        subcommands = {SuiteCommand.class, RunCommand.class, ReportCommand.class, ZooCommand.class, ReplayCommand.class,
+            ShrinkCommand.class, CorpusCommand.class, BugsCommand.class, CommandLine.HelpCommand.class})
 public final class VmapstressCommand implements Runnable {
-    public static final int EXIT_CLEAN = 0;
-    public static final int EXIT_VIOLATION = 1;
-    public static final int EXIT_BAD_INPUT = 2;
-    public static final int EXIT_INTERNAL = 3;
+    public static final int EXIT_CLEAN = Verdict.CLEAN.exitCode();
+    public static final int EXIT_VIOLATION = Verdict.VIOLATION.exitCode();
+    public static final int EXIT_BAD_INPUT = Verdict.EXIT_BAD_INPUT;
+    public static final int EXIT_INCOMPLETE = Verdict.INCOMPLETE.exitCode();
+    /** The verdicts as the help states them. */
+    static final String VERDICTS = "Exit codes (the verdict): 0 clean (every planned step finished and found nothing),"
+            + " 1 violation (an invariant broke; it wins over the rest), 2 bad input (one line saying what, before any work),"
+            + " 3 incomplete (some step could not judge: over its time, interrupted, crashed, a watchdog, stale corpus tokens;"
+            + " each with its reason and what to do).";
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -47,8 +56,8 @@ public final class VmapstressCommand implements Runnable {
                 err.println("vmapstress: " + ex.getMessage());
                 return EXIT_BAD_INPUT;
             }
-            err.println("vmapstress: internal error: " + ex);
-            return EXIT_INTERNAL;
+            err.println("vmapstress: incomplete: internal error: " + ex);
+            return EXIT_INCOMPLETE;
         });
         return cli.execute(args);
     }

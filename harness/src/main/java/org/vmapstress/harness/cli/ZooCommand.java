@@ -38,7 +38,9 @@ import picocli.CommandLine.Spec;
  * bug x engine matrix. Exit 0 only when every bug is found by at least one engine and nothing
  * is found on the fixed model.
  */
-@Command(name = "zoo", description = "Every zoo bug and the fixed model under every engine: the detection matrix.")
+@Command(name = "zoo", mixinStandardHelpOptions = true, description = {"Every zoo bug and the fixed model under every engine: the detection matrix.",
+        "", "Exit codes: 0 every bug found and the fixed model clean, 1 a bug missed or anything found on the fixed model,"
+        + " 2 bad input, 3 incomplete (no bug missed, but some run could not judge: a bug only such runs tried is undecided)."})
 final class ZooCommand implements Callable<Integer> {
     static final List<String> ENGINES = List.of("random", "pct3", "free", "jcstress", "lincheck");
     /** Failures of the first seed are shrunk (the minimal token per bug); later seeds only measure detection. */
@@ -77,9 +79,12 @@ final class ZooCommand implements Callable<Integer> {
                 ? StressArtifacts.in(SuiteCommand.projectHome()) : null;
         PrintWriter printer = spec.commandLine().getOut();
         long start = System.nanoTime();
-        for (BugSet bugSet : configurations) {
-            for (String engine : engines) {
-                run(printer, stress, bugSet, engine);
+        try (Interruption ignored = Interruption.arm(spec.commandLine().getErr(), "zoo", watchdog(configurations.size()),
+                why -> stopped(why))) {
+            for (BugSet bugSet : configurations) {
+                for (String engine : engines) {
+                    run(printer, stress, bugSet, engine);
+                }
             }
         }
         ReportSite.Result report = ReportSite.writeRecords(records, out);
@@ -88,7 +93,28 @@ final class ZooCommand implements Callable<Integer> {
         printMatrix(printer, matrix);
         printer.printf(Locale.ROOT, "%nzoo: %s in %.0fs; report: %s%n", report.grading().headline(),
                 (System.nanoTime() - start) / 1e9, report.index().toAbsolutePath().normalize());
-        return report.grading().verdict().equals("clean") ? VmapstressCommand.EXIT_CLEAN : VmapstressCommand.EXIT_VIOLATION;
+        return report.grading().verdict().exitCode();
+    }
+
+    /** Half as long again as the zoo's runs may take (each with its grace and shrinking), and two minutes. */
+    private Duration watchdog(int configurations) {
+        Duration perRun = budget.plus(GRACE).plus(SHRINK_BUDGET).multipliedBy(Math.max(1, seeds));
+        return perRun.multipliedBy((long) configurations * engines.size() * 3 / 2).plusMinutes(2);
+    }
+
+    /** Stopped by a signal or the watchdog: the report of what ran, with the zoo marked unfinished. */
+    private void stopped(String why) {
+        try {
+            RunRecord.Configuration configuration = new RunRecord.Configuration("none", "zoo", 0, 0, null, null, "zoo",
+                    Shard.ALL.toString(), 0, budget.toSeconds());
+            RunRecord zoo = RunRecord.of("zoo", configuration, new RunRecord.Counts(0, 0, 0), List.of(), null)
+                    .withIncomplete(List.of(new RunRecord.Unfinished("zoo", why, "run the zoo again")));
+            List<RunRecords.Located> all = new ArrayList<>(records);
+            all.add(new RunRecords.Located(RunRecords.write(out.resolve("zoo"), zoo), zoo));
+            ReportSite.writeRecords(all, out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void requireKnown() {
@@ -116,9 +142,12 @@ final class ZooCommand implements Callable<Integer> {
             throws IOException, InterruptedException {
         Path dir = out.resolve(bugSet.toString()).resolve(engine).toAbsolutePath();
         switch (engine) {
-            case "jcstress" -> child(printer, bugSet, engine, stress.runJcstress(bugSet, budget.toSeconds() >= 60 ? "quick" : "sanity",
-                    Shard.ALL, dir, budget.plus(GRACE)));
-            case "lincheck" -> child(printer, bugSet, engine, stress.runLincheck(bugSet, Shard.ALL, dir, budget.plus(GRACE)));
+            case "jcstress" -> {
+                String mode = StressArtifacts.jcstressMode(StressArtifacts.jcstressTests(bugSet, Shard.ALL), budget);
+                child(printer, bugSet, engine, mode, stress.runJcstress(bugSet, mode, Shard.ALL, dir, budget.plus(GRACE)));
+            }
+            case "lincheck" -> child(printer, bugSet, engine, "stress,model-checking",
+                    stress.runLincheck(bugSet, Shard.ALL, dir, budget.plus(GRACE)));
             default -> {
                 for (int seed = 0; seed < seeds; seed++) {
                     explore(printer, bugSet, engine, seed, seeds == 1 ? dir : dir.resolve("seed-" + seed));
@@ -138,18 +167,16 @@ final class ZooCommand implements Callable<Integer> {
         Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
         ProfileExplorer.Outcome outcome = new ProfileExplorer(new Explorer(execution))
                 .explore(profiles(bugSet, engine, seed), budget);
-        Token shrunk = seed == 0 ? RunReporting.shrink(execution, outcome.summary(), SHRINK_BUDGET) : null;
+        Token shrunk = seed == 0 ? RunReporting.shrink(execution, outcome.summary(), SHRINK_BUDGET, spec.commandLine().getErr()) : null;
         RunRecord record = RunReporting.record(outcome.profile(), outcome.summary(), Shard.ALL, Long.MAX_VALUE, budget, shrunk);
         keep(printer, bugSet, dir, "run.json", record.forDetection());
     }
 
-    private void child(PrintWriter printer, BugSet bugSet, String engine, StressArtifacts.ChildRun run) throws IOException {
-        if (!run.finished() && !run.ending().timedOut()) {
-            throw new IllegalStateException(engine + " ended with exit code " + run.ending().exitCode() + "; see " + run.log());
-        }
-        if (run.ending().timedOut()) {
-            RunRecord stopped = StressArtifacts.stoppedAtBudget(engine, bugSet, run);
-            keep(printer, bugSet, run.log().getParent(), "run.json", stopped.forDetection());
+    private void child(PrintWriter printer, BugSet bugSet, String engine, String mode, StressArtifacts.ChildRun run)
+            throws IOException {
+        if (!run.finished()) {
+            RunRecord unfinished = StressArtifacts.didNotFinish(engine, bugSet, mode, Shard.ALL, run);
+            keep(printer, bugSet, run.log().getParent(), "run.json", unfinished.forDetection());
             return;
         }
         if (run.records().isEmpty()) {
@@ -163,7 +190,8 @@ final class ZooCommand implements Callable<Integer> {
     /** Writes {@code dir/name} and keeps the record for the report and the matrix. */
     private void keep(PrintWriter printer, BugSet bugSet, Path dir, String name, RunRecord record) throws IOException {
         records.add(new RunRecords.Located(RunRecords.write(dir, name, record), record));
-        String found = record.failures().isEmpty() ? "not found" : "found " + record.failures().get(0).invariant();
+        String found = !record.failures().isEmpty() ? "found " + record.failures().get(0).invariant()
+                : record.incomplete().isEmpty() ? "not found" : "could not judge";
         printer.printf(Locale.ROOT, "zoo: %-20s %-17s %-28s %7.1fs %10d exec%n", name(bugSet),
                 record.engine() + (record.engine().equals("lincheck") ? " " + record.configuration().sched() : ""), found,
                 record.counts().seconds(), record.counts().executions());
@@ -183,7 +211,7 @@ final class ZooCommand implements Callable<Integer> {
             for (String engine : matrix.engines()) {
                 Grading.Cell cell = row.get(engine);
                 line.append(String.format(Locale.ROOT, " %-22s", cell == null ? "-"
-                        : (cell.anyFound() ? "found " : "no ") + cell.found() + "/" + cell.runs()
+                        : (cell.anyFound() ? "found " : cell.unfinished() > 0 ? "unjudged " : "no ") + cell.found() + "/" + cell.runs()
                         + String.format(Locale.ROOT, " %.1fs", cell.medianSeconds())));
             }
             printer.println(line);

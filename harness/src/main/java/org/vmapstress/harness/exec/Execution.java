@@ -57,7 +57,11 @@ public final class Execution {
         ExecutionEnd end = scheduler.run(bodies, cpus, watchdog);
         Found violation = found.get();
         if (violation == null && end.kind() == ExecutionEnd.Kind.COMPLETED) {
-            violation = atTheEnd(model, runs).map(v -> new Found(v, scheduler.steps(), model.snapshot())).orElse(null);
+            try {
+                violation = atTheEnd(model, runs).map(v -> new Found(v, scheduler.steps(), model.snapshot())).orElse(null);
+            } catch (RuntimeException e) {
+                end = ExecutionEnd.crashedAtTheEnd(e);
+            }
         }
         if (violation != null) {
             end = ExecutionEnd.violation(violation.violation().toString());

@@ -5,6 +5,7 @@ import org.vmapstress.harness.sched.ExecutionEnd;
 import org.vmapstress.harness.sched.Step;
 import org.vmapstress.model.ModelSnapshot;
 import org.vmapstress.model.Violation;
+import org.vmapstress.reports.Verdict;
 
 /**
  * What one controlled execution did: how it ended, the violation if one was found (with the
@@ -13,8 +14,13 @@ import org.vmapstress.model.Violation;
  */
 public record ExecutionResult(ExecutionSpec spec, ExecutionEnd end, Violation violation, int violationStep,
                               List<Step> trace, long fingerprint, List<Integer> checkpoints, ModelSnapshot snapshot) {
+    /** True when the execution did not complete cleanly: a violation, or an end that could not judge (see {@link #verdict}). */
     public boolean failed() {
         return end.kind() != ExecutionEnd.Kind.COMPLETED;
+    }
+
+    public Verdict verdict() {
+        return end.kind().verdict();
     }
 
     public int steps() {

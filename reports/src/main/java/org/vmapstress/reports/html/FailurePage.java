@@ -33,6 +33,14 @@ public record FailurePage(Grading.NumberedFailure numbered, Timeline timeline, L
         return numbered.record();
     }
 
+    /** Why a failure has no replay line, in the words of the engine that found it. */
+    public String noReplayReason() {
+        return record().engine().equals("free-running")
+                ? "No replay line: this failure was seen free-running and not found again under the controlled scheduler;"
+                        + " its record still names the workload (seed and execution)."
+                : "No replay line: " + record().engine() + " does not record replayable schedules; rerun its command to see it again.";
+    }
+
     public RunRecord.State state() {
         return failure().state();
     }

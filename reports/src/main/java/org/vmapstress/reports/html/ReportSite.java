@@ -12,12 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.vmapstress.reports.Grading;
+import org.vmapstress.reports.JunitXml;
 import org.vmapstress.reports.record.BadRecord;
+import org.vmapstress.reports.record.Published;
 import org.vmapstress.reports.record.RunRecords;
 
 /**
  * Renders run records as a static site: {@code index.html}, one {@code failure-N.html} per
- * failure, {@code jcstress.html} when jcstress ran, and a copy of jcstress's own report. Pages
+ * failure, {@code jcstress.html} when jcstress ran, a copy of jcstress's own report, and
+ * {@code junit.xml} ({@link JunitXml}) for CI. Pages
  * are rendered by precompiled JTE templates (HTML-escaped by default); nothing is loaded from
  * the network, so the site works from {@code file://}. Pages are written whole (temporary
  * file, then move); nothing already in the output folder is deleted.
@@ -41,7 +44,6 @@ public final class ReportSite {
     /** Grades the given records together and writes the site into {@code out}. */
     public static Result writeRecords(List<RunRecords.Located> records, Path out) throws IOException {
         RunRecords.requireUsable(out);
-        Files.createDirectories(out);
         Grading grading = Grading.of(records);
         IndexPage index = IndexPage.of(grading, copyJcstressReports(records, out));
         page(out, "index.html", "index.jte", index);
@@ -51,6 +53,7 @@ public final class ReportSite {
         for (Grading.NumberedFailure failure : grading.failures()) {
             page(out, failure.page(), "failure.jte", FailurePage.of(failure));
         }
+        JunitXml.write(grading, out);
         return new Result(out.resolve("index.html"), grading);
     }
 
@@ -62,9 +65,8 @@ public final class ReportSite {
     }
 
     private static void page(Path out, String name, String template, Object model) throws IOException {
-        Path temporary = Files.createTempFile(out, name, ".tmp");
-        Files.writeString(temporary, render(template, model), StandardCharsets.UTF_8);
-        Files.move(temporary, out.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        String html = render(template, model);
+        Published.writeAtomically(out, name, file -> Files.writeString(file, html, StandardCharsets.UTF_8));
     }
 
     /** jcstress's own HTML beside a jcstress record ({@code html/index.html}) is copied in; returns the links. */
@@ -89,9 +91,10 @@ public final class ReportSite {
             for (Path file : files.toList()) {
                 Path target = to.resolve(from.relativize(file).toString());
                 if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
+                    Published.createFolders(target);
                 } else {
                     Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+                    Published.readableByAll(target);
                 }
             }
         }

@@ -14,14 +14,16 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the "RUN RESULTS" part of a verbose jcstress log ({@code -v}) and turns it into a run
- * record of engine {@code jcstress}: one histogram per test, and one failure per test that
- * jcstress failed (a FORBIDDEN outcome seen, or an error). Each test is also graded against
+ * record of engine {@code jcstress}: one histogram per test, one failure per test in which
+ * jcstress saw a FORBIDDEN outcome, and one step that could not judge per test that ended in
+ * an error or that was asked for and has no result (a run cut off). Each test is also graded against
  * what its name promises: a {@code Fixed} variant is "clean" when jcstress passed it, any other
  * variant re-introduces the kernel bug its name spells (LazyPteClear: lazy-pte-clear) and is
- * "caught" when jcstress failed it; anything else is "wrong".
+ * "caught" when jcstress failed it; a test that ended in an error "could not judge"; anything else is "wrong".
  *
- * <p>{@code main(LOG, OUT_DIR, MODE [SECONDS])} writes {@code OUT_DIR/jcstress.json} and exits 1
- * when a test graded wrong (used by {@code stress/jcstress-check}).
+ * <p>{@code main(LOG, OUT_DIR, MODE [SECONDS [EXPECTED]])} writes {@code OUT_DIR/jcstress.json} and
+ * exits 1 when a test graded wrong, 3 when a test has no result or an error (used by
+ * {@code stress/jcstress-check}); EXPECTED is a file naming the tests that were asked for, one a line.
  */
 public final class JcstressLog {
     private static final Pattern TEST = Pattern.compile("^\\.+ \\[(OK|FAILED|ERROR)\\] (\\S+)$");
@@ -33,6 +35,11 @@ public final class JcstressLog {
     }
 
     public static RunRecord parse(List<String> lines, String mode, double seconds) {
+        return parse(lines, mode, seconds, List.of());
+    }
+
+    /** As {@link #parse(List, String, double)}, and each of {@code expected} without a result is a step that could not judge. */
+    public static RunRecord parse(List<String> lines, String mode, double seconds, List<String> expected) {
         List<RunRecord.JcstressTest> tests = new ArrayList<>();
         int start = lines.indexOf("RUN RESULTS:");
         String name = null;
@@ -52,7 +59,23 @@ public final class JcstressLog {
             }
         }
         addTest(tests, name, status, outcomes);
-        return record(tests, mode, seconds);
+        return record(tests, mode, seconds).withIncomplete(unfinished(tests, expected, mode));
+    }
+
+    /** Tests that ended in an error, and tests asked for that have no result at all. */
+    private static List<RunRecord.Unfinished> unfinished(List<RunRecord.JcstressTest> tests, List<String> expected, String mode) {
+        List<RunRecord.Unfinished> steps = new ArrayList<>();
+        tests.stream().filter(t -> t.status().equals("ERROR")).forEach(t -> steps.add(new RunRecord.Unfinished(
+                "jcstress " + t.family() + "." + t.variant(), "the test ended in an error (an actor threw, or its JVM crashed)",
+                "see jcstress's log; rerun: " + rerun(t.name(), mode))));
+        Set<String> seen = new LinkedHashSet<>(tests.stream().map(RunRecord.JcstressTest::name).toList());
+        expected.stream().filter(t -> !seen.contains(t)).forEach(t -> steps.add(new RunRecord.Unfinished("jcstress " + t,
+                "no result: the run was cut off before this test finished", "rerun with more time: " + rerun(t, mode))));
+        return steps;
+    }
+
+    private static String rerun(String test, String mode) {
+        return "java -jar stress/target/jcstress.jar -m " + mode + " -t '" + test.replace("$", "\\$") + "$'";
     }
 
     private static RunRecord record(List<RunRecord.JcstressTest> tests, String mode, double seconds) {
@@ -61,7 +84,7 @@ public final class JcstressLog {
         long samples = tests.stream().flatMap(t -> t.outcomes().stream()).mapToLong(RunRecord.Outcome::samples).sum();
         RunRecord.Configuration configuration = new RunRecord.Configuration(bugs.isEmpty() ? "none" : String.join(",", bugs),
                 tests.size() + " tests", 0, 0, null, null, mode, "1/1", 0, 0);
-        List<RunRecord.Failure> failures = tests.stream().filter(t -> !t.status().equals("OK"))
+        List<RunRecord.Failure> failures = tests.stream().filter(t -> t.status().equals("FAILED"))
                 .map(t -> failure(t, mode)).toList();
         return RunRecord.of("jcstress", configuration, new RunRecord.Counts(samples, 0, seconds), failures, tests);
     }
@@ -69,10 +92,9 @@ public final class JcstressLog {
     private static RunRecord.Failure failure(RunRecord.JcstressTest test, String mode) {
         String forbidden = test.outcomes().stream().filter(o -> o.expect().equals("FORBIDDEN") && o.samples() > 0)
                 .map(o -> "(" + o.result() + ") seen " + o.samples() + " times: " + o.description())
-                .reduce((a, b) -> a + "; " + b).orElse("the test did not run to completion (see jcstress's log)");
-        String replay = "java -jar stress/target/jcstress.jar -m " + mode + " -t '" + test.name().replace("$", "\\$") + "$'";
-        return new RunRecord.Failure(test.status().equals("FAILED") ? "FORBIDDEN" : "ERROR",
-                test.family() + "." + test.variant() + ": " + forbidden, -1, -1, null, replay, null, 0, null, null, null);
+                .reduce((a, b) -> a + "; " + b).orElse("jcstress failed it (see its log)");
+        return new RunRecord.Failure("FORBIDDEN", test.family() + "." + test.variant() + ": " + forbidden, -1, -1, null,
+                rerun(test.name(), mode), null, 0, null, null, null);
     }
 
     /** {@code LazyPteClear} to {@code lazy-pte-clear}. */
@@ -90,32 +112,40 @@ public final class JcstressLog {
         String owner = name.substring(0, dot);
         String family = owner.substring(owner.lastIndexOf('.') + 1);
         boolean expectCaught = !variant.equals("Fixed");
-        String verdict = expectCaught ? (status.equals("FAILED") ? "caught" : "wrong")
+        String verdict = status.equals("ERROR") ? "could not judge" : expectCaught ? (status.equals("FAILED") ? "caught" : "wrong")
                 : (status.equals("OK") ? "clean" : "wrong");
         tests.add(new RunRecord.JcstressTest(name, family, variant, status, expectCaught, verdict, List.copyOf(outcomes)));
     }
 
-    /** True when every test graded as its name promises (and there was at least one). */
+    /** True when no test graded wrong (and there was at least one); a test that could not judge is not wrong. */
     public static boolean asExpected(RunRecord record) {
         return !record.jcstress().isEmpty() && record.jcstress().stream().noneMatch(t -> t.verdict().equals("wrong"));
     }
 
-    /** {@code LOG OUT_DIR MODE [SECONDS]}: writes OUT_DIR/jcstress.json; exits 2 on bad arguments, 1 when a test graded wrong. */
+    /**
+     * {@code LOG OUT_DIR MODE [SECONDS [EXPECTED]]}: writes OUT_DIR/jcstress.json; exits 2 on bad
+     * arguments, 1 when a test graded wrong, 3 when a test could not judge (no result, or an error).
+     */
     public static void main(String[] args) throws IOException {
-        if (args.length < 3 || args.length > 4) {
-            System.err.println("usage: JcstressLog LOG OUT_DIR MODE [SECONDS]");
+        if (args.length < 3 || args.length > 5) {
+            System.err.println("usage: JcstressLog LOG OUT_DIR MODE [SECONDS [EXPECTED_TESTS_FILE]]");
             System.exit(2);
         }
-        if (!Files.isRegularFile(Path.of(args[0])) || args.length == 4 && !args[3].matches("\\d+(\\.\\d+)?")) {
-            System.err.println("JcstressLog: no log " + args[0] + (args.length == 4 ? " or SECONDS '" + args[3] + "' is not a number" : ""));
+        if (!Files.isRegularFile(Path.of(args[0])) || args.length >= 4 && !args[3].matches("\\d+(\\.\\d+)?")
+                || args.length == 5 && !Files.isRegularFile(Path.of(args[4]))) {
+            System.err.println("JcstressLog: no log " + args[0] + (args.length >= 4 ? ", SECONDS '" + args[3] + "' is not a number" : "")
+                    + (args.length == 5 ? " or no file " + args[4] : ""));
             System.exit(2);
         }
-        double seconds = args.length == 4 ? Double.parseDouble(args[3]) : 0;
-        RunRecord record = parse(Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8), args[2], seconds);
+        double seconds = args.length >= 4 ? Double.parseDouble(args[3]) : 0;
+        List<String> expectedTests = args.length == 5 ? Files.readAllLines(Path.of(args[4])).stream().map(String::strip)
+                .filter(t -> !t.isEmpty()).toList() : List.of();
+        RunRecord record = parse(Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8), args[2], seconds, expectedTests);
         Path written = RunRecords.write(Path.of(args[1]), "jcstress.json", record);
         boolean expected = asExpected(record);
         System.out.println("jcstress: record " + written + " (" + record.jcstress().size() + " tests, "
-                + (expected ? "graded as expected" : "graded WRONG") + ")");
-        System.exit(expected ? 0 : 1);
+                + (expected ? "graded as expected" : "graded WRONG") + (record.incomplete().isEmpty() ? ""
+                        : ", " + record.incomplete().size() + " could not judge") + ")");
+        System.exit(!expected ? 1 : record.incomplete().isEmpty() ? 0 : 3);
     }
 }

@@ -1,7 +1,9 @@
 package org.vmapstress.reports.record;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.vmapstress.reports.Verdict;
 
 /**
  * The run record: what one engine ran and found, as JSON ({@code run.json}, or
@@ -11,30 +13,46 @@ import java.util.Map;
  * {@link Failure#interleaving}). The report module reads nothing else. {@link #FORMAT}
  * versions the layout; fields an engine has nothing for are null. {@link #purpose} says how
  * to grade it: {@link #CHECK} (the default) or {@link #DETECT} (the zoo).
+ *
+ * <p>{@link #verdict} follows from the rest (see {@link Verdict}): "violation" when a failure
+ * (a broken invariant) is listed, else "incomplete" when {@link #incomplete} lists a step that
+ * could not judge (over its time, interrupted, crashed, stale), else "clean".
  */
 public record RunRecord(String format, String engine, Configuration configuration, Counts counts, String verdict,
-                        List<Failure> failures, List<JcstressTest> jcstress, String purpose) {
-    public static final String FORMAT = "vmapstress-run/2";
+                        List<Failure> failures, List<Unfinished> incomplete, List<JcstressTest> jcstress, String purpose) {
+    public static final String FORMAT = "vmapstress-run/3";
     /** The purpose of a run that checks the model: any failure is a failure (null in the JSON means this). */
     public static final String CHECK = "check";
     /** The purpose of a zoo run: on a re-introduced bug a failure is the expected finding, on the fixed model a false alarm. */
     public static final String DETECT = "detect";
 
     public RunRecord {
-        failures = List.copyOf(failures);
+        failures = failures == null ? List.of() : List.copyOf(failures);
+        incomplete = incomplete == null ? List.of() : List.copyOf(incomplete);
         jcstress = jcstress == null ? List.of() : List.copyOf(jcstress);
+        verdict = (!failures.isEmpty() ? Verdict.VIOLATION : !incomplete.isEmpty() ? Verdict.INCOMPLETE : Verdict.CLEAN).word();
     }
 
     /** A record of one engine's failures: the verdict follows from them ("clean" when there are none). */
     public static RunRecord of(String engine, Configuration configuration, Counts counts, List<Failure> failures,
                                List<JcstressTest> jcstress) {
-        return new RunRecord(FORMAT, engine, configuration, counts, failures.isEmpty() ? "clean" : "failed", failures, jcstress,
-                CHECK);
+        return new RunRecord(FORMAT, engine, configuration, counts, null, failures, List.of(), jcstress, CHECK);
+    }
+
+    /** This record with {@code more} steps that could not judge: incomplete, unless a failure makes it a violation. */
+    public RunRecord withIncomplete(List<Unfinished> more) {
+        List<Unfinished> all = new ArrayList<>(incomplete);
+        all.addAll(more);
+        return new RunRecord(format, engine, configuration, counts, null, failures, all, jcstress, purpose);
     }
 
     /** This record, run to measure detection (see {@link #DETECT}). */
     public RunRecord forDetection() {
-        return new RunRecord(format, engine, configuration, counts, verdict, failures, jcstress, DETECT);
+        return new RunRecord(format, engine, configuration, counts, null, failures, incomplete, jcstress, DETECT);
+    }
+
+    public Verdict graded() {
+        return Verdict.of(verdict);
     }
 
     public boolean detection() {
@@ -48,6 +66,13 @@ public record RunRecord(String format, String engine, Configuration configuratio
      */
     public record Configuration(String bugs, String scenario, int threads, int ops, Shape model, String seed, String sched,
                                 String shard, long iterations, double budgetSeconds) {
+    }
+
+    /**
+     * A step that could not judge: which ({@code step}: an engine, a jcstress test, an
+     * execution), why, and what to do about it (a command where there is one).
+     */
+    public record Unfinished(String step, String reason, String remedy) {
     }
 
     /** The model's size: possible CPUs, vmalloc pages, page frames. */

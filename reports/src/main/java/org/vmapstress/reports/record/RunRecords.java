@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -22,20 +21,14 @@ public final class RunRecords {
     private RunRecords() {
     }
 
-    /** Checks that {@code dir} can hold records before any work is done. */
+    /** Checks that {@code dir} can hold records before any work is done (see {@link Published#requireWritable}). */
     public static void requireUsable(Path dir) {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new BadRecord("--out " + dir + " is a file, not a folder");
-        }
+        Published.requireWritable("--out", dir);
     }
 
-    /** Writes {@code dir/name} (e.g. {@code run.json}) atomically and returns its path. */
+    /** Writes {@code dir/name} (e.g. {@code run.json}) atomically, readable by all, and returns its path. */
     public static Path write(Path dir, String name, RunRecord record) throws IOException {
-        Files.createDirectories(dir);
-        Path target = dir.resolve(name);
-        Path temporary = Files.createTempFile(dir, name, ".tmp");
-        JSON.writeValue(temporary.toFile(), record);
-        return Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return Published.writeAtomically(dir, name, temporary -> JSON.writeValue(temporary.toFile(), record));
     }
 
     public static Path write(Path dir, RunRecord record) throws IOException {

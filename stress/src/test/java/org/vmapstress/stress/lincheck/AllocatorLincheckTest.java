@@ -31,9 +31,17 @@ import org.vmapstress.model.VmapAllocator;
 @Param(name = "slot", gen = IntGen.class, conf = "0:1")
 @Param(name = "cpu", gen = IntGen.class, conf = "0:3")
 public abstract class AllocatorLincheckTest {
-    /** Invocations a clean run performs in each mode (iterations x invocations per iteration). */
-    static final long STRESS_INVOCATIONS = 30 * 500;
-    static final long MODEL_CHECKING_INVOCATIONS = 10 * 50;
+    /** Iterations (scenarios) and invocations per iteration of a clean run in each mode. */
+    static final int STRESS_ITERATIONS = 30;
+    static final int STRESS_INVOCATIONS_PER_ITERATION = 500;
+    static final int MODEL_CHECKING_ITERATIONS = 10;
+    static final int MODEL_CHECKING_INVOCATIONS_PER_ITERATION = 50;
+    /**
+     * Lincheck reports "The execution has hung" when one invocation takes longer than this. Its
+     * default (30 s) is reached on a loaded machine by the first invocation alone, which
+     * retransforms the classes it runs: a slow machine must never read as a hang.
+     */
+    static final long INVOCATION_TIMEOUT_MS = 180_000;
 
     private final VmapAllocator model;
     private final Map<Integer, Mapping> live = new ConcurrentHashMap<>();
@@ -129,8 +137,9 @@ public abstract class AllocatorLincheckTest {
 
     /** Small enough to run in CI on two cores: 2 threads x 3 operations. */
     protected static StressOptions stress() {
-        return new StressOptions().sequentialSpecification(AllocatorSpec.class).iterations(30).invocationsPerIteration(500)
-                .threads(2).actorsPerThread(3).actorsBefore(2).actorsAfter(1);
+        return new StressOptions().sequentialSpecification(AllocatorSpec.class).iterations(STRESS_ITERATIONS)
+                .invocationsPerIteration(STRESS_INVOCATIONS_PER_ITERATION).threads(2).actorsPerThread(3).actorsBefore(2)
+                .actorsAfter(1).invocationTimeout$lincheck(INVOCATION_TIMEOUT_MS);
     }
 
     /**
@@ -148,7 +157,8 @@ public abstract class AllocatorLincheckTest {
     }
 
     protected static ModelCheckingOptions modelChecking() {
-        return new ModelCheckingOptions().sequentialSpecification(AllocatorSpec.class).iterations(10)
-                .invocationsPerIteration(50).threads(2).actorsPerThread(3).actorsBefore(2).actorsAfter(1);
+        return new ModelCheckingOptions().sequentialSpecification(AllocatorSpec.class).iterations(MODEL_CHECKING_ITERATIONS)
+                .invocationsPerIteration(MODEL_CHECKING_INVOCATIONS_PER_ITERATION).threads(2).actorsPerThread(3).actorsBefore(2)
+                .actorsAfter(1).invocationTimeout$lincheck(INVOCATION_TIMEOUT_MS);
     }
 }

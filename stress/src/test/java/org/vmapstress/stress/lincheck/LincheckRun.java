@@ -6,12 +6,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.jetbrains.lincheck.LincheckAssertionError;
 import org.jetbrains.lincheck.datastructures.Options;
 import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
 import org.vmapstress.model.InvariantId;
 import org.vmapstress.model.ModelConfig;
+import org.vmapstress.reports.Verdict;
 import org.vmapstress.reports.record.RunRecord;
 import org.vmapstress.reports.record.RunRecords;
 
@@ -21,20 +23,33 @@ import org.vmapstress.reports.record.RunRecords;
  * run record per mode, {@code OUT/lincheck-MODE.json}, with Lincheck's printed interleaving as
  * the failure's text. With a shard K/N only the modes whose position is K-1 modulo N run.
  *
- * <p>{@code LincheckRun OUT BUGS SHARD}: BUGS is "none" or comma-separated bug names. Exit 0
- * when every mode ran clean, 1 when Lincheck failed one, 2 on bad arguments. Run by the suite
- * with {@code stress/target/test-classes}, {@code stress/target/classes} and the class path in
- * {@code stress/target/bench.cp}.
+ * <p>With a time budget (SECONDS above 0) each mode is sized to fit its part of it (stress a
+ * quarter, model checking the rest): two short iterations run first (a warm-up, then a timed
+ * one), then as many more iterations as fit in what is left (at most the tests' count). A Lincheck "hang" is recorded
+ * as a step that could not judge, never as a detection.
+ *
+ * <p>{@code LincheckRun OUT BUGS SHARD [SECONDS]}: BUGS is "none" or comma-separated bug names.
+ * Exit 0 when every mode ran clean, 1 when Lincheck found a violation, 3 when a mode could not
+ * judge, 2 on bad arguments. Run by the suite with {@code stress/target/test-classes},
+ * {@code stress/target/classes} and the class path in {@code stress/target/bench.cp}.
  */
 public final class LincheckRun {
     private static final List<String> MODES = List.of("stress", "model-checking");
+    /** Lincheck's words for an invocation that did not finish within the invocation timeout. */
+    private static final String HUNG = "The execution has hung";
+    /**
+     * With a time budget two short iterations of this fraction of the invocations run first: the
+     * first pays for Lincheck's start (class instrumentation, the longest part of a short run),
+     * the second is timed, and its time scaled up sizes the rest.
+     */
+    private static final int FIRST_ITERATION_PART = 5;
 
     private LincheckRun() {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 3 || !args[2].matches("\\d+/\\d+")) {
-            System.err.println("usage: LincheckRun OUT_DIR none|BUG[,BUG...] K/N");
+        if (args.length < 3 || args.length > 4 || !args[2].matches("\\d+/\\d+") || args.length == 4 && !args[3].matches("\\d{1,6}")) {
+            System.err.println("usage: LincheckRun OUT_DIR none|BUG[,BUG...] K/N [SECONDS]");
             System.exit(2);
         }
         Optional<BugSet> bugs = parseBugs(args[1]);
@@ -44,19 +59,23 @@ public final class LincheckRun {
         }
         int shard = Integer.parseInt(args[2].split("/")[0]);
         int shards = Integer.parseInt(args[2].split("/")[1]);
+        long budgetNanos = args.length == 4 ? Long.parseLong(args[3]) * 1_000_000_000L : 0;
+        long deadline = System.nanoTime() + budgetNanos;
         ModelConfig config = configFor(bugs.get());
         ConfiguredLincheckTest.configure(bugs.get(), config);
-        boolean failed = false;
-        for (int i = 0; i < MODES.size(); i++) {
-            if (i % shards == shard - 1) {
-                RunRecord record = check(MODES.get(i), args[1], args[2], config);
-                Path written = RunRecords.write(Path.of(args[0]), "lincheck-" + MODES.get(i) + ".json", record);
-                System.out.printf("lincheck %-14s %s in %.1fs -> %s%n", MODES.get(i), record.verdict(),
-                        record.counts().seconds(), written);
-                failed |= !record.failures().isEmpty();
-            }
+        Verdict verdict = Verdict.CLEAN;
+        List<Integer> modes = IntStream.range(0, MODES.size()).filter(i -> i % shards == shard - 1).boxed().toList();
+        for (int i : modes) {
+            String mode = MODES.get(i);
+            boolean last = i == modes.get(modes.size() - 1);
+            long modeDeadline = budgetNanos == 0 ? 0 : last ? deadline : System.nanoTime() + (deadline - System.nanoTime()) / 4;
+            RunRecord record = check(mode, args[1], args[2], config, modeDeadline);
+            Path written = RunRecords.write(Path.of(args[0]), "lincheck-" + mode + ".json", record);
+            System.out.printf("lincheck %-14s %s in %.1fs (%d invocations) -> %s%n", mode, record.verdict(),
+                    record.counts().seconds(), record.counts().executions(), written);
+            verdict = verdict.and(record.graded());
         }
-        System.exit(failed ? 1 : 0);
+        System.exit(verdict.exitCode());
     }
 
     private static Optional<BugSet> parseBugs(String text) {
@@ -80,23 +99,77 @@ public final class LincheckRun {
         return bugs.has(Bug.IMPOSSIBLE_CPU_HASH) ? small.withPossibleCpus(0, 2) : small;
     }
 
-    private static RunRecord check(String mode, String bugs, String shard, ModelConfig config) {
-        Options<?, ?> options = mode.equals("stress") ? AllocatorLincheckTest.stress() : AllocatorLincheckTest.modelChecking();
+    /**
+     * One mode: without a deadline (0) the tests' iterations; with one, two short iterations (a
+     * warm-up and a timed one), then as many more as fit before the deadline (80% of what is
+     * left, for the slack).
+     */
+    private static RunRecord check(String mode, String bugs, String shard, ModelConfig config, long deadline) {
+        boolean stress = mode.equals("stress");
+        int iterations = stress ? AllocatorLincheckTest.STRESS_ITERATIONS : AllocatorLincheckTest.MODEL_CHECKING_ITERATIONS;
+        long perIteration = stress ? AllocatorLincheckTest.STRESS_INVOCATIONS_PER_ITERATION
+                : AllocatorLincheckTest.MODEL_CHECKING_INVOCATIONS_PER_ITERATION;
         long start = System.nanoTime();
-        List<RunRecord.Failure> failures = new ArrayList<>();
-        try {
-            options.minimizeFailedScenario(false).check(ConfiguredLincheckTest.class);
-        } catch (LincheckAssertionError e) {
-            failures.add(failure(e.getMessage(), mode, bugs));
+        if (deadline == 0) {
+            return record(mode, bugs, shard, config, 0, start, run(mode, bugs, iterations, perIteration), iterations * perIteration);
         }
+        long part = Math.max(1, perIteration / FIRST_ITERATION_PART);
+        Outcome outcome = run(mode, bugs, 1, part);
+        long invocations = part;
+        if (outcome == null) {
+            long timed = System.nanoTime();
+            outcome = run(mode, bugs, 1, part);
+            invocations += part;
+            long oneIteration = Math.max(1, (System.nanoTime() - timed) * FIRST_ITERATION_PART);
+            int more = (int) Math.min(iterations - 1, Math.max(0, (deadline - System.nanoTime()) * 8 / 10 / oneIteration));
+            if (outcome == null && more > 0) {
+                outcome = run(mode, bugs, more, perIteration);
+                invocations += more * perIteration;
+            }
+        }
+        return record(mode, bugs, shard, config, deadline, start, outcome, invocations);
+    }
+
+    private static RunRecord record(String mode, String bugs, String shard, ModelConfig config, long deadline, long start,
+                                    Outcome outcome, long invocations) {
         double seconds = (System.nanoTime() - start) / 1e9;
-        long invocations = mode.equals("stress") ? AllocatorLincheckTest.STRESS_INVOCATIONS : AllocatorLincheckTest.MODEL_CHECKING_INVOCATIONS;
         int[] cpus = config.possibleCpus();
         RunRecord.Configuration configuration = new RunRecord.Configuration(bugs, "lincheck operations", 2, 3,
                 new RunRecord.Shape(Arrays.stream(cpus).boxed().toList(), config.vmallocPages(), config.pageFrames()),
-                null, mode, shard, invocations, 0);
-        return RunRecord.of("lincheck", configuration, new RunRecord.Counts(failures.isEmpty() ? invocations : 0, 0, seconds),
-                failures, null);
+                null, mode, shard, invocations, deadline == 0 ? 0 : Math.round((deadline - start) / 1e9));
+        RunRecord.Counts counts = new RunRecord.Counts(outcome == null ? invocations : 0, 0, seconds);
+        if (outcome == null) {
+            return RunRecord.of("lincheck", configuration, counts, List.of(), null);
+        }
+        return RunRecord.of("lincheck", configuration, counts, outcome.failure() == null ? List.of() : List.of(outcome.failure()), null)
+                .withIncomplete(outcome.unfinished() == null ? List.of() : List.of(outcome.unfinished()));
+    }
+
+    /** What a failed Lincheck check amounts to: a violation, or (a hang) a step that could not judge. */
+    private record Outcome(RunRecord.Failure failure, RunRecord.Unfinished unfinished) {
+    }
+
+    /** Runs {@code iterations} of one mode; null when Lincheck found nothing. */
+    private static Outcome run(String mode, String bugs, int iterations, long invocationsPerIteration) {
+        Options<?, ?> options = mode.equals("stress") ? AllocatorLincheckTest.stress() : AllocatorLincheckTest.modelChecking();
+        try {
+            options.iterations(iterations).invocationsPerIteration((int) invocationsPerIteration).minimizeFailedScenario(false)
+                    .check(ConfiguredLincheckTest.class);
+            return null;
+        } catch (LincheckAssertionError e) {
+            String printed = e.getMessage();
+            if (printed.contains(HUNG)) {
+                return new Outcome(null, new RunRecord.Unfinished("lincheck " + mode, "an invocation did not finish within "
+                        + AllocatorLincheckTest.INVOCATION_TIMEOUT_MS / 1000 + "s (Lincheck says it hung): the machine may be"
+                        + " overloaded, or the model deadlocked", "rerun: " + rerun(mode, bugs)));
+            }
+            return new Outcome(failure(printed, mode, bugs), null);
+        }
+    }
+
+    private static String rerun(String mode, String bugs) {
+        return "java -cp \"stress/target/test-classes:stress/target/classes:$(cat stress/target/bench.cp)\" "
+                + LincheckRun.class.getName() + " target/lincheck " + bugs + " " + (MODES.indexOf(mode) + 1) + "/" + MODES.size();
     }
 
     /** Results Lincheck's operations return only when the model went wrong (AllocatorLincheckTest). */
@@ -114,9 +187,6 @@ public final class LincheckRun {
                         .filter(printed::contains).findFirst().map(r -> " (an operation returned '" + r + "')").orElse("")
                 : printed.lines().filter(l -> l.contains(invariant)).findFirst().orElse(invariant).strip();
         String firstLine = "Lincheck " + mode + ": " + what;
-        String replay = "java -cp \"stress/target/test-classes:stress/target/classes:$(cat stress/target/bench.cp)\" "
-                + LincheckRun.class.getName() + " target/lincheck " + bugs + " " + (MODES.indexOf(mode) + 1) + "/" + MODES.size();
-        return new RunRecord.Failure(invariant, firstLine, -1, -1, null, replay, null, 0, null,
-                null, printed);
+        return new RunRecord.Failure(invariant, firstLine, -1, -1, null, rerun(mode, bugs), null, 0, null, null, printed);
     }
 }
