@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,7 +43,15 @@ class CommandLineTest {
         "replay vms1:this-is-not-a-token",
         "replay /no/such/file.tokens",
         "frobnicate",
-        "run --no-such-option"})
+        "run --no-such-option",
+        "run --bug lazy-pte-clear --out /proc/x",
+        "run --bug lazy-pte-clear --corpus /proc/x",
+        "suite --out /proc/x --engines corpus",
+        "suite --budget 1s",
+        "zoo --out /proc/x",
+        "report --in . --out /proc/x",
+        "corpus refresh --file /no/such/corpus",
+        "corpus frobnicate"})
     void badInputIsOneLineAndExitTwo(String commandLine) {
         int[] exit = new int[1];
         String[] printed = CliRunner.run(exit, commandLine.split(" "));
@@ -165,5 +174,51 @@ class CommandLineTest {
         String out = CliRunner.run(exit, "run", "--iterations", "200", "--budget", "60s")[0];
         assertEquals(0, exit[0], out);
         assertTrue(out.contains("clean: no violation"), out);
+    }
+
+    @Test
+    void aSuiteBudgetBelowTheMinimumIsRefusedNamingTheMinimum() {
+        int[] exit = new int[1];
+        String[] printed = CliRunner.run(exit, "suite", "--budget", "1s");
+        assertEquals(2, exit[0]);
+        assertTrue(printed[1].contains("is below the suite's minimum of 2m") && printed[1].contains("give --budget 2m"), printed[1]);
+        assertEquals("", printed[0], "refused before any work");
+    }
+
+    @Test
+    void aRunWhoseRecordCannotBeWrittenStillPrintsItsReplayLineAndAppendsItsToken(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        Files.createDirectories(out.resolve("run.json").resolve("in-the-way"));
+        int[] exit = new int[1];
+        String[] printed = CliRunner.run(exit, "run", "--bug", "lazy-pte-clear", "--out", out.toString(), "--corpus",
+                tmp.resolve("corpus").toString());
+        assertEquals(1, exit[0], printed[0] + printed[1]);
+        assertTrue(printed[1].contains("could not write the run record"), printed[1]);
+        String replay = printed[0].lines().filter(l -> l.startsWith("REPLAY: ")).findFirst().orElseThrow();
+        assertEquals(List.of(replay.split("'")[1]), Files.readAllLines(tmp.resolve("corpus/found.tokens")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"suite", "run", "report", "zoo", "replay", "shrink", "bugs", "corpus", "corpus refresh"})
+    void everyCommandHasHelpThatStatesEachOptionsDefault(String command) {
+        int[] exit = new int[1];
+        String help = CliRunner.run(exit, (command + " --help").split(" "))[0];
+        assertEquals(0, exit[0], help);
+        assertTrue(help.startsWith("Usage: vmapstress " + command), help);
+        String viaHelp = CliRunner.run(exit, (command.contains(" ") ? command.replace(" ", " help ") : "help " + command).split(" "))[0];
+        assertEquals(0, exit[0], viaHelp);
+        assertEquals(help, viaHelp);
+        for (String option : help.lines().filter(l -> l.matches("\\s+(-\\w, )?--[a-z].*")).toList()) {
+            if (!option.contains("--help") && !option.contains("--version")) {
+                assertTrue(option.contains("default") || optionContinues(help, option), () -> "no default stated: " + option);
+            }
+        }
+    }
+
+    /** The option's description goes on for a few lines; its default is stated in them. */
+    private static boolean optionContinues(String help, String optionLine) {
+        String after = help.substring(help.indexOf(optionLine));
+        String description = after.lines().skip(1).takeWhile(l -> l.startsWith("                ")).reduce("", String::concat);
+        return description.contains("default");
     }
 }

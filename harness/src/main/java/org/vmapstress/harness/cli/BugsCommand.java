@@ -14,7 +14,7 @@ final class BugsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--verbose", description = "Also say what re-introducing each bug does to the model.")
+    @Option(names = "--verbose", description = "Also say what re-introducing each bug does to the model (default: off).")
     private boolean verbose;
 
     @Override

@@ -26,7 +26,7 @@ final class ReportCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--in", paramLabel = "DIR", required = true, arity = "1..*",
-            description = "Folders holding run records (searched recursively; repeatable).")
+            description = "Folders holding run records (searched recursively; repeatable; required, no default).")
     private List<Path> in;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/vmapstress-report",

@@ -35,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--bug", paramLabel = "NAME", description = "Re-introduce a historical bug (repeatable; see 'bugs').")
+    @Option(names = "--bug", paramLabel = "NAME", description = "Re-introduce a historical bug (repeatable; see 'bugs'; default: none, the fixed model).")
     private List<String> bugs = new ArrayList<>();
 
     @Option(names = "--scenario", defaultValue = "random", description = "random, or a named scenario (default: ${DEFAULT-VALUE}).")
@@ -76,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
             description = "Run only shard K of N of the executions (disjoint parts of the seed space; default: ${DEFAULT-VALUE}).")
     private String shard;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write the run record (DIR/run.json) for the report.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Write the run record (DIR/run.json) for the report (default: none, no record).")
     private Path out;
 
     @Option(names = "--corpus", defaultValue = "target/vmapstress-corpus",

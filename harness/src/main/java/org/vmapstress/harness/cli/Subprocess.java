@@ -48,7 +48,11 @@ final class Subprocess {
     private static final Set<Long> LIVE_GROUPS = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(Subprocess::endAll, "vmapstress-end-children"));
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(Subprocess::endAll, "vmapstress-end-children"));
+        } catch (IllegalStateException e) {
+            // first used while the JVM shuts down: no child was started, so none is left to end
+        }
     }
 
     private Subprocess() {

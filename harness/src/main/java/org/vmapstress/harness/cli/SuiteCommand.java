@@ -84,10 +84,10 @@ final class SuiteCommand implements Callable<Integer> {
         Shard part = Shard.parse(shard);
         BugSet bugSet = Token.bugs(String.join(",", bugs));
         BadInput.requireKnown("--engines", engines, SuitePlan.Engine.names());
-        Path home = projectHome();
-        List<CorpusLine> corpus = part.index() == 1 && engines.contains("corpus") ? corpusLines(home) : List.of();
         SuitePlan plan = SuitePlan.of(budget, engines, StressArtifacts.jcstressTests(bugSet, part),
                 StressArtifacts.lincheckModes(part));
+        Path home = projectHome();
+        List<CorpusLine> corpus = part.index() == 1 && engines.contains("corpus") ? corpusLines(home) : List.of();
         StressArtifacts stress = plan.runs(SuitePlan.Engine.JCSTRESS) || plan.runs(SuitePlan.Engine.LINCHECK)
                 ? StressArtifacts.in(home) : null;
         RunRecords.requireUsable(out);
