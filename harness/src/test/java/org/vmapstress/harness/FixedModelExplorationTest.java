@@ -17,12 +17,14 @@ import org.vmapstress.model.BugSet;
 /** The fixed model survives 10,000 controlled executions; the seed bug does not survive the defaults. */
 class FixedModelExplorationTest {
     private static final Explorer EXPLORER = new Explorer(new Execution(Duration.ofSeconds(20), 200_000));
+    /** Only against a hang: the claims are counts of executions, whatever the machine's load. */
+    private static final Duration HANG_GUARD = Duration.ofMinutes(20);
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"random", "pct:3"})
     void fiveThousandExecutionsOfTheFixedModelFindNothing(String sched) throws InterruptedException {
         ExecutionSpec template = new ExecutionSpec(BugSet.NONE, ModelShape.firstCpus(4), "random", 3, 10, 0xf1eed, sched, 0);
-        Explorer.Summary summary = EXPLORER.explore(template, 5_000, Duration.ofMinutes(3), s -> { });
+        Explorer.Summary summary = EXPLORER.explore(template, 5_000, HANG_GUARD, s -> { });
         assertNull(summary.failure(), () -> "false alarm: " + summary.failure().failureMessage()
                 + " — " + Token.of(summary.failure()).replayLine());
         assertEquals(5_000, summary.executions(), "the budget ran out first");
@@ -33,10 +35,8 @@ class FixedModelExplorationTest {
     @ValueSource(strings = {"random", "pct:3"})
     void theSeedBugIsFoundFromTheDefaults(String sched) throws InterruptedException {
         ExecutionSpec defaults = new ExecutionSpec(BugSet.of(Bug.LAZY_PTE_CLEAR), ModelShape.firstCpus(4), "random", 3, 20, 0x5eed, sched, 0);
-        long start = System.nanoTime();
-        Explorer.Summary summary = EXPLORER.explore(defaults, 10_000, Duration.ofSeconds(10), s -> { });
+        Explorer.Summary summary = EXPLORER.explore(defaults, 100, HANG_GUARD, s -> { });
         assertNotNull(summary.failure(), "not found in " + summary.executions() + " executions");
         assertTrue(summary.failure().failureId().matches("PTE-ALIAS|UNMAP-CLEARS"), summary.failure().failureMessage());
-        assertTrue(System.nanoTime() - start < 10_000_000_000L);
     }
 }

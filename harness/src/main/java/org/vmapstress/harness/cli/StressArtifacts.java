@@ -71,9 +71,10 @@ record StressArtifacts(Path home) {
     }
 
     /**
-     * How a child run ended, the records it wrote, and whether it found nothing to run (no
-     * scenario, empty shard). It finished when it ended by itself with a verdict (exit 0, 1 or 3)
-     * and wrote its records.
+     * How a child run ended, the records it wrote (a child stopped at its limit may have written
+     * some: Lincheck writes one per mode), and whether it found nothing to run (no scenario,
+     * empty shard). It finished when it ended by itself with a verdict (exit 0, 1 or 3) and wrote
+     * its records.
      */
     record ChildRun(Subprocess.Ending ending, List<Path> records, boolean nothingToRun, Path log) {
         boolean finished() {
@@ -119,7 +120,7 @@ record StressArtifacts(Path home) {
         }
         Path log = dir.resolve("child.log");
         Subprocess.Ending ending = Subprocess.run(lincheckCommand(dir, bugs, shard, limit), home, log, limit);
-        List<Path> records = ending.timedOut() ? List.of() : lincheckRecords(dir);
+        List<Path> records = lincheckRecords(dir);
         return new ChildRun(ending, records, records.isEmpty() && shard.index() > LINCHECK_MODES, log);
     }
 

@@ -146,9 +146,25 @@ final class SuiteCommand implements Callable<Integer> {
         for (SuitePlan.Engine engine : SuitePlan.Engine.values()) {
             if (engine.exploration() && plan.runs(engine)) {
                 Duration share = Duration.ofMillis(Math.max(0, (long) (rest.toMillis() * plan.explorationFraction(engine))));
-                explore(printer, bugSet, part, engine.cliName(), share);
+                try {
+                    explore(printer, bugSet, part, engine.cliName(), share);
+                } catch (RuntimeException e) {
+                    crashed(printer, engine.cliName(), bugSet, part, e);
+                }
             }
         }
+    }
+
+    /**
+     * A step that threw (a harness or model defect): said, and recorded as a step that could not
+     * judge, so the other steps' records and the report are not lost with it.
+     */
+    private void crashed(PrintWriter printer, String engine, BugSet bugSet, Shard part, RuntimeException e) throws IOException {
+        printer.println(engine + ": INCOMPLETE (crashed: " + e + ")");
+        RunRecord.Configuration configuration = new RunRecord.Configuration(bugSet.toString(), engine, 0, 0, null, null, engine,
+                part.toString(), 0, 0);
+        record(engine, RunRecord.of(engine, configuration, new RunRecord.Counts(0, 0, 0), List.of(), null).withIncomplete(
+                List.of(new RunRecord.Unfinished(engine, "crashed: " + e, "report it with the suite's output; run the suite again"))));
     }
 
     /** The suite's own record, the report and junit.xml; prints the verdict line and returns the verdict. */
@@ -166,7 +182,7 @@ final class SuiteCommand implements Callable<Integer> {
     }
 
     /** What the signal handler and the watchdog do: the suite's record says why it stopped, and the report is built from what there is. */
-    private void stopped(RunRecord.Configuration configuration, long start, String why) {
+    private synchronized void stopped(RunRecord.Configuration configuration, long start, String why) {
         try {
             recordSuite(configuration, start, List.of(new RunRecord.Unfinished("suite", why, "run the suite again")));
             ReportSite.writeRecords(List.copyOf(written), out);
@@ -188,18 +204,9 @@ final class SuiteCommand implements Callable<Integer> {
         written.add(new RunRecords.Located(RunRecords.write(out.resolve(folder), record), record));
     }
 
-    /** Takes a child run's records into the report; a child that did not finish is a step that could not judge. */
+    /** Takes a child run's records into the report; a child that did not finish is also a step that could not judge. */
     private void childRecords(PrintWriter printer, String engine, String mode, BugSet bugSet, Shard part,
                               StressArtifacts.ChildRun run) throws IOException {
-        if (!run.finished()) {
-            record(engine, StressArtifacts.didNotFinish(engine, bugSet, mode, part, run));
-            printer.println(engine + ": INCOMPLETE (" + (run.ending().timedOut() ? "stopped at the end of its share" : "exit "
-                    + run.ending().exitCode()) + "); see " + run.log());
-            return;
-        }
-        if (run.records().isEmpty()) {
-            printer.println(engine + ": nothing to run for bugs=" + bugSet + " in shard " + part + "; skipped");
-        }
         for (Path file : run.records()) {
             RunRecord result = RunRecords.read(file);
             synchronized (this) {
@@ -207,6 +214,13 @@ final class SuiteCommand implements Callable<Integer> {
             }
             printer.printf(Locale.ROOT, "%-25s %s in %.0fs -> %s%n", engine + " " + result.configuration().sched(),
                     result.verdict(), result.counts().seconds(), file);
+        }
+        if (!run.finished()) {
+            record(engine, StressArtifacts.didNotFinish(engine, bugSet, mode, part, run));
+            printer.println(engine + ": INCOMPLETE (" + (run.ending().timedOut() ? "stopped at the end of its share" : "exit "
+                    + run.ending().exitCode()) + "); see " + run.log());
+        } else if (run.records().isEmpty()) {
+            printer.println(engine + ": nothing to run for bugs=" + bugSet + " in shard " + part + "; skipped");
         }
     }
 

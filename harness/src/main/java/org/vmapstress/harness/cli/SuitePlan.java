@@ -63,14 +63,15 @@ record SuitePlan(Duration budget, List<Step> steps, Duration reserve) {
          * Seconds the step needs at least, on an idle two-core machine: the corpus replay a few
          * seconds; jcstress starts its harness (about 15 s with the listing and the grading
          * JVMs) and forks two JVMs per test in sanity mode (about 7 s a test); Lincheck starts
-         * and instruments (about 10 s) and runs one timed iteration per mode (model checking:
-         * about 15 s); an exploration is worth running for 3 s.
+         * (about 10 s) and runs two short iterations per mode (stress about 5 s; model checking
+         * about 40 s, most of it instrumenting the classes it runs); an exploration is worth
+         * running for 3 s.
          */
         long needs(int jcstressTests, int lincheckModes) {
             return switch (this) {
                 case CORPUS -> 5;
                 case JCSTRESS -> jcstressTests == 0 ? 0 : 15 + 7L * jcstressTests;
-                case LINCHECK -> lincheckModes == 0 ? 0 : 10 + 15L * lincheckModes;
+                case LINCHECK -> lincheckModes == 0 ? 0 : 10 + 25L * lincheckModes;
                 case RANDOM, PCT3, FREE -> 3;
             };
         }

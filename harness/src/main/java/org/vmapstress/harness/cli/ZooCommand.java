@@ -174,16 +174,14 @@ final class ZooCommand implements Callable<Integer> {
 
     private void child(PrintWriter printer, BugSet bugSet, String engine, String mode, StressArtifacts.ChildRun run)
             throws IOException {
+        for (Path file : run.records()) {
+            keep(printer, bugSet, file.getParent(), file.getFileName().toString(), RunRecords.read(file).forDetection());
+        }
         if (!run.finished()) {
             RunRecord unfinished = StressArtifacts.didNotFinish(engine, bugSet, mode, Shard.ALL, run);
             keep(printer, bugSet, run.log().getParent(), "run.json", unfinished.forDetection());
-            return;
-        }
-        if (run.records().isEmpty()) {
+        } else if (run.records().isEmpty()) {
             printer.printf("zoo: %-20s %-17s no scenario re-introduces it%n", name(bugSet), engine);
-        }
-        for (Path file : run.records()) {
-            keep(printer, bugSet, file.getParent(), file.getFileName().toString(), RunRecords.read(file).forDetection());
         }
     }
 

@@ -26,9 +26,22 @@ import org.vmapstress.model.SchedulePoint;
 public final class ControlledScheduler implements ScheduleHook {
     private enum Status { RUNNABLE, BLOCKED, DONE }
 
-    private static final int YIELDS_BEFORE_PARK = 50;
+    /**
+     * How long a waiting worker yields before it parks: on an idle machine a yield is about a
+     * microsecond and the turn usually comes back within this window.
+     */
+    private static final long YIELD_NANOS = 50_000;
+    /**
+     * A yield that took longer than this gave the core away for a time slice: the machine is
+     * loaded, and from then on this execution's workers park at once (unpark wakes a parked
+     * worker far sooner there than a run of yields gets back to it: 39 against 2 executions/s
+     * beside four busy loops, docs/suite.md).
+     */
+    private static final long EXPENSIVE_YIELD_NANOS = 500_000;
 
     private final SchedulePolicy policy;
+    /** False once a yield was expensive (see {@link #EXPENSIVE_YIELD_NANOS}); a hint for speed only, racy on purpose. */
+    private volatile boolean yieldsAreCheap = true;
     private final long stepLimit;
     private final int threads;
     private final Thread[] workers;
@@ -76,8 +89,9 @@ public final class ControlledScheduler implements ScheduleHook {
         for (Thread worker : workers) {
             worker.start();
         }
-        current = policy.pick(runnable(), 0, 0);
-        LockSupport.unpark(workers[current]);
+        int first = policy.pick(runnable(), 0, 0);
+        current = first;
+        LockSupport.unpark(workers[first]);
         if (!finished.await(watchdog.toMillis(), TimeUnit.MILLISECONDS)) {
             abort(ExecutionEnd.watchdog(watchdog, describeThreads()));
         }
@@ -109,8 +123,11 @@ public final class ControlledScheduler implements ScheduleHook {
         }
     }
 
-    /** Stops the execution: every worker unwinds at its next schedule point. */
-    public void abort(ExecutionEnd why) {
+    /**
+     * Stops the execution: every worker unwinds at its next schedule point. The first reason
+     * wins (a worker's violation and the watchdog may race here).
+     */
+    public synchronized void abort(ExecutionEnd why) {
         if (end == null) {
             end = why;
         }
@@ -228,7 +245,9 @@ public final class ControlledScheduler implements ScheduleHook {
         List<Integer> runnable = runnable();
         if (runnable.isEmpty()) {
             if (allDone()) {
-                end = end == null ? ExecutionEnd.completed() : end;
+                synchronized (this) {
+                    end = end == null ? ExecutionEnd.completed() : end;
+                }
                 current = -1;
                 finished.countDown();
             } else {
@@ -251,13 +270,19 @@ public final class ControlledScheduler implements ScheduleHook {
     }
 
     /**
-     * Waits for the turn: a short run of {@link Thread#yield()} first (a hand-off between a few
-     * threads on two cores is then about a microsecond, build-notes.md), then park, so that no
-     * worker keeps a core busy while it waits longer.
+     * Waits for the turn: {@link Thread#yield()} for at most {@link #YIELD_NANOS} first, while
+     * yields are cheap (a hand-off between a few threads on two cores is then about a
+     * microsecond, build-notes.md), then park, so that no worker keeps a core busy while it
+     * waits longer.
      */
     private void awaitTurn(int me) {
-        for (int i = 0; i < YIELDS_BEFORE_PARK && current != me; i++) {
+        long yieldUntil = System.nanoTime() + YIELD_NANOS;
+        while (yieldsAreCheap && current != me && System.nanoTime() - yieldUntil < 0) {
+            long before = System.nanoTime();
             Thread.yield();
+            if (System.nanoTime() - before > EXPENSIVE_YIELD_NANOS) {
+                yieldsAreCheap = false;
+            }
         }
         while (current != me) {
             checkNotAborted();

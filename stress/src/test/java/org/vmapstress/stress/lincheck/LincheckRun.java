@@ -24,7 +24,7 @@ import org.vmapstress.reports.record.RunRecords;
  * the failure's text. With a shard K/N only the modes whose position is K-1 modulo N run.
  *
  * <p>With a time budget (SECONDS above 0) each mode is sized to fit its part of it (stress a
- * quarter, model checking the rest): two short iterations run first (a warm-up, then a timed
+ * fifth, model checking the rest): two short iterations run first (a warm-up, then a timed
  * one), then as many more iterations as fit in what is left (at most the tests' count). A Lincheck "hang" is recorded
  * as a step that could not judge, never as a detection.
  *
@@ -68,7 +68,7 @@ public final class LincheckRun {
         for (int i : modes) {
             String mode = MODES.get(i);
             boolean last = i == modes.get(modes.size() - 1);
-            long modeDeadline = budgetNanos == 0 ? 0 : last ? deadline : System.nanoTime() + (deadline - System.nanoTime()) / 4;
+            long modeDeadline = budgetNanos == 0 ? 0 : last ? deadline : System.nanoTime() + (deadline - System.nanoTime()) / 5;
             RunRecord record = check(mode, args[1], args[2], config, modeDeadline);
             Path written = RunRecords.write(Path.of(args[0]), "lincheck-" + mode + ".json", record);
             System.out.printf("lincheck %-14s %s in %.1fs (%d invocations) -> %s%n", mode, record.verdict(),
