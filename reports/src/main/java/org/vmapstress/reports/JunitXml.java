@@ -21,7 +21,8 @@ import org.vmapstress.reports.record.RunRecords;
  * the bugs, mode and shard). The four verdicts map onto JUnit's: clean is a passed test case, a
  * violation a {@code <failure>} (each failure's invariant, message and replay line), a step
  * that could not judge an {@code <error>} (its reason and what to do). For detection records
- * (the zoo) a finding on a re-introduced bug is what was wanted: it passes.
+ * (the zoo) a finding on a re-introduced bug is what was wanted: it passes, and a bug no engine
+ * found is a failing test case of its own.
  */
 public final class JunitXml {
     private JunitXml() {
@@ -42,14 +43,15 @@ public final class JunitXml {
 
     private static void write(Grading grading, XMLStreamWriter xml) throws XMLStreamException {
         List<RunRecords.Located> records = grading.records();
-        long failures = records.stream().filter(l -> failed(l.record())).count();
+        List<String> missed = grading.missedBugs();
+        long failures = records.stream().filter(l -> failed(l.record())).count() + missed.size();
         long errors = records.stream().filter(l -> !failed(l.record()) && !l.record().incomplete().isEmpty()).count();
         double seconds = records.stream().mapToDouble(l -> l.record().counts().seconds()).sum();
         xml.writeStartDocument("UTF-8", "1.0");
         xml.writeCharacters("\n");
         xml.writeStartElement("testsuite");
         xml.writeAttribute("name", "vmapstress");
-        xml.writeAttribute("tests", Integer.toString(records.size()));
+        xml.writeAttribute("tests", Integer.toString(records.size() + missed.size()));
         xml.writeAttribute("failures", Long.toString(failures));
         xml.writeAttribute("errors", Long.toString(errors));
         xml.writeAttribute("skipped", "0");
@@ -57,6 +59,9 @@ public final class JunitXml {
         xml.writeCharacters("\n");
         for (RunRecords.Located located : records) {
             testCase(located.record(), xml);
+        }
+        for (String bugs : missed) {
+            missedBug(bugs, xml);
         }
         xml.writeEndElement();
         xml.writeCharacters("\n");
@@ -91,6 +96,21 @@ public final class JunitXml {
                     .collect(Collectors.joining("\n\n")));
             xml.writeEndElement();
         }
+        xml.writeEndElement();
+        xml.writeCharacters("\n");
+    }
+
+    /** A bug configuration the zoo's engines all finished without finding: a failure of the zoo. */
+    private static void missedBug(String bugs, XMLStreamWriter xml) throws XMLStreamException {
+        xml.writeStartElement("testcase");
+        xml.writeAttribute("classname", "vmapstress.zoo");
+        xml.writeAttribute("name", "bugs=" + bugs + " found by some engine");
+        xml.writeAttribute("time", seconds(0));
+        xml.writeStartElement("failure");
+        xml.writeAttribute("type", "MISSED");
+        xml.writeAttribute("message", "no engine found " + bugs);
+        xml.writeCharacters("every engine ran its budget on " + bugs + " and found nothing");
+        xml.writeEndElement();
         xml.writeEndElement();
         xml.writeCharacters("\n");
     }

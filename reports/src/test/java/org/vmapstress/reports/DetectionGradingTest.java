@@ -45,6 +45,14 @@ class DetectionGradingTest {
     }
 
     @Test
+    void aMissedBugIsAFailingTestCaseInJunitXml(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        JunitXml.write(grade(FIXED_CLEAN, BUG_FOUND, withBugs(FIXED_CLEAN, "head-insert")), tmp);
+        String xml = java.nio.file.Files.readString(tmp.resolve("junit.xml"));
+        assertEquals(true, xml.contains("tests=\"4\"") && xml.contains("failures=\"1\""), xml);
+        assertEquals(true, xml.contains("<failure type=\"MISSED\" message=\"no engine found head-insert\">"), xml);
+    }
+
+    @Test
     void anythingFoundOnTheFixedModelIsAFalseAlarm() {
         Grading grading = grade(withBugs(BUG_FOUND, "none"), BUG_FOUND);
         assertEquals(Verdict.VIOLATION, grading.verdict());

@@ -102,6 +102,10 @@ final class CorpusCommand implements Runnable {
             Token token = Token.parse(line.token());
             ExecutionResult result = execution.run(token.spec());
             String outcome = result.failed() ? result.failureId() : "clean";
+            if (result.verdict() == Verdict.INCOMPLETE) {
+                return new Refreshed(null, "NOT JUDGED: the execution ended without a verdict (" + result.failureMessage()
+                        + "); left as it is: " + line.token(), Verdict.INCOMPLETE);
+            }
             if (token.staleness(result) == null) {
                 return outcome.equals(line.expected())
                         ? new Refreshed(line, "as recorded: " + line.expected(), Verdict.CLEAN)

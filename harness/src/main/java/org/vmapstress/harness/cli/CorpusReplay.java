@@ -7,6 +7,7 @@ import org.vmapstress.harness.CorpusLine;
 import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
+import org.vmapstress.reports.Verdict;
 import org.vmapstress.reports.record.RunRecord;
 
 /**
@@ -14,7 +15,8 @@ import org.vmapstress.reports.record.RunRecord;
  * another outcome than it names is a failure (CORPUS-MISMATCH: a bug no longer found, or a
  * violation on the fixed model). A stale line (the model or harness changed, so its schedule
  * points differ) cannot be judged: it is listed as incomplete with the command that
- * re-records it ({@value #REFRESH}).
+ * re-records it ({@value #REFRESH}); so is a line whose execution ended without a verdict
+ * (crashed, the step limit, the watchdog).
  */
 final class CorpusReplay {
     static final String REFRESH = "./vmapstress corpus refresh";
@@ -25,7 +27,7 @@ final class CorpusReplay {
     static RunRecord run(PrintWriter printer, List<CorpusLine> lines) throws InterruptedException {
         Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
         List<RunRecord.Failure> mismatches = new ArrayList<>();
-        List<RunRecord.Unfinished> stale = new ArrayList<>();
+        List<RunRecord.Unfinished> stale = new ArrayList<>();  // and not judged
         long start = System.nanoTime();
         long steps = 0;
         for (int i = 0; i < lines.size(); i++) {
@@ -35,7 +37,11 @@ final class CorpusReplay {
             steps += result.steps();
             String staleness = token.staleness(result);
             String outcome = result.failed() ? result.failureId() : "clean";
-            if (staleness != null) {
+            if (staleness == null && result.verdict() == Verdict.INCOMPLETE) {
+                printer.println("corpus: NOT JUDGED line " + (i + 1) + ": " + result.failureMessage());
+                stale.add(new RunRecord.Unfinished("corpus token " + (i + 1) + " (" + line.expected() + ")",
+                        "the execution ended without a verdict: " + result.failureMessage(), token.replayLine()));
+            } else if (staleness != null) {
                 printer.println("corpus: STALE line " + (i + 1) + " (" + line.expected() + "): " + staleness);
                 stale.add(new RunRecord.Unfinished("corpus token " + (i + 1) + " (" + line.expected() + ")", staleness, REFRESH));
             } else if (!outcome.equals(line.expected())) {

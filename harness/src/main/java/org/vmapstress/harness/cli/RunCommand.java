@@ -147,11 +147,13 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Stopped by a signal or the watchdog: the executions so far, as an incomplete record. */
-    private void interrupted(ExecutionSpec template, Shard part, Explorer.Summary progress, String why) {
+    private Verdict interrupted(ExecutionSpec template, Shard part, Explorer.Summary progress, String why) {
         Explorer.Summary sofar = progress != null ? progress : new Explorer.Summary(0, 0, Duration.ZERO, null, false, null, null);
         spec.commandLine().getOut().printf("run: %d executions before it stopped, no violation among them%n", sofar.executions());
-        writeRecord(RunReporting.record(template, sofar, part, iterations, budget, null)
-                .withIncomplete(List.of(new RunRecord.Unfinished("run", why, "run it again"))));
+        RunRecord record = RunReporting.record(template, sofar, part, iterations, budget, null)
+                .withIncomplete(List.of(new RunRecord.Unfinished("run", why, "run it again")));
+        writeRecord(record);
+        return record.graded();
     }
 
     /** On a terminal one line rewritten in place; otherwise a plain line each time (about once a second). */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.vmapstress.harness.BadInput;
 import org.vmapstress.harness.Shard;
@@ -34,6 +35,7 @@ record StressArtifacts(Path home) {
     static StressArtifacts in(Path home) {
         StressArtifacts artifacts = new StressArtifacts(home);
         for (Path needed : List.of(artifacts.jcstressCheck(), home.resolve("stress/target/jcstress.jar"),
+                home.resolve("harness/target/vmapstress.jar"),
                 home.resolve("stress/target/bench.cp"), home.resolve("stress/target/test-classes"))) {
             if (!Files.exists(needed)) {
                 throw new BadInput("the suite needs " + needed + ": build the project with ./mvnw -q package -DskipTests"
@@ -76,14 +78,14 @@ record StressArtifacts(Path home) {
      * empty shard). It finished when it ended by itself with a verdict (exit 0, 1 or 3) and wrote
      * its records.
      */
-    record ChildRun(Subprocess.Ending ending, List<Path> records, boolean nothingToRun, Path log) {
+    record ChildRun(Subprocess.Ending ending, List<Path> records, int expectedRecords, boolean nothingToRun, Path log) {
         boolean finished() {
             int code = ending.exitCode();
-            return !ending.timedOut() && (code == 0 || code == 1 || code == 3) && (nothingToRun || !records.isEmpty());
+            return !ending.timedOut() && (code == 0 || code == 1 || code == 3) && (nothingToRun || records.size() >= expectedRecords);
         }
     }
 
-    /** The jcstress tests {@code jcstressVariants(bugs)} names: one per family for the fixed model, else one per bug that has a family. */
+    /** The jcstress tests {@code jcstressVariants(bugs)} may name: one per family for the fixed model, else at most one per bug. */
     static int jcstressTests(BugSet bugs, Shard shard) {
         int tests = bugs.isEmpty() ? JCSTRESS_FAMILIES : bugs.asSet().size();
         return (tests + shard.count() - 1) / shard.count();
@@ -91,7 +93,22 @@ record StressArtifacts(Path home) {
 
     /** How many of LincheckRun's modes shard K/N runs (mode i runs in shard i mod N + 1). */
     static int lincheckModes(Shard shard) {
-        return (int) java.util.stream.IntStream.range(0, LINCHECK_MODES).filter(i -> i % shard.count() == shard.index() - 1).count();
+        return (int) lincheckModesOf(shard).count();
+    }
+
+    private static IntStream lincheckModesOf(Shard shard) {
+        return IntStream.range(0, LINCHECK_MODES).filter(i -> i % shard.count() == shard.index() - 1);
+    }
+
+    /**
+     * Seconds Lincheck needs at least on an idle two-core machine for shard K/N's modes: about
+     * 10 s to start, 10 s for stress, 40 s for model checking (its first iteration instruments
+     * the classes it runs); 0 when the shard runs no mode.
+     */
+    static long lincheckNeeds(Shard shard) {
+        long[] perMode = {10, 40};
+        long modes = lincheckModesOf(shard).mapToLong(i -> perMode[i]).sum();
+        return modes == 0 ? 0 : 10 + modes;
     }
 
     /** Quick mode when {@code share} affords it for every test, else sanity. */
@@ -109,7 +126,7 @@ record StressArtifacts(Path home) {
                 dir.toString(), shard.toString()), home, log, limit);
         String printed = Files.exists(log) ? Files.readString(log) : "";
         boolean nothing = printed.contains("no jcstress test matches") || printed.contains("no test in shard");
-        return new ChildRun(ending, !ending.timedOut() && Files.exists(record) ? List.of(record) : List.of(), nothing, log);
+        return new ChildRun(ending, !ending.timedOut() && Files.exists(record) ? List.of(record) : List.of(), 1, nothing, log);
     }
 
     /** Lincheck's stress and model-checking modes on {@code bugs} (those of {@code shard}); one record per mode. */
@@ -121,7 +138,7 @@ record StressArtifacts(Path home) {
         Path log = dir.resolve("child.log");
         Subprocess.Ending ending = Subprocess.run(lincheckCommand(dir, bugs, shard, limit), home, log, limit);
         List<Path> records = lincheckRecords(dir);
-        return new ChildRun(ending, records, records.isEmpty() && shard.index() > LINCHECK_MODES, log);
+        return new ChildRun(ending, records, lincheckModes(shard), records.isEmpty() && lincheckModes(shard) == 0, log);
     }
 
     private static List<Path> lincheckRecords(Path dir) throws IOException {

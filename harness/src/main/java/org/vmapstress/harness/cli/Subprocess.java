@@ -27,7 +27,7 @@ import org.vmapstress.reports.record.Published;
 final class Subprocess {
     private static final int TERM_GRACE_SECONDS = 3;
     /**
-     * The watcher: {@code bash -c WATCHER watcher PARENT_PID PROGRAM ARGS...}. It runs the program,
+     * The watcher: {@code bash -c WATCHER vmapstress-child PARENT_PID PROGRAM ARGS...}. It runs the program,
      * and ends its own process group when the parent is gone; otherwise it exits with the
      * program's exit code.
      */
@@ -46,6 +46,8 @@ final class Subprocess {
             """.formatted(TERM_GRACE_SECONDS);
     /** Process groups (by leader pid) still running. */
     private static final Set<Long> LIVE_GROUPS = ConcurrentHashMap.newKeySet();
+    /** Set when vmapstress is stopping: no new child is started. */
+    private static volatile boolean stopping;
 
     static {
         try {
@@ -63,6 +65,9 @@ final class Subprocess {
     }
 
     static Ending run(List<String> command, Path workingDir, Path log, Duration limit) throws IOException, InterruptedException {
+        if (stopping) {
+            return new Ending(-1, true, 0);
+        }
         Published.createFolders(log.getParent());
         List<String> watched = new ArrayList<>(List.of("setsid", "bash", "-c", WATCHER, "vmapstress-child",
                 Long.toString(ProcessHandle.current().pid())));
@@ -83,8 +88,9 @@ final class Subprocess {
         }
     }
 
-    /** Ends every child process group still running (the suite's signal handler calls it first). */
+    /** Ends every child process group still running, and starts no more (a stopping command calls it first). */
     static void endAll() {
+        stopping = true;
         LIVE_GROUPS.forEach(Subprocess::endGroup);
     }
 

@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
 final class SuiteCommand implements Callable<Integer> {
     /** At most this long is spent shrinking an exploration's failure (out of that exploration's share). */
     private static final Duration SHRINK_BUDGET = Duration.ofSeconds(20);
-    private static final long WATCHDOG_SLACK_SECONDS = 10;
+    private static final long WATCHDOG_SLACK_SECONDS = 5;
 
     @Spec
     private CommandSpec spec;
@@ -85,7 +85,7 @@ final class SuiteCommand implements Callable<Integer> {
         BugSet bugSet = Token.bugs(String.join(",", bugs));
         BadInput.requireKnown("--engines", engines, SuitePlan.Engine.names());
         SuitePlan plan = SuitePlan.of(budget, engines, StressArtifacts.jcstressTests(bugSet, part),
-                StressArtifacts.lincheckModes(part));
+                StressArtifacts.lincheckNeeds(part));
         Path home = projectHome();
         List<CorpusLine> corpus = part.index() == 1 && engines.contains("corpus") ? corpusLines(home) : List.of();
         StressArtifacts stress = plan.runs(SuitePlan.Engine.JCSTRESS) || plan.runs(SuitePlan.Engine.LINCHECK)
@@ -100,9 +100,9 @@ final class SuiteCommand implements Callable<Integer> {
                 null, "suite", part.toString(), 0, budget.toSeconds());
         recordSuite(configuration, start, List.of(new RunRecord.Unfinished("suite", "started " + Instant.now()
                 + " and has not finished: it is running, or was killed or crashed before its end", "run the suite again")));
-        List<RunRecord.Unfinished> skipped = new ArrayList<>();
+        List<RunRecord.Unfinished> skipped = java.util.Collections.synchronizedList(new ArrayList<>());
         try (Interruption ignored = Interruption.arm(spec.commandLine().getErr(), "suite",
-                budget.plusSeconds(WATCHDOG_SLACK_SECONDS), why -> stopped(configuration, start, why))) {
+                budget.plusSeconds(WATCHDOG_SLACK_SECONDS), why -> stopped(configuration, start, List.copyOf(skipped), why))) {
             if (!corpus.isEmpty()) {
                 record("corpus", CorpusReplay.run(printer, corpus));
             }
@@ -148,7 +148,7 @@ final class SuiteCommand implements Callable<Integer> {
                 Duration share = Duration.ofMillis(Math.max(0, (long) (rest.toMillis() * plan.explorationFraction(engine))));
                 try {
                     explore(printer, bugSet, part, engine.cliName(), share);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | AssertionError e) {
                     crashed(printer, engine.cliName(), bugSet, part, e);
                 }
             }
@@ -159,7 +159,7 @@ final class SuiteCommand implements Callable<Integer> {
      * A step that threw (a harness or model defect): said, and recorded as a step that could not
      * judge, so the other steps' records and the report are not lost with it.
      */
-    private void crashed(PrintWriter printer, String engine, BugSet bugSet, Shard part, RuntimeException e) throws IOException {
+    private void crashed(PrintWriter printer, String engine, BugSet bugSet, Shard part, Throwable e) throws IOException {
         printer.println(engine + ": INCOMPLETE (crashed: " + e + ")");
         RunRecord.Configuration configuration = new RunRecord.Configuration(bugSet.toString(), engine, 0, 0, null, null, engine,
                 part.toString(), 0, 0);
@@ -171,7 +171,7 @@ final class SuiteCommand implements Callable<Integer> {
     private Verdict finish(RunRecord.Configuration configuration, long start, List<RunRecord.Unfinished> skipped,
                            PrintWriter printer) throws IOException {
         recordSuite(configuration, start, skipped);
-        ReportSite.Result report = ReportSite.writeRecords(written, out);
+        ReportSite.Result report = ReportSite.writeRecords(snapshot(), out);
         Verdict verdict = report.grading().verdict();
         printer.println();
         printer.printf(Locale.ROOT, "suite: %s in %.0fs; report: %s%n", report.grading().headline(),
@@ -181,14 +181,24 @@ final class SuiteCommand implements Callable<Integer> {
         return verdict;
     }
 
-    /** What the signal handler and the watchdog do: the suite's record says why it stopped, and the report is built from what there is. */
-    private synchronized void stopped(RunRecord.Configuration configuration, long start, String why) {
+    /**
+     * What the signal handler and the watchdog do: the suite's record says why it stopped (and
+     * which steps had been skipped), the report is built from what there is, and its verdict is
+     * returned (a violation already found stays one).
+     */
+    private Verdict stopped(RunRecord.Configuration configuration, long start, List<RunRecord.Unfinished> skipped, String why) {
         try {
-            recordSuite(configuration, start, List.of(new RunRecord.Unfinished("suite", why, "run the suite again")));
-            ReportSite.writeRecords(List.copyOf(written), out);
+            List<RunRecord.Unfinished> unfinished = new ArrayList<>(skipped);
+            unfinished.add(new RunRecord.Unfinished("suite", why, "run the suite again"));
+            recordSuite(configuration, start, unfinished);
+            return ReportSite.writeRecords(snapshot(), out).grading().verdict();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private synchronized List<RunRecords.Located> snapshot() {
+        return List.copyOf(written);
     }
 
     private synchronized void recordSuite(RunRecord.Configuration configuration, long start, List<RunRecord.Unfinished> unfinished)

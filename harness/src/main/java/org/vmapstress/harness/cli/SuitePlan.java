@@ -18,7 +18,7 @@ import org.vmapstress.harness.BadInput;
  * @param steps in the order they run
  * @param reserve kept back at the end for shrinking overruns, the report and the JUnit XML
  */
-record SuitePlan(Duration budget, List<Step> steps, Duration reserve) {
+record SuitePlan(List<Step> steps, Duration reserve) {
     /** Time kept back at the end of the budget for the report. */
     static final Duration RESERVE = Duration.ofSeconds(5);
 
@@ -51,10 +51,6 @@ record SuitePlan(Duration budget, List<Step> steps, Duration reserve) {
             return java.util.Arrays.stream(values()).filter(e -> e.name.equals(name)).findFirst().orElseThrow();
         }
 
-        boolean child() {
-            return this == JCSTRESS || this == LINCHECK;
-        }
-
         boolean exploration() {
             return this == RANDOM || this == PCT3 || this == FREE;
         }
@@ -62,16 +58,15 @@ record SuitePlan(Duration budget, List<Step> steps, Duration reserve) {
         /**
          * Seconds the step needs at least, on an idle two-core machine: the corpus replay a few
          * seconds; jcstress starts its harness (about 15 s with the listing and the grading
-         * JVMs) and forks two JVMs per test in sanity mode (about 7 s a test); Lincheck starts
-         * (about 10 s) and runs two short iterations per mode (stress about 5 s; model checking
-         * about 40 s, most of it instrumenting the classes it runs); an exploration is worth
-         * running for 3 s.
+         * JVMs) and forks two JVMs per test in sanity mode (about 7 s a test); Lincheck what
+         * {@code lincheckSeconds} says (its modes' needs, StressArtifacts.lincheckNeeds); an
+         * exploration is worth running for 3 s.
          */
-        long needs(int jcstressTests, int lincheckModes) {
+        long needs(int jcstressTests, long lincheckSeconds) {
             return switch (this) {
                 case CORPUS -> 5;
                 case JCSTRESS -> jcstressTests == 0 ? 0 : 15 + 7L * jcstressTests;
-                case LINCHECK -> lincheckModes == 0 ? 0 : 10 + 25L * lincheckModes;
+                case LINCHECK -> lincheckSeconds;
                 case RANDOM, PCT3, FREE -> 3;
             };
         }
@@ -86,12 +81,13 @@ record SuitePlan(Duration budget, List<Step> steps, Duration reserve) {
     }
 
     /**
-     * The plan for {@code engines} within {@code budget}; {@code jcstressTests} and
-     * {@code lincheckModes} are what this shard runs of each (0: nothing to run).
+     * The plan for {@code engines} within {@code budget}; {@code jcstressTests} is how many
+     * jcstress tests this shard runs, {@code lincheckSeconds} what its Lincheck modes need (0:
+     * nothing to run).
      */
-    static SuitePlan of(Duration budget, List<String> engines, int jcstressTests, int lincheckModes) {
+    static SuitePlan of(Duration budget, List<String> engines, int jcstressTests, long lincheckSeconds) {
         List<Engine> chosen = Engine.names().stream().filter(engines::contains).map(Engine::named).toList();
-        Duration minimum = minimum(chosen, jcstressTests, lincheckModes);
+        Duration minimum = minimum(chosen, jcstressTests, lincheckSeconds);
         if (budget.compareTo(minimum) < 0) {
             throw new BadInput("--budget " + seconds(budget) + " is below the suite's minimum of " + seconds(minimum)
                     + " for --engines " + String.join(",", engines) + " (what each step needs on an idle machine);"
@@ -101,16 +97,16 @@ record SuitePlan(Duration budget, List<Step> steps, Duration reserve) {
         double weights = chosen.stream().mapToDouble(e -> e.weight).sum();
         List<Step> steps = new ArrayList<>();
         for (Engine engine : chosen) {
-            long needs = engine.needs(jcstressTests, lincheckModes) * 1000;
+            long needs = engine.needs(jcstressTests, lincheckSeconds) * 1000;
             long extra = weights == 0 ? 0 : Math.round(spare * engine.weight / weights);
             steps.add(new Step(engine, Duration.ofMillis(needs), Duration.ofMillis(needs + extra)));
         }
-        return new SuitePlan(budget, steps, RESERVE);
+        return new SuitePlan(steps, RESERVE);
     }
 
     /** The sum of what the chosen steps need, and the reserve. */
-    static Duration minimum(List<Engine> chosen, int jcstressTests, int lincheckModes) {
-        long seconds = chosen.stream().mapToLong(e -> e.needs(jcstressTests, lincheckModes)).sum();
+    static Duration minimum(List<Engine> chosen, int jcstressTests, long lincheckSeconds) {
+        long seconds = chosen.stream().mapToLong(e -> e.needs(jcstressTests, lincheckSeconds)).sum();
         return Duration.ofSeconds(seconds).plus(RESERVE);
     }
 

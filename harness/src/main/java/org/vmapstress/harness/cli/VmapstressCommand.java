@@ -59,7 +59,12 @@ public final class VmapstressCommand implements Runnable {
             err.println("vmapstress: incomplete: internal error: " + ex);
             return EXIT_INCOMPLETE;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (Error e) {
+            err.println("vmapstress: incomplete: internal error: " + e);
+            return EXIT_INCOMPLETE;
+        }
     }
 
     /** The version from the jar's manifest, or "dev" when run from classes. */

@@ -21,6 +21,7 @@ import org.vmapstress.harness.exec.ModelShape;
 import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
 import org.vmapstress.reports.Grading;
+import org.vmapstress.reports.Verdict;
 import org.vmapstress.reports.html.ReportSite;
 import org.vmapstress.reports.record.RunRecord;
 import org.vmapstress.reports.record.RunRecords;
@@ -87,7 +88,7 @@ final class ZooCommand implements Callable<Integer> {
                 }
             }
         }
-        ReportSite.Result report = ReportSite.writeRecords(records, out);
+        ReportSite.Result report = ReportSite.writeRecords(snapshot(), out);
         Grading.Matrix matrix = report.grading().matrix();
         printer.println();
         printMatrix(printer, matrix);
@@ -102,18 +103,24 @@ final class ZooCommand implements Callable<Integer> {
         return perRun.multipliedBy((long) configurations * engines.size() * 3 / 2).plusMinutes(2);
     }
 
-    /** Stopped by a signal or the watchdog: the report of what ran, with the zoo marked unfinished. */
-    private void stopped(String why) {
+    /** Stopped by a signal or the watchdog: the report of what ran, with the zoo marked unfinished; its verdict. */
+    private Verdict stopped(String why) {
         try {
             RunRecord.Configuration configuration = new RunRecord.Configuration("none", "zoo", 0, 0, null, null, "zoo",
                     Shard.ALL.toString(), 0, budget.toSeconds());
             RunRecord zoo = RunRecord.of("zoo", configuration, new RunRecord.Counts(0, 0, 0), List.of(), null)
                     .withIncomplete(List.of(new RunRecord.Unfinished("zoo", why, "run the zoo again")));
-            List<RunRecords.Located> all = new ArrayList<>(records);
+            List<RunRecords.Located> all = new ArrayList<>(snapshot());
             all.add(new RunRecords.Located(RunRecords.write(out.resolve("zoo"), zoo), zoo));
-            ReportSite.writeRecords(all, out);
+            return ReportSite.writeRecords(all, out).grading().verdict();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private List<RunRecords.Located> snapshot() {
+        synchronized (records) {
+            return List.copyOf(records);
         }
     }
 
@@ -187,7 +194,10 @@ final class ZooCommand implements Callable<Integer> {
 
     /** Writes {@code dir/name} and keeps the record for the report and the matrix. */
     private void keep(PrintWriter printer, BugSet bugSet, Path dir, String name, RunRecord record) throws IOException {
-        records.add(new RunRecords.Located(RunRecords.write(dir, name, record), record));
+        RunRecords.Located written = new RunRecords.Located(RunRecords.write(dir, name, record), record);
+        synchronized (records) {
+            records.add(written);
+        }
         String found = !record.failures().isEmpty() ? "found " + record.failures().get(0).invariant()
                 : record.incomplete().isEmpty() ? "not found" : "could not judge";
         printer.printf(Locale.ROOT, "zoo: %-20s %-17s %-28s %7.1fs %10d exec%n", name(bugSet),

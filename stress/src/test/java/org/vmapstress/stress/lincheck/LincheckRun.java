@@ -145,7 +145,7 @@ public final class LincheckRun {
                 .withIncomplete(outcome.unfinished() == null ? List.of() : List.of(outcome.unfinished()));
     }
 
-    /** What a failed Lincheck check amounts to: a violation, or (a hang) a step that could not judge. */
+    /** What a failed Lincheck check amounts to: a violation, or (a hang, a crash) a step that could not judge. */
     private record Outcome(RunRecord.Failure failure, RunRecord.Unfinished unfinished) {
     }
 
@@ -164,6 +164,9 @@ public final class LincheckRun {
                         + " overloaded, or the model deadlocked", "rerun: " + rerun(mode, bugs)));
             }
             return new Outcome(failure(printed, mode, bugs), null);
+        } catch (RuntimeException | Error e) {
+            return new Outcome(null, new RunRecord.Unfinished("lincheck " + mode, "Lincheck crashed: " + e,
+                    "rerun: " + rerun(mode, bugs)));
         }
     }
 
