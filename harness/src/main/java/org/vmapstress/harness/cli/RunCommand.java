@@ -118,7 +118,7 @@ final class RunCommand implements Callable<Integer> {
             out.println("last execution: " + Token.of(summary.last()).format());
         }
         writeRecord(record);
-        record.incomplete().forEach(u -> out.println("could not judge: " + u.step() + ": " + u.reason()));
+        record.incomplete().forEach(u -> out.println("could not judge: " + u));
         out.println(record.graded() == Verdict.CLEAN ? "clean: no violation" : record.verdict());
         return record.graded().exitCode();
     }

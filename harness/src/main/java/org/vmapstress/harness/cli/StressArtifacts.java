@@ -159,7 +159,6 @@ record StressArtifacts(Path home) {
                 0, 0, null, null, mode, shard.toString(), 0, ending.seconds());
         RunRecord.Unfinished unfinished = new RunRecord.Unfinished(engine, engine + " " + why + "; its output is in " + run.log(),
                 ending.timedOut() ? "give the suite a larger --budget (or run it on a less busy machine)" : "read its log");
-        return RunRecord.of(engine, configuration, new RunRecord.Counts(0, 0, ending.seconds()), List.of(), null)
-                .withIncomplete(List.of(unfinished));
+        return RunRecord.incomplete(engine, configuration, ending.seconds(), unfinished);
     }
 }

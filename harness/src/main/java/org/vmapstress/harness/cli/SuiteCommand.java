@@ -163,8 +163,8 @@ final class SuiteCommand implements Callable<Integer> {
         printer.println(engine + ": INCOMPLETE (crashed: " + e + ")");
         RunRecord.Configuration configuration = new RunRecord.Configuration(bugSet.toString(), engine, 0, 0, null, null, engine,
                 part.toString(), 0, 0);
-        record(engine, RunRecord.of(engine, configuration, new RunRecord.Counts(0, 0, 0), List.of(), null).withIncomplete(
-                List.of(new RunRecord.Unfinished(engine, "crashed: " + e, "report it with the suite's output; run the suite again"))));
+        record(engine, RunRecord.incomplete(engine, configuration, 0,
+                new RunRecord.Unfinished(engine, "crashed: " + e, "report it with the suite's output; run the suite again")));
     }
 
     /** The suite's own record, the report and junit.xml; prints the verdict line and returns the verdict. */
@@ -176,8 +176,7 @@ final class SuiteCommand implements Callable<Integer> {
         printer.println();
         printer.printf(Locale.ROOT, "suite: %s in %.0fs; report: %s%n", report.grading().headline(),
                 (System.nanoTime() - start) / 1e9, report.index().toAbsolutePath().normalize());
-        report.grading().unfinished().forEach(u -> printer.println("  could not judge: " + u.step().step() + ": "
-                + u.step().reason() + " -> " + u.step().remedy()));
+        report.grading().unfinished().forEach(u -> printer.println("  could not judge: " + u.step()));
         return verdict;
     }
 
@@ -263,7 +262,7 @@ final class SuiteCommand implements Callable<Integer> {
                 printer.println("  shrunk: " + failure.shrunkToken());
             }
         }
-        result.incomplete().forEach(u -> printer.println("  could not judge: " + u.step() + ": " + u.reason() + " -> " + u.remedy()));
+        result.incomplete().forEach(u -> printer.println("  could not judge: " + u));
     }
 
     private List<CorpusLine> corpusLines(Path home) throws IOException {

@@ -108,8 +108,7 @@ final class ZooCommand implements Callable<Integer> {
         try {
             RunRecord.Configuration configuration = new RunRecord.Configuration("none", "zoo", 0, 0, null, null, "zoo",
                     Shard.ALL.toString(), 0, budget.toSeconds());
-            RunRecord zoo = RunRecord.of("zoo", configuration, new RunRecord.Counts(0, 0, 0), List.of(), null)
-                    .withIncomplete(List.of(new RunRecord.Unfinished("zoo", why, "run the zoo again")));
+            RunRecord zoo = RunRecord.incomplete("zoo", configuration, 0, new RunRecord.Unfinished("zoo", why, "run the zoo again"));
             List<RunRecords.Located> all = new ArrayList<>(snapshot());
             all.add(new RunRecords.Located(RunRecords.write(out.resolve("zoo"), zoo), zoo));
             return ReportSite.writeRecords(all, out).grading().verdict();

@@ -39,6 +39,14 @@ public record RunRecord(String format, String engine, Configuration configuratio
         return new RunRecord(FORMAT, engine, configuration, counts, null, failures, List.of(), jcstress, CHECK);
     }
 
+    /**
+     * The record of a step that could not judge at all (a child that did not finish, a step
+     * that threw, a suite or zoo that has not finished): no count but its seconds, no failure.
+     */
+    public static RunRecord incomplete(String engine, Configuration configuration, double seconds, Unfinished... steps) {
+        return of(engine, configuration, new Counts(0, 0, seconds), List.of(), null).withIncomplete(List.of(steps));
+    }
+
     /** This record with {@code more} steps that could not judge: incomplete, unless a failure makes it a violation. */
     public RunRecord withIncomplete(List<Unfinished> more) {
         List<Unfinished> all = new ArrayList<>(incomplete);
@@ -73,6 +81,11 @@ public record RunRecord(String format, String engine, Configuration configuratio
      * execution), why, and what to do about it (a command where there is one).
      */
     public record Unfinished(String step, String reason, String remedy) {
+        /** One line for the console: step, reason, then what to do. */
+        @Override
+        public String toString() {
+            return step + ": " + reason + " -> " + remedy;
+        }
     }
 
     /** The model's size: possible CPUs, vmalloc pages, page frames. */
