@@ -62,14 +62,14 @@ record StressArtifacts(Path home) {
                 .collect(Collectors.joining());
     }
 
-    private List<String> lincheckCommand(Path out, BugSet bugs, Shard shard, Duration limit) throws IOException {
+    private List<String> lincheckCommand(Path out, BugSet bugs, Shard shard, Duration sizedTo) throws IOException {
         Path target = home.resolve("stress/target");
         String classPath = target.resolve("test-classes") + ":" + target.resolve("classes") + ":"
                 + Files.readString(target.resolve("bench.cp")).strip();
         Path tmp = Files.createDirectories(out.resolve("tmp"));
         return List.of(Subprocess.java(), "-XX:+IgnoreUnrecognizedVMOptions", "-XX:+EnableDynamicAgentLoading", "-Xshare:off",
                 "-Djava.io.tmpdir=" + tmp, "-cp", classPath, "org.vmapstress.stress.lincheck.LincheckRun", out.toString(),
-                bugs.toString(), shard.toString(), Long.toString(Math.max(1, limit.minus(LINCHECK_EXIT).toSeconds())));
+                bugs.toString(), shard.toString(), Long.toString(Math.max(1, sizedTo.minus(LINCHECK_EXIT).toSeconds())));
     }
 
     /**
@@ -129,14 +129,17 @@ record StressArtifacts(Path home) {
         return new ChildRun(ending, !ending.timedOut() && Files.exists(record) ? List.of(record) : List.of(), 1, nothing, log);
     }
 
-    /** Lincheck's stress and model-checking modes on {@code bugs} (those of {@code shard}); one record per mode. */
-    ChildRun runLincheck(BugSet bugs, Shard shard, Path dir, Duration limit) throws IOException, InterruptedException {
+    /**
+     * Lincheck's stress and model-checking modes on {@code bugs} (those of {@code shard}); one
+     * record per mode. Its iterations are sized to {@code target}; it is stopped at {@code limit}.
+     */
+    ChildRun runLincheck(BugSet bugs, Shard shard, Path dir, Duration target, Duration limit) throws IOException, InterruptedException {
         Published.createFolders(dir);
         for (Path previous : lincheckRecords(dir)) {
             Files.delete(previous);
         }
         Path log = dir.resolve("child.log");
-        Subprocess.Ending ending = Subprocess.run(lincheckCommand(dir, bugs, shard, limit), home, log, limit);
+        Subprocess.Ending ending = Subprocess.run(lincheckCommand(dir, bugs, shard, target), home, log, limit);
         List<Path> records = lincheckRecords(dir);
         return new ChildRun(ending, records, lincheckModes(shard), records.isEmpty() && lincheckModes(shard) == 0, log);
     }
@@ -153,7 +156,7 @@ record StressArtifacts(Path home) {
      */
     static RunRecord didNotFinish(String engine, BugSet bugs, String mode, Shard shard, ChildRun run) {
         Subprocess.Ending ending = run.ending();
-        String why = ending.timedOut() ? "stopped after " + Math.round(ending.seconds()) + "s, at the end of its share of the budget"
+        String why = ending.timedOut() ? "stopped after " + Math.round(ending.seconds()) + "s, at the end of the time it could be given"
                 : "exited with code " + ending.exitCode() + (run.records().isEmpty() ? " without a record" : "");
         RunRecord.Configuration configuration = new RunRecord.Configuration(bugs.toString(), engine,
                 0, 0, null, null, mode, shard.toString(), 0, ending.seconds());

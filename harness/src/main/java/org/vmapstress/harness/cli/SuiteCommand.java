@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
  * {@code vmapstress suite}: the main job, within one time budget planned before it starts
  * ({@link SuitePlan}). Replays the checked-in corpus; runs the jcstress scenarios (the Fixed
  * variants, or those that re-introduce the {@code --bug}s) and the Lincheck checks as child
- * processes, each sized to its share and ended at the share's end; then explores under the
+ * processes, each sized to its share and ended where the later steps' needs begin; then explores under the
  * controlled scheduler (random walk, PCT depth 3) and free-running for the rest of the budget.
  * Every step writes a run record into the output folder, and so does the suite itself
  * ({@code suite/run.json}: written "incomplete" when it starts, rewritten at its end, so a
@@ -117,12 +117,17 @@ final class SuiteCommand implements Callable<Integer> {
         return verdict.exitCode();
     }
 
-    /** Runs a child step within min(its share, what the later steps leave it); too little time left is a skip, said. */
+    /**
+     * Runs a child step: it is sized to its share (jcstress's mode, Lincheck's iterations) but
+     * ended only when it would eat into what the later steps need, so a slow or busy machine
+     * takes the time from the explorations (which absorb any overrun) instead of leaving the
+     * child unjudged. Less time left than the step needs is a skip, said.
+     */
     private Optional<RunRecord.Unfinished> runChild(PrintWriter printer, StressArtifacts stress, SuitePlan plan,
                                                               SuitePlan.Engine engine, BugSet bugSet, Shard part, long deadline)
             throws IOException, InterruptedException {
-        Duration left = Duration.ofNanos(deadline - System.nanoTime()).minus(plan.neededAfter(engine));
-        Duration limit = left.compareTo(plan.share(engine)) < 0 ? left : plan.share(engine);
+        Duration limit = Duration.ofNanos(deadline - System.nanoTime()).minus(plan.neededAfter(engine));
+        Duration target = limit.compareTo(plan.share(engine)) < 0 ? limit : plan.share(engine);
         if (limit.compareTo(plan.needs(engine)) < 0) {
             String why = engine.cliName() + " skipped: " + SuitePlan.seconds(limit) + " left for it, it needs "
                     + SuitePlan.seconds(plan.needs(engine)) + " (earlier steps took longer than planned)";
@@ -131,10 +136,11 @@ final class SuiteCommand implements Callable<Integer> {
         }
         Path dir = out.resolve(engine.cliName()).toAbsolutePath();
         if (engine == SuitePlan.Engine.JCSTRESS) {
-            String mode = StressArtifacts.jcstressMode(StressArtifacts.jcstressTests(bugSet, part), limit);
+            String mode = StressArtifacts.jcstressMode(StressArtifacts.jcstressTests(bugSet, part), target);
             childRecords(printer, engine.cliName(), mode, bugSet, part, stress.runJcstress(bugSet, mode, part, dir, limit));
         } else {
-            childRecords(printer, engine.cliName(), "stress,model-checking", bugSet, part, stress.runLincheck(bugSet, part, dir, limit));
+            childRecords(printer, engine.cliName(), "stress,model-checking", bugSet, part,
+                    stress.runLincheck(bugSet, part, dir, target, limit));
         }
         return Optional.empty();
     }
@@ -226,7 +232,7 @@ final class SuiteCommand implements Callable<Integer> {
         }
         if (!run.finished()) {
             record(engine, StressArtifacts.didNotFinish(engine, bugSet, mode, part, run));
-            printer.println(engine + ": INCOMPLETE (" + (run.ending().timedOut() ? "stopped at the end of its share" : "exit "
+            printer.println(engine + ": INCOMPLETE (" + (run.ending().timedOut() ? "stopped where the later steps' time begins" : "exit "
                     + run.ending().exitCode()) + "); see " + run.log());
         } else if (run.records().isEmpty()) {
             printer.println(engine + ": nothing to run for bugs=" + bugSet + " in shard " + part + "; skipped");

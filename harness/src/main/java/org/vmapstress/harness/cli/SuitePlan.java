@@ -12,8 +12,9 @@ import org.vmapstress.harness.BadInput;
  * time it needs on an idle two-core machine (its {@link Engine#needs}, measured: see
  * docs/suite.md), and the rest of the budget is shared out by weight; a budget below the sum
  * of the needs is bad input naming the minimum. A child step (jcstress, Lincheck) is sized
- * to its share with its own knobs and ended at the share's end, so the suite ends within its
- * budget whatever the machine's load; a step that ran out of time is incomplete, never clean.
+ * to its share with its own knobs and ended where the later steps' needs begin (an overrun
+ * comes out of the explorations, which fill whatever time is left), so the suite ends within
+ * its budget whatever the machine's load; a step that ran out of time is incomplete, never clean.
  *
  * @param steps in the order they run
  * @param reserve kept back at the end for shrinking overruns, the report and the JUnit XML

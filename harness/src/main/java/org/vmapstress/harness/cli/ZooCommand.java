@@ -153,7 +153,7 @@ final class ZooCommand implements Callable<Integer> {
                 child(printer, bugSet, engine, mode, stress.runJcstress(bugSet, mode, Shard.ALL, dir, budget.plus(GRACE)));
             }
             case "lincheck" -> child(printer, bugSet, engine, "stress,model-checking",
-                    stress.runLincheck(bugSet, Shard.ALL, dir, budget.plus(GRACE)));
+                    stress.runLincheck(bugSet, Shard.ALL, dir, budget.plus(GRACE), budget.plus(GRACE)));
             default -> {
                 for (int seed = 0; seed < seeds; seed++) {
                     explore(printer, bugSet, engine, seed, seeds == 1 ? dir : dir.resolve("seed-" + seed));
