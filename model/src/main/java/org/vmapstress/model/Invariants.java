@@ -21,6 +21,9 @@ import java.util.TreeMap;
  * flight, since the kernel lets the accounting lag inside an operation.
  */
 public final class Invariants {
+    /** How often {@link #aliasesFlushed} reads a page's history again before it calls the model broken. */
+    private static final int SETTLE_ATTEMPTS = 10_000;
+
     private final VmapAllocator model;
     private final int bits;
 
@@ -113,21 +116,45 @@ public final class Invariants {
      * returned at or before {@code unmapTimeBefore} ({@link VmapAllocator#unmapTime()} read
      * before the call). Exempt: VAs of a block that a concurrent vb_free was releasing during
      * the call, which the kernel's walk skips by design (see docs/model.md).
+     *
+     * <p>Other threads may run on while this checks (free-running): each entry is judged on one
+     * consistent view, the page's history read before and after seeing the entry still cached
+     * and unchanged in between (else read again), so the entry belongs to that history's mapping.
      */
     public Optional<Violation> aliasesFlushed(long unmapTimeBefore) {
         Tlbs tlbs = model.tlbs();
-        UnmapHistory history = model.unmapHistory();
         for (int cpu = 0; cpu < tlbs.cpuCount(); cpu++) {
             for (Map.Entry<Long, Integer> entry : tlbs.entries(cpu).entrySet()) {
                 long va = entry.getKey();
-                if (history.unmappedBy(va, unmapTimeBefore) && !history.inTransitSince(va, unmapTimeBefore)) {
-                    return violation(InvariantId.ALIASES_FLUSHED, "after vm_unmap_aliases returned, CPU " + cpu
-                            + "'s TLB still caches VA page " + va + " -> pfn " + entry.getValue()
-                            + ", unmapped before the call (" + history.describe(va) + "; " + whereIs(va) + ")");
+                Optional<UnmapHistory.PageHistory> cached = historyWhileCached(cpu, va, entry.getValue());
+                if (cached.isPresent() && cached.get().unmappedBy(unmapTimeBefore)
+                        && !cached.get().inTransitSince(unmapTimeBefore)) {
+                    return violation(InvariantId.ALIASES_FLUSHED, "after vm_unmap_aliases (begun at t=" + unmapTimeBefore
+                            + ") returned, CPU " + cpu + "'s TLB still caches VA page " + va + " -> pfn " + entry.getValue()
+                            + ", whose unmap returned before the call (" + cached.get() + "; at report time: " + whereIs(va) + ")");
                 }
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The history of {@code va} at a moment when {@code cpu} still cached {@code va -> pfn}, or
+     * empty when the entry has been flushed since it was copied. Read again while the page's
+     * history changes under it (each change is another thread's map, unmap or release of that
+     * very page, so this settles at once in practice); a page that never settles is a model defect.
+     */
+    private Optional<UnmapHistory.PageHistory> historyWhileCached(int cpu, long va, int pfn) {
+        UnmapHistory history = model.unmapHistory();
+        for (int attempt = 0; attempt < SETTLE_ATTEMPTS; attempt++) {
+            UnmapHistory.PageHistory before = history.page(va);
+            boolean cached = Integer.valueOf(pfn).equals(model.tlbs().cached(cpu, va));
+            if (history.page(va) == before) {
+                return cached ? Optional.of(before) : Optional.empty();
+            }
+        }
+        throw new IllegalStateException("the history of VA page " + va + " changed " + SETTLE_ATTEMPTS
+                + " times while ALIASES-FLUSHED read it");
     }
 
     /** Where a VA page is now: in which indexed block, on the lazy list, or neither. */

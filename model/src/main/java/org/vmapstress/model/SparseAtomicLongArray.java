@@ -9,32 +9,29 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * element is atomic; an element never written reads 0.
  */
 final class SparseAtomicLongArray {
-    private static final int CHUNK_BITS = 12;
-    private static final int CHUNK_SIZE = 1 << CHUNK_BITS;
-
     private final AtomicReferenceArray<AtomicLongArray> chunks;
     private final long length;
 
     SparseAtomicLongArray(long length) {
         this.length = length;
-        this.chunks = new AtomicReferenceArray<>((int) ((length + CHUNK_SIZE - 1) >>> CHUNK_BITS));
+        this.chunks = new AtomicReferenceArray<>(SparseChunks.count(length));
     }
 
     long get(long index) {
-        AtomicLongArray chunk = chunks.get(chunkOf(index));
-        return chunk == null ? 0 : chunk.get(offsetOf(index));
+        AtomicLongArray chunk = chunks.get(SparseChunks.chunkOf(index, length));
+        return chunk == null ? 0 : chunk.get(SparseChunks.offsetOf(index));
     }
 
     long getAndSet(long index, long value) {
-        return chunkFor(index).getAndSet(offsetOf(index), value);
+        return chunkFor(index).getAndSet(SparseChunks.offsetOf(index), value);
     }
 
     boolean compareAndSet(long index, long expected, long value) {
-        return chunkFor(index).compareAndSet(offsetOf(index), expected, value);
+        return chunkFor(index).compareAndSet(SparseChunks.offsetOf(index), expected, value);
     }
 
     void set(long index, long value) {
-        chunkFor(index).set(offsetOf(index), value);
+        chunkFor(index).set(SparseChunks.offsetOf(index), value);
     }
 
     /** Calls {@code visitor} for every non-zero element, in index order. */
@@ -44,10 +41,10 @@ final class SparseAtomicLongArray {
             if (chunk == null) {
                 continue;
             }
-            for (int i = 0; i < CHUNK_SIZE; i++) {
+            for (int i = 0; i < SparseChunks.CHUNK_SIZE; i++) {
                 long value = chunk.get(i);
                 if (value != 0) {
-                    visitor.visit(((long) c << CHUNK_BITS) + i, value);
+                    visitor.visit(SparseChunks.firstIndexOf(c) + i, value);
                 }
             }
         }
@@ -59,23 +56,12 @@ final class SparseAtomicLongArray {
     }
 
     private AtomicLongArray chunkFor(long index) {
-        int c = chunkOf(index);
+        int c = SparseChunks.chunkOf(index, length);
         AtomicLongArray chunk = chunks.get(c);
         if (chunk == null) {
-            chunks.compareAndSet(c, null, new AtomicLongArray(CHUNK_SIZE));
+            chunks.compareAndSet(c, null, new AtomicLongArray(SparseChunks.CHUNK_SIZE));
             chunk = chunks.get(c);
         }
         return chunk;
-    }
-
-    private int chunkOf(long index) {
-        if (index < 0 || index >= length) {
-            throw new IndexOutOfBoundsException("VA page " + index + " outside the vmalloc space of " + length + " pages");
-        }
-        return (int) (index >>> CHUNK_BITS);
-    }
-
-    private static int offsetOf(long index) {
-        return (int) (index & (CHUNK_SIZE - 1));
     }
 }

@@ -6,96 +6,104 @@ import java.util.concurrent.atomic.AtomicLong;
  * Instrumentation for the ALIASES-FLUSHED and FLUSH-ONCE checks, not kernel state; never read
  * by the model itself.
  *
- * <p>One logical clock orders maps and unmaps. Per VA page one atomic word records the last
- * event: mapped at t, or unmapped at t. An unmap stamps a page only by compare-and-set from the
- * word its own map wrote, so an unmap that returns after its VA was already purged and mapped
- * again (possible: the lazy purge may run before vm_unmap_ram returns) leaves no stamp. It also counts the
- * operations that free VA (unmaps, sync purges) that have started and finished.
+ * <p>One logical clock orders maps, unmaps and block releases. Per VA page one immutable
+ * {@link PageHistory} holds what happened to the page's last mapping: when it was mapped, when
+ * its unmap returned, when the block holding it began its release and when that block's area
+ * reached the lazy list. A page's history is replaced as a whole (compare-and-set), so a
+ * checker that reads it once sees one consistent state, never the stamps of two mappings mixed
+ * (the free-running false alarm of docs/model.md was exactly such a mix). An unmap stamps a page
+ * only while the page still holds the mapping it unmaps, so an unmap that returns after its VA
+ * was already purged and mapped again (possible: the lazy purge may run before vm_unmap_ram
+ * returns) leaves no stamp. It also counts the operations that free VA (unmaps, sync purges)
+ * that have started and finished.
  *
- * <p>And it marks blocks in transit: a vb_free that makes a block fully dirty releases it in
- * two steps (out of the index, then onto the lazy list) without any lock that
- * vm_unmap_aliases takes. The kernel's walk skips a fully dirty block, and its purge misses the
- * area while it is not yet listed, so a concurrent vm_unmap_aliases can return without
- * flushing that block's older dirty range (see docs/model.md). Such a VA is flushed by the
- * next purge, before it can be handed out again (TLB-REUSE still guards it).
+ * <p>Blocks in transit: a vb_free that makes a block fully dirty releases it in two steps (out
+ * of the index, then onto the lazy list) without any lock that vm_unmap_aliases takes. The
+ * kernel's walk skips a fully dirty block, and its purge misses the area while it is not yet
+ * listed, so a concurrent vm_unmap_aliases can return without flushing that block's older dirty
+ * range (see docs/model.md). Such a VA is flushed by the next purge, before it can be handed
+ * out again (TLB-REUSE still guards it).
  */
 final class UnmapHistory {
     private final AtomicLong clock = new AtomicLong();
     private final AtomicLong freesEntered = new AtomicLong();
     private final AtomicLong freesExited = new AtomicLong();
-    /** Per VA page: time << 1, with {@link #UNMAPPED} set once the mapping made then was unmapped. */
-    private final SparseAtomicLongArray lastEvent;
-    /** Per VA page: when it was last mapped (for the in-transit test). */
-    private final SparseAtomicLongArray mappedAt;
-    private static final long UNMAPPED = 1;
-    private final SparseAtomicLongArray releaseStartedAt;
-    private final SparseAtomicLongArray lazyLinkedAt;
+    private final SparseAtomicReferenceArray<PageHistory> pages;
+
+    /**
+     * What happened to one VA page's last mapping, in clock ticks (0: not yet).
+     *
+     * @param mappedAt when the mapping was made (vm_map_ram)
+     * @param unmappedAt when its vm_unmap_ram returned
+     * @param releasedAt when a vb_free last made the block holding the page fully dirty
+     * @param lazyLinkedAt when that block's area last reached the lazy list
+     */
+    record PageHistory(long mappedAt, long unmappedAt, long releasedAt, long lazyLinkedAt) {
+        static final PageHistory NEVER_MAPPED = new PageHistory(0, 0, 0, 0);
+
+        /** True when the mapping was unmapped and that unmap returned at or before {@code time}. */
+        boolean unmappedBy(long time) {
+            return unmappedAt != 0 && unmappedAt <= time;
+        }
+
+        /**
+         * True when the block holding the page was, at some time after {@code time}, released but
+         * not yet on the lazy list: a vm_unmap_aliases that began at {@code time} may have missed it.
+         */
+        boolean inTransitSince(long time) {
+            return releasedAt > mappedAt && (lazyLinkedAt < releasedAt || lazyLinkedAt > time);
+        }
+
+        @Override
+        public String toString() {
+            return "mapped@" + mappedAt + (unmappedAt == 0 ? "" : " unmapped@" + unmappedAt) + " released@" + releasedAt
+                    + " lazy-linked@" + lazyLinkedAt;
+        }
+    }
 
     UnmapHistory(long vmallocPages) {
-        this.lastEvent = new SparseAtomicLongArray(vmallocPages);
-        this.mappedAt = new SparseAtomicLongArray(vmallocPages);
-        this.releaseStartedAt = new SparseAtomicLongArray(vmallocPages);
-        this.lazyLinkedAt = new SparseAtomicLongArray(vmallocPages);
+        this.pages = new SparseAtomicReferenceArray<>(vmallocPages, PageHistory.NEVER_MAPPED);
     }
 
     void mapped(long va, int pages) {
         long now = clock.incrementAndGet();
         for (long p = va; p < va + pages; p++) {
-            mappedAt.set(p, now);
-            lastEvent.set(p, now << 1);
+            this.pages.update(p, h -> new PageHistory(now, 0, h.releasedAt(), h.lazyLinkedAt()));
         }
     }
 
-    /** The event word of the mapping at {@code va}, read when its unmap starts. */
-    long mapEvent(long va) {
-        return lastEvent.get(va);
+    /** When the mapping at {@code va} was made, read when its unmap starts. */
+    long mappedAt(long va) {
+        return pages.get(va).mappedAt();
     }
 
-    /** The unmap of the mapping whose map wrote {@code mapEvent} returned. */
-    void unmapped(long va, int pages, long mapEvent) {
-        long unmapEvent = clock.incrementAndGet() << 1 | UNMAPPED;
+    /** The unmap of the mapping made at {@code mappedAt} returned: stamps the pages that still hold it. */
+    void unmapped(long va, int pages, long mappedAt) {
+        long now = clock.incrementAndGet();
         for (long p = va; p < va + pages; p++) {
-            lastEvent.compareAndSet(p, mapEvent, unmapEvent);
+            this.pages.update(p, h -> h.mappedAt() == mappedAt && h.unmappedAt() == 0
+                    ? new PageHistory(mappedAt, now, h.releasedAt(), h.lazyLinkedAt()) : h);
         }
     }
 
-    /** True when {@code va}'s last mapping was unmapped, and that unmap returned at or before {@code time}. */
-    boolean unmappedBy(long va, long time) {
-        long event = lastEvent.get(va);
-        return (event & UNMAPPED) != 0 && event >>> 1 <= time;
+    /** The page's history now: one consistent state. */
+    PageHistory page(long va) {
+        return pages.get(va);
     }
 
     /** A vb_free made the block of {@code area} fully dirty (stamped under the block lock): its release begins. */
     void blockReleaseStarted(VmapArea area) {
-        stamp(releaseStartedAt, area);
+        long now = clock.incrementAndGet();
+        for (long p = area.start(); p < area.end(); p++) {
+            pages.update(p, h -> new PageHistory(h.mappedAt(), h.unmappedAt(), now, h.lazyLinkedAt()));
+        }
     }
 
     /** The released block's area is on the lazy list now. */
     void blockLazyLinked(VmapArea area) {
-        stamp(lazyLinkedAt, area);
-    }
-
-    /**
-     * True when the block holding {@code va} was, at some time after {@code time}, released but
-     * not yet on the lazy list: a vm_unmap_aliases that began at {@code time} may have missed it.
-     */
-    boolean inTransitSince(long va, long time) {
-        long released = releaseStartedAt.get(va);
-        long linked = lazyLinkedAt.get(va);
-        return released > mappedAt.get(va) && (linked < released || linked > time);
-    }
-
-    /** The page's stamps, for violation messages. */
-    String describe(long va) {
-        long event = lastEvent.get(va);
-        return ((event & UNMAPPED) != 0 ? "unmapped@" : "mapped@") + (event >>> 1) + " released@" + releaseStartedAt.get(va)
-                + " lazy-linked@" + lazyLinkedAt.get(va) + " now@" + clock.get();
-    }
-
-    private void stamp(SparseAtomicLongArray stamps, VmapArea area) {
         long now = clock.incrementAndGet();
         for (long p = area.start(); p < area.end(); p++) {
-            stamps.set(p, now);
+            pages.update(p, h -> new PageHistory(h.mappedAt(), h.unmappedAt(), h.releasedAt(), now));
         }
     }
 

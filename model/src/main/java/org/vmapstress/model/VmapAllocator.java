@@ -80,14 +80,14 @@ public final class VmapAllocator {
         requirePossible(ctx);
         requireInVmallocSpace(va, count);
         unmapHistory.freeEntered();
-        long mapEvent = unmapHistory.mapEvent(va);
+        long mappedAt = unmapHistory.mappedAt(va);
         try {
             if (count <= ModelConfig.VMAP_MAX_ALLOC) {
                 blocks.vbFree(va, count);
             } else {
                 freeLarge(va, count);
             }
-            unmapHistory.unmapped(va, count, mapEvent);
+            unmapHistory.unmapped(va, count, mappedAt);
         } finally {
             unmapHistory.freeExited();
         }

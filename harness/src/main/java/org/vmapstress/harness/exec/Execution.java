@@ -48,7 +48,7 @@ public final class Execution {
         AtomicReference<Found> found = new AtomicReference<>();
         for (int t = 0; t < threads; t++) {
             CpuContext cpu = new CpuContext(possible[t % possible.length]);
-            WorkerRun run = new WorkerRun(model, cpu, true);
+            WorkerRun run = new WorkerRun(model, cpu);
             List<Op> ops = workload.threads().get(t);
             cpus.add(cpu);
             runs.add(run);

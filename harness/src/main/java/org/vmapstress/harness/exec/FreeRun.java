@@ -50,7 +50,7 @@ public final class FreeRun {
         };
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < workload.threadCount(); t++) {
-            WorkerRun run = new WorkerRun(model, new CpuContext(possible[t % possible.length]), false);
+            WorkerRun run = new WorkerRun(model, new CpuContext(possible[t % possible.length]));
             List<Op> ops = workload.threads().get(t);
             runs.add(run);
             Thread thread = new Thread(() -> runRounds(run, ops, quiescence, found), "free-worker-" + t);

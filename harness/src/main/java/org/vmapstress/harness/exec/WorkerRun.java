@@ -29,21 +29,13 @@ final class WorkerRun {
     private final CpuContext cpu;
     private final List<Mapping> live = new ArrayList<>();
     private final Deque<Integer> unmappedPages = new ArrayDeque<>();
-    private final boolean checksAliasesFlushed;
     private FreeActivity beforeLastAliases;
     private boolean lastWasAliases;
 
-    /**
-     * @param checksAliasesFlushed whether to check ALIASES-FLUSHED after vm_unmap_aliases. The
-     *     free-running engine does not: it reported one stale entry on the fixed model in about
-     *     3,000 executions that no controlled run reproduces and that is not understood yet
-     *     (docs/model.md, "Open question"); controlled runs, jcstress and Lincheck still check it.
-     */
-    WorkerRun(VmapAllocator model, CpuContext cpu, boolean checksAliasesFlushed) {
+    WorkerRun(VmapAllocator model, CpuContext cpu) {
         this.model = model;
         this.checks = model.invariants();
         this.cpu = cpu;
-        this.checksAliasesFlushed = checksAliasesFlushed;
     }
 
     /** Runs one operation; returns the violation it revealed, if any. */
@@ -150,8 +142,7 @@ final class WorkerRun {
         long before = model.unmapTime();
         FreeActivity activity = model.freeActivity();
         AliasesReport report = model.vmUnmapAliases(cpu);
-        Optional<Violation> found = (checksAliasesFlushed ? checks.aliasesFlushed(before) : Optional.<Violation>empty())
-                .or(() -> checks.usableKept(report));
+        Optional<Violation> found = checks.aliasesFlushed(before).or(() -> checks.usableKept(report));
         if (found.isEmpty() && lastWasAliases) {
             found = checks.flushOnce(beforeLastAliases, report, model.freeActivity());
         }
