@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.FreeRun;
+import org.vmapstress.harness.sched.ExecutionEnd;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
 import org.vmapstress.model.Violation;
@@ -31,16 +32,23 @@ public final class Explorer {
 
     /**
      * Progress and outcome of an exploration. {@code failure} is a replayable failure;
-     * {@code unreproduced} a free-running violation the controlled re-search did not find again.
+     * {@code unreproduced} a free-running violation the controlled re-search did not find again;
+     * {@code freeUnjudged} how the last free-running execution ended when it could not judge
+     * (its watchdog, a crash).
      */
     public record Summary(long executions, long steps, Duration elapsed, ExecutionResult failure, boolean budgetSpent,
-                          Violation unreproduced, ExecutionResult last) {
+                          Violation unreproduced, ExecutionResult last, ExecutionEnd freeUnjudged) {
+        public Summary(long executions, long steps, Duration elapsed, ExecutionResult failure, boolean budgetSpent,
+                       Violation unreproduced, ExecutionResult last) {
+            this(executions, steps, elapsed, failure, budgetSpent, unreproduced, last, null);
+        }
+
         Summary(long executions, long steps, Duration elapsed, ExecutionResult failure, boolean budgetSpent) {
             this(executions, steps, elapsed, failure, budgetSpent, null, failure);
         }
 
         public boolean failed() {
-            return failure != null || unreproduced != null;
+            return failure != null || unreproduced != null || freeUnjudged != null;
         }
 
         public double executionsPerSecond() {
@@ -72,11 +80,15 @@ public final class Explorer {
             long exec = shard.exec(template.exec(), i);
             long done = i + 1;
             if (template.freeRunning()) {
-                Optional<Violation> violation = freeRun.run(template.withExec(exec));
-                if (violation.isPresent()) {
-                    ExecutionResult again = research(template.withExec(exec), violation.get());
+                FreeRun.Outcome outcome = freeRun.run(template.withExec(exec));
+                if (outcome.violation() != null) {
+                    ExecutionResult again = research(template.withExec(exec), outcome.violation());
                     return new Summary(done, steps, Duration.ofNanos(System.nanoTime() - start), again, false,
-                            again == null ? violation.get() : null, again);
+                            again == null ? outcome.violation() : null, again);
+                }
+                if (!outcome.completed()) {
+                    return new Summary(done, steps, Duration.ofNanos(System.nanoTime() - start), null, false, null, null,
+                            outcome.end());
                 }
                 continue;
             }

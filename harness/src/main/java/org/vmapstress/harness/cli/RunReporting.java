@@ -49,6 +49,10 @@ final class RunReporting {
             failures.add(failure(found, shrunk));
         } else if (found != null) {
             unfinished.add(unjudged(found));
+        } else if (summary.freeUnjudged() != null) {
+            unfinished.add(new RunRecord.Unfinished("execution " + (summary.executions() - 1) + " (free-running)",
+                    summary.freeUnjudged().kind() + ": " + summary.freeUnjudged().detail(),
+                    "run it again (a free-running execution cannot be replayed)"));
         } else if (summary.unreproduced() != null) {
             failures.add(new RunRecord.Failure(summary.unreproduced().invariant().id(), summary.unreproduced().message(),
                     summary.executions() - 1, -1, null, null, null, 0, null, null, null));
@@ -100,6 +104,11 @@ final class RunReporting {
 
     /** Prints a failure (free-running and not found again, or replayable: trace tail and REPLAY line). */
     static void report(PrintWriter out, Explorer.Summary summary, Path corpus) {
+        if (summary.freeUnjudged() != null) {
+            out.println("INCOMPLETE (" + summary.freeUnjudged().kind() + ") free-running in execution " + (summary.executions() - 1)
+                    + ": " + summary.freeUnjudged().detail());
+            return;
+        }
         if (summary.failure() == null) {
             out.println("FAILED (" + summary.unreproduced().invariant() + ") free-running in execution "
                     + (summary.executions() - 1) + ", not found again under the controlled scheduler: " + summary.unreproduced());

@@ -3,6 +3,7 @@ package org.vmapstress.harness.exec;
 import java.util.List;
 import org.vmapstress.harness.sched.ExecutionEnd;
 import org.vmapstress.harness.sched.Step;
+import org.vmapstress.model.InvariantId;
 import org.vmapstress.model.ModelSnapshot;
 import org.vmapstress.model.Violation;
 import org.vmapstress.reports.Verdict;
@@ -27,12 +28,16 @@ public record ExecutionResult(ExecutionSpec spec, ExecutionEnd end, Violation vi
         return trace.size();
     }
 
-    /** The invariant id the failure reports: the violation's, or LOCK-ORDER for a deadlock, or the end kind. */
+    /**
+     * The invariant id the failure reports: the violation's, or LOCK-ORDER for a deadlock (the
+     * id free-running reports for one too, so a free-running deadlock is re-found under
+     * control), or the end kind.
+     */
     public String failureId() {
         if (violation != null) {
             return violation.invariant().id();
         }
-        return end.kind() == ExecutionEnd.Kind.DEADLOCK ? "NO-DEADLOCK" : end.kind().name();
+        return end.kind() == ExecutionEnd.Kind.DEADLOCK ? InvariantId.LOCK_ORDER.id() : end.kind().name();
     }
 
     /** One sentence: what broke. */

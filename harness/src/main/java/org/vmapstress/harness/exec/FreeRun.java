@@ -1,16 +1,24 @@
 package org.vmapstress.harness.exec;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.vmapstress.harness.sched.ExecutionEnd;
 import org.vmapstress.harness.workload.Op;
 import org.vmapstress.harness.workload.Workload;
 import org.vmapstress.model.CpuContext;
+import org.vmapstress.model.InvariantId;
 import org.vmapstress.model.Mapping;
 import org.vmapstress.model.ModelAssertion;
 import org.vmapstress.model.ScheduleHook;
@@ -23,6 +31,12 @@ import org.vmapstress.model.VmapAllocator;
  * operations all workers meet at a phaser, where the quiescent checks run; operation checks run
  * after every operation, and the end checks at the end. Not replayable by itself: a failure is
  * re-searched under the controlled scheduler by the caller.
+ *
+ * <p>Nothing ends silently: workers still running at the watchdog are a deadlock (a violation
+ * of LOCK-ORDER, the id a controlled deadlock has too) when the JVM finds them waiting for each
+ * other's locks, else an execution that could not judge; so is a worker that waited too long at
+ * the barrier, or one that threw. Both say every worker's state. Workers are daemon threads: a
+ * deadlocked pair is left behind, never kept waited for.
  */
 public final class FreeRun {
     static final int OPS_PER_ROUND = 16;
@@ -33,14 +47,29 @@ public final class FreeRun {
         this.watchdog = watchdog;
     }
 
-    /** The first violation of the free-running execution, if any. */
-    public Optional<Violation> run(ExecutionSpec spec) throws InterruptedException {
+    /**
+     * How a free-running execution ended: completed, a violation (with what broke), or an end
+     * that could not judge (the watchdog, a crash).
+     */
+    public record Outcome(ExecutionEnd end, Violation violation) {
+        static Outcome of(Optional<Violation> found) {
+            return found.map(v -> new Outcome(ExecutionEnd.violation(v.toString()), v))
+                    .orElseGet(() -> new Outcome(ExecutionEnd.completed(), null));
+        }
+
+        public boolean completed() {
+            return end.kind() == ExecutionEnd.Kind.COMPLETED;
+        }
+    }
+
+    /** Runs the execution to its end, or until the watchdog. */
+    public Outcome run(ExecutionSpec spec) throws InterruptedException {
         Workload workload = spec.workload();
         VmapAllocator model = new VmapAllocator(spec.modelConfig(), spec.bugs(), ScheduleHook.NONE);
         int[] possible = model.config().possibleCpus();
         List<WorkerRun> runs = new ArrayList<>();
         AtomicReference<Violation> found = new AtomicReference<>();
-        AtomicReference<RuntimeException> crash = new AtomicReference<>();
+        AtomicReference<ExecutionEnd> unjudged = new AtomicReference<>();
         Phaser quiescence = new Phaser(workload.threadCount()) {
             @Override
             protected boolean onAdvance(int phase, int parties) {
@@ -53,39 +82,77 @@ public final class FreeRun {
             WorkerRun run = new WorkerRun(model, new CpuContext(possible[t % possible.length]));
             List<Op> ops = workload.threads().get(t);
             runs.add(run);
-            Thread thread = new Thread(() -> runRounds(run, ops, quiescence, found), "free-worker-" + t);
-            thread.setUncaughtExceptionHandler((th, e) -> crash.compareAndSet(null,
-                    new IllegalStateException(th.getName() + " crashed: " + e, e)));
+            int worker = t;
+            Thread thread = new Thread(() -> runRounds(worker, run, ops, quiescence, found, unjudged), "free-worker-" + t);
+            thread.setUncaughtExceptionHandler((th, e) -> unjudged.compareAndSet(null, ExecutionEnd.crashed(worker, e)));
+            thread.setDaemon(true);
             threads.add(thread);
         }
         threads.forEach(Thread::start);
+        long deadline = System.nanoTime() + watchdog.toNanos();
         for (Thread thread : threads) {
-            thread.join(watchdog.toMillis());
-            if (thread.isAlive()) {
-                quiescence.forceTermination();
-                return Optional.of(new Violation(org.vmapstress.model.InvariantId.LOCK_ORDER,
-                        "free-running workers made no progress within " + watchdog.toMillis() + " ms (deadlock?): "
-                                + thread.getName() + " is " + thread.getState()));
-            }
+            TimeUnit.NANOSECONDS.timedJoin(thread, Math.max(1, deadline - System.nanoTime()));
         }
-        if (crash.get() != null) {
-            throw crash.get();
+        if (threads.stream().anyMatch(Thread::isAlive)) {
+            quiescence.forceTermination();
+            return stuck(threads, watchdog);
         }
         if (found.get() != null) {
-            return Optional.of(found.get());
+            return Outcome.of(Optional.of(found.get()));
         }
-        return Execution.atTheEnd(model, runs);
+        if (unjudged.get() != null) {
+            return new Outcome(unjudged.get(), null);
+        }
+        try {
+            return Outcome.of(Execution.atTheEnd(model, runs));
+        } catch (RuntimeException e) {
+            return new Outcome(ExecutionEnd.crashedAtTheEnd(e), null);
+        }
     }
 
-    private static void runRounds(WorkerRun run, List<Op> ops, Phaser quiescence, AtomicReference<Violation> found) {
+    /**
+     * Workers still running at the watchdog: a deadlock when the JVM finds some of them waiting
+     * for each other's locks (the model's locks are ReentrantLocks, which it tracks), else no
+     * progress for another reason (a livelock, a starved machine), which cannot be judged.
+     */
+    static Outcome stuck(List<Thread> threads, Duration watchdog) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long[] deadlocked = mx.findDeadlockedThreads();
+        Set<Long> ids = deadlocked == null ? Set.of() : Arrays.stream(deadlocked).boxed().collect(Collectors.toSet());
+        String states = threads.stream().filter(Thread::isAlive).map(t -> state(mx.getThreadInfo(t.getId(), 4)))
+                .collect(Collectors.joining("; "));
+        if (threads.stream().anyMatch(t -> ids.contains(t.getId()))) {
+            String graph = "free-running workers deadlocked after " + watchdog.toSeconds() + " s: " + states;
+            return new Outcome(ExecutionEnd.deadlock(graph), new Violation(InvariantId.LOCK_ORDER, graph));
+        }
+        return new Outcome(ExecutionEnd.watchdog(watchdog, "free-running workers still running, none deadlocked: " + states), null);
+    }
+
+    /** A worker's name, state, the lock it waits for and who holds it, and its top frames. */
+    private static String state(ThreadInfo info) {
+        if (info == null) {
+            return "(ended)";
+        }
+        String waits = info.getLockName() == null ? "" : " on " + info.getLockName()
+                + (info.getLockOwnerName() == null ? "" : " held by " + info.getLockOwnerName());
+        String frames = Arrays.stream(info.getStackTrace()).map(StackTraceElement::toString).collect(Collectors.joining(" < "));
+        return info.getThreadName() + " " + info.getThreadState() + waits + " at " + frames;
+    }
+
+    private static void runRounds(int worker, WorkerRun run, List<Op> ops, Phaser quiescence, AtomicReference<Violation> found,
+                                  AtomicReference<ExecutionEnd> unjudged) {
         try {
-            for (int i = 0; i < ops.size() && found.get() == null; i++) {
+            for (int i = 0; i < ops.size() && found.get() == null && unjudged.get() == null; i++) {
                 run.run(ops.get(i)).ifPresent(v -> found.compareAndSet(null, v));
                 if ((i + 1) % OPS_PER_ROUND == 0) {
                     quiescence.awaitAdvanceInterruptibly(quiescence.arrive(), 60, TimeUnit.SECONDS);
                 }
             }
-        } catch (InterruptedException | TimeoutException e) {
+        } catch (TimeoutException e) {
+            unjudged.compareAndSet(null, ExecutionEnd.watchdog(Duration.ofSeconds(60),
+                    Thread.currentThread().getName() + " waited at the quiescence barrier for the other workers"));
+        } catch (InterruptedException e) {
+            unjudged.compareAndSet(null, ExecutionEnd.crashed(worker, e));
             Thread.currentThread().interrupt();
         } finally {
             quiescence.arriveAndDeregister();

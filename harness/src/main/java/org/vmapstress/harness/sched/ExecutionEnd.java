@@ -29,11 +29,11 @@ public record ExecutionEnd(Kind kind, String detail) {
         }
     }
 
-    static ExecutionEnd completed() {
+    public static ExecutionEnd completed() {
         return new ExecutionEnd(Kind.COMPLETED, "");
     }
 
-    static ExecutionEnd deadlock(String lockGraph) {
+    public static ExecutionEnd deadlock(String lockGraph) {
         return new ExecutionEnd(Kind.DEADLOCK, "every live worker waits for a lock: " + lockGraph);
     }
 
@@ -41,11 +41,11 @@ public record ExecutionEnd(Kind kind, String detail) {
         return new ExecutionEnd(Kind.STEP_LIMIT, "no end after " + limit + " steps (a livelock or runaway): " + threads);
     }
 
-    static ExecutionEnd watchdog(Duration limit, String threads) {
+    public static ExecutionEnd watchdog(Duration limit, String threads) {
         return new ExecutionEnd(Kind.WATCHDOG, "no end within " + limit.toMillis() + " ms: " + threads);
     }
 
-    static ExecutionEnd crashed(int thread, Throwable cause) {
+    public static ExecutionEnd crashed(int thread, Throwable cause) {
         return new ExecutionEnd(Kind.CRASHED, "T" + thread + " threw " + cause);
     }
 

@@ -1,0 +1,72 @@
+package org.vmapstress.harness.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.Test;
+import org.vmapstress.harness.sched.ExecutionEnd;
+import org.vmapstress.model.BugSet;
+import org.vmapstress.model.InvariantId;
+
+/** How a free-running execution that does not end by itself is judged: never silently, never as a guess. */
+class FreeRunTest {
+    /** Workers still busy at the watchdog, none waiting for a lock: could not judge, not a "deadlock?" violation. */
+    @Test
+    void aSlowExecutionAtTheWatchdogIsIncompleteNotADeadlock() throws InterruptedException {
+        ExecutionSpec spec = new ExecutionSpec(BugSet.NONE, ModelShape.firstCpus(4), "random", 4, 2000, 1, ExecutionSpec.FREE_RUNNING, 0);
+        FreeRun.Outcome outcome = new FreeRun(Duration.ofMillis(1)).run(spec);
+        assertEquals(ExecutionEnd.Kind.WATCHDOG, outcome.end().kind(), outcome.end().detail());
+        assertNull(outcome.violation());
+        assertTrue(outcome.end().detail().contains("none deadlocked: free-worker-"), outcome.end().detail());
+    }
+
+    /** Two threads each holding the lock the other waits for: a LOCK-ORDER violation, the id a controlled deadlock has. */
+    @Test
+    void workersWaitingForEachOthersLocksAreADeadlockWithTheirStates() throws InterruptedException {
+        ReentrantLock a = new ReentrantLock();
+        ReentrantLock b = new ReentrantLock();
+        CountDownLatch bothHold = new CountDownLatch(2);
+        Thread first = lockBoth("free-worker-0", a, b, bothHold);
+        Thread second = lockBoth("free-worker-1", b, a, bothHold);
+        first.start();
+        second.start();
+        waitUntilBlocked(first, second);
+        FreeRun.Outcome outcome = FreeRun.stuck(List.of(first, second), Duration.ofSeconds(60));
+        assertEquals(ExecutionEnd.Kind.DEADLOCK, outcome.end().kind(), outcome.end().detail());
+        assertEquals(InvariantId.LOCK_ORDER, outcome.violation().invariant());
+        assertEquals(InvariantId.LOCK_ORDER.id(), new ExecutionResult(null, ExecutionEnd.deadlock("graph"), null, 0, List.of(), 0,
+                List.of(), null).failureId(), "a controlled deadlock reports the same id");
+        assertTrue(outcome.violation().message().contains("free-worker-0 WAITING on java.util.concurrent.locks.ReentrantLock")
+                && outcome.violation().message().contains("held by free-worker-1"), outcome.violation().message());
+    }
+
+    private static Thread lockBoth(String name, ReentrantLock firstLock, ReentrantLock secondLock, CountDownLatch bothHold) {
+        Thread thread = new Thread(() -> {
+            firstLock.lock();
+            bothHold.countDown();
+            try {
+                bothHold.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            secondLock.lock();
+        }, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    private static void waitUntilBlocked(Thread... threads) throws InterruptedException {
+        for (int i = 0; i < 1000; i++) {
+            if (java.util.Arrays.stream(threads).allMatch(t -> t.getState() == Thread.State.WAITING)) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the threads never both waited");
+    }
+}
