@@ -51,7 +51,12 @@ class CommandLineTest {
         "zoo --out /proc/x",
         "report --in . --out /proc/x",
         "corpus refresh --file /no/such/corpus",
-        "corpus frobnicate"})
+        "corpus frobnicate",
+        "run --budget 999999999h",
+        "shrink --budget 999999999h vms1:bugs=none",
+        "suite --budget 169h",
+        "zoo --budget 999999999h",
+        "corpus refresh --budget-per-line 999999999h"})
     void badInputIsOneLineAndExitTwo(String commandLine) {
         int[] exit = new int[1];
         String[] printed = CliRunner.run(exit, commandLine.split(" "));

@@ -67,7 +67,7 @@ public final class Execution {
             end = ExecutionEnd.violation(violation.violation().toString());
         }
         return new ExecutionResult(spec, end, violation == null ? null : violation.violation(),
-                violation == null ? -1 : violation.step(), List.copyOf(scheduler.trace()), scheduler.fingerprint(),
+                violation == null ? -1 : violation.step(), scheduler.trace(), scheduler.fingerprint(),
                 scheduler.checkpoints(),
                 violation == null ? model.snapshot() : violation.snapshot());
     }

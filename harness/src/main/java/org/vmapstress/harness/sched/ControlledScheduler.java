@@ -138,21 +138,22 @@ public final class ControlledScheduler implements ScheduleHook {
         finished.countDown();
     }
 
-    public List<Step> trace() {
-        return trace;
+    /** The steps so far, as a copy (taken under the monitor that guards their appending). */
+    public synchronized List<Step> trace() {
+        return List.copyOf(trace);
     }
 
     /** A hash of every step's worker, point and subject: equal traces have equal fingerprints. */
-    public long fingerprint() {
+    public synchronized long fingerprint() {
         return fingerprint;
     }
 
-    public int steps() {
+    public synchronized int steps() {
         return trace.size();
     }
 
     /** 16 bits of the fingerprint after steps 1, 2, 4, 8, ...: where two traces first differ, to a power of two. */
-    public List<Integer> checkpoints() {
+    public synchronized List<Integer> checkpoints() {
         return List.copyOf(checkpoints);
     }
 
@@ -227,7 +228,13 @@ public final class ControlledScheduler implements ScheduleHook {
         switchTo(me, policy.pick(runnable(), me, trace.size()));
     }
 
-    private void record(int me, String label, long subject) {
+    /**
+     * Appends a step, unless the execution was aborted meanwhile: under the monitor that
+     * {@link #abort} takes, so once an execution has ended (the watchdog may end it while a
+     * worker is between its abort check and here) its trace never grows.
+     */
+    private synchronized void record(int me, String label, long subject) {
+        checkNotAborted();
         if (acquiring[me] != null && acquiring[me].holder() == workers[me]) {
             held[me] = LockList.with(held[me], acquiring[me].name());
             acquiring[me] = null;

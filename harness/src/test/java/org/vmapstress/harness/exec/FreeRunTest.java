@@ -60,13 +60,16 @@ class FreeRunTest {
         return thread;
     }
 
+    /** Until each thread waits for a lock some other thread owns (a thread WAITING may still be at the latch). */
     private static void waitUntilBlocked(Thread... threads) throws InterruptedException {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int i = 0; i < 1000; i++) {
-            if (java.util.Arrays.stream(threads).allMatch(t -> t.getState() == Thread.State.WAITING)) {
+            if (java.util.Arrays.stream(threads).map(t -> mx.getThreadInfo(t.getId()))
+                    .allMatch(info -> info != null && info.getLockOwnerName() != null)) {
                 return;
             }
             Thread.sleep(5);
         }
-        throw new AssertionError("the threads never both waited");
+        throw new AssertionError("the threads never both waited for each other's locks");
     }
 }
