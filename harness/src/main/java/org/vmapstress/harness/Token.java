@@ -69,9 +69,10 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint, List<Intege
         }
         ExecutionSpec spec = new ExecutionSpec(bugs(fields.get("bugs")),
                 shape(cpus(fields.get("cpus")), number(fields, "va"), number(fields, "frames")), scenario(fields.get("scenario")),
-                positive(fields, "threads"), positive(fields, "ops"), number(fields, "seed"), sched(fields.get("sched")),
-                number(fields, "exec"));
-        return new Token(spec, (int) number(fields, "steps"), number(fields, "fp"), checkpoints(fields.get("cp")));
+                (int) bounded(fields, "threads", 1, ExecutionSpec.MAX_THREADS), (int) bounded(fields, "ops", 1, ExecutionSpec.MAX_OPS),
+                number(fields, "seed"), sched(fields.get("sched")), bounded(fields, "exec", 0, Long.MAX_VALUE));
+        return new Token(spec, (int) bounded(fields, "steps", 0, Integer.MAX_VALUE), number(fields, "fp"),
+                checkpoints(fields.get("cp")));
     }
 
     private static List<Integer> checkpoints(String text) {
@@ -173,12 +174,13 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint, List<Intege
                 + String.join(", ", new java.util.TreeSet<>(Workload.SCENARIOS.keySet())) + ")");
     }
 
-    private static int positive(Map<String, String> fields, String key) {
+    /** A field that must lie in {@code [min, max]}: what {@code run} accepts, so a token never asks for more. */
+    private static long bounded(Map<String, String> fields, String key, long min, long max) {
         long value = number(fields, key);
-        if (value < 1 || value > 10_000) {
-            throw new BadInput("replay token field " + key + "=" + value + " is out of range (1 to 10000)");
+        if (value < min || value > max) {
+            throw new BadInput("replay token field " + key + "=" + value + " is out of range (" + min + " to " + max + ")");
         }
-        return (int) value;
+        return value;
     }
 
     private static long number(Map<String, String> fields, String key) {

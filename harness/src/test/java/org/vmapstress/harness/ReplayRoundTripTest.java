@@ -76,5 +76,19 @@ class ReplayRoundTripTest {
         assertThrows(BadInput.class, () -> Token.parse(token.format().replace("vms1", "vms9")));
         assertThrows(BadInput.class, () -> Token.parse(token.format().replace(":fp=", ":fingerprint=")));
         assertThrows(BadInput.class, () -> Token.parse(token.format().replace(":cp=0001", ":cp=01")));
+        assertEquals(token, Token.parse("  " + token.format() + "\n"), "white space around a pasted token is not part of it");
+    }
+
+    /** A token asks for no more than run accepts, and every number is read at its full width. */
+    @Test
+    void tokenFieldsAreBoundedToWhatRunAccepts() {
+        ExecutionSpec spec = new ExecutionSpec(BugSet.NONE, ModelShape.firstCpus(2), "random", 2, 6, 1, "random", 0);
+        String text = new Token(spec, 1234, 1, java.util.List.of()).format();
+        assertThrows(BadInput.class, () -> Token.parse(text.replace("threads=2", "threads=65")), "run allows 64 threads");
+        assertThrows(BadInput.class, () -> Token.parse(text.replace("ops=6", "ops=10001")));
+        assertThrows(BadInput.class, () -> Token.parse(text.replace("steps=1234", "steps=4294968530")),
+                "2^32 + 1234 steps must not read as 1234");
+        assertThrows(BadInput.class, () -> Token.parse(text.replace("exec=0", "exec=-1")));
+        assertEquals(64, Token.parse(text.replace("threads=2", "threads=64")).spec().threads());
     }
 }

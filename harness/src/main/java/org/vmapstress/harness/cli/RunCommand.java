@@ -170,8 +170,8 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private ExecutionSpec template() {
-        requireRange("--threads", threads, 1, 64);
-        requireRange("--ops", ops, 1, 10_000);
+        requireRange("--threads", threads, 1, ExecutionSpec.MAX_THREADS);
+        requireRange("--ops", ops, 1, ExecutionSpec.MAX_OPS);
         requireRange("--iterations", iterations, 1, Long.MAX_VALUE);
         long seedValue;
         try {

@@ -21,6 +21,10 @@ public record ExecutionSpec(BugSet bugs, ModelShape model, String scenario, int 
     public static final String RANDOM_SCENARIO = "random";
     /** The schedule "policy" of free-running stress: none, real threads in parallel. */
     public static final String FREE_RUNNING = "free";
+    /** The most worker threads an execution may have (run's --threads, a token's threads). */
+    public static final int MAX_THREADS = 64;
+    /** The most operations per worker (run's --ops, a token's ops). */
+    public static final int MAX_OPS = 10_000;
 
     public ModelConfig modelConfig() {
         return model.config();
