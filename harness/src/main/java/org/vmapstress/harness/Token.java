@@ -25,17 +25,29 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint, List<Intege
             "steps", "fp", "cp");
 
     public static Token of(ExecutionResult result) {
-        return new Token(result.spec(), result.steps(), result.fingerprint(), result.checkpoints());
+        return new Token(result.spec(), result.steps(), sealed(result), result.checkpoints());
     }
 
     public String format() {
-        ExecutionSpec s = spec;
-        return VERSION + ":bugs=" + s.bugs() + ":cpus=" + s.model().cpus().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))
+        return VERSION + ":" + fields(spec) + ":steps=" + steps + ":fp=" + Long.toHexString(fingerprint) + ":cp="
+                + checkpoints.stream().map(c -> String.format("%04x", c)).collect(java.util.stream.Collectors.joining("."));
+    }
+
+    /** The fields that say what runs (bugs to exec), as the token writes them. */
+    private static String fields(ExecutionSpec s) {
+        return "bugs=" + s.bugs() + ":cpus=" + s.model().cpus().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))
                 + ":va=" + s.model().vaPages() + ":frames=" + s.model().frames() + ":scenario=" + s.scenario()
                 + ":threads=" + s.threads() + ":ops=" + s.ops() + ":seed=0x" + Long.toHexString(s.seed())
-                + ":sched=" + s.sched().replace(":", "") + ":exec=" + s.exec() + ":steps=" + steps
-                + ":fp=" + Long.toHexString(fingerprint) + ":cp=" + checkpoints.stream().map(c -> String.format("%04x", c))
-                .collect(java.util.stream.Collectors.joining("."));
+                + ":sched=" + s.sched().replace(":", "") + ":exec=" + s.exec();
+    }
+
+    /**
+     * A token's {@code fp}: the trace's fingerprint sealed with every field that says what runs,
+     * so a token whose fields were altered (a CPU id, the frame count, a bug) never replays "as
+     * recorded", even where the altered field leaves the schedule points as they were.
+     */
+    private static long sealed(ExecutionResult result) {
+        return result.fingerprint() * 1_000_003L ^ fields(result.spec()).hashCode();
     }
 
     /** The line a failure prints. */
@@ -87,13 +99,17 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint, List<Intege
      * sentence saying where they first differ (to a power of two) and how many steps each has.
      */
     public String staleness(ExecutionResult result) {
-        if (result.steps() == steps && result.fingerprint() == fingerprint) {
+        if (result.steps() == steps && sealed(result) == fingerprint) {
             return null;
         }
         List<Integer> now = result.checkpoints();
         int first = 0;
         while (first < Math.min(now.size(), checkpoints.size()) && now.get(first).equals(checkpoints.get(first))) {
             first++;
+        }
+        if (result.steps() == steps && now.equals(checkpoints)) {
+            return "altered token: the schedule points are as recorded, but the fingerprint, which covers every field from bugs to"
+                    + " exec, does not match: a field was changed after the token was made (or the harness changed how it seals)";
         }
         String where = first == 0 ? "from step 1" : "between step " + (1 << (first - 1)) + " and step " + (1 << first);
         return "stale token: the schedule points differ " + where + " (recorded " + steps + " steps, this build runs "

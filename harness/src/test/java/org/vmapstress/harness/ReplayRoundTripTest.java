@@ -2,6 +2,7 @@ package org.vmapstress.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,6 +64,24 @@ class ReplayRoundTripTest {
         assertEquals(2, exit[0]);
         assertTrue(err.startsWith("vmapstress: stale token: the schedule points differ "), err);
         assertEquals(1, err.strip().lines().count(), err);
+    }
+
+    /** The fingerprint covers every field that says what runs: a token with an altered field never replays "as recorded". */
+    @Test
+    void aTokenWithAnAlteredFieldIsRefusedEvenWhereTheTraceIsTheSame() throws InterruptedException {
+        ExecutionSpec spec = new ExecutionSpec(BugSet.NONE, ModelShape.firstCpus(4), "random", 3, 20, 42, "pct:3", 7);
+        Token recorded = Token.of(EXECUTION.run(spec));
+        assertNull(recorded.staleness(EXECUTION.run(spec)), "the unaltered token replays as recorded");
+        for (String[] change : new String[][] {{":frames=1024:", ":frames=1000:"}, {":cpus=0,1,2,3:", ":cpus=0,1,2,5:"}}) {
+            Token altered = Token.parse(recorded.format().replace(change[0], change[1]));
+            ExecutionResult replayed = EXECUTION.run(altered.spec());
+            String why = altered.staleness(replayed);
+            assertNotNull(why, change[1] + " replayed as recorded");
+        }
+        Token framesAltered = Token.parse(recorded.format().replace(":frames=1024:", ":frames=1000:"));
+        ExecutionResult sameTrace = EXECUTION.run(framesAltered.spec());
+        assertEquals(recorded.checkpoints(), sameTrace.checkpoints(), "fewer frames leave this trace as it was");
+        assertTrue(framesAltered.staleness(sameTrace).startsWith("altered token: "), framesAltered.staleness(sameTrace));
     }
 
     @Test
