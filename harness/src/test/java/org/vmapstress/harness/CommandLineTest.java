@@ -55,7 +55,7 @@ class CommandLineTest {
         "run --budget 999999999h",
         "shrink --budget 999999999h vms1:bugs=none",
         "suite --budget 169h",
-        "zoo --budget 999999999h",
+        "zoo --budget-per-bug 999999999h",
         "corpus refresh --budget-per-line 999999999h"})
     void badInputIsOneLineAndExitTwo(String commandLine) {
         int[] exit = new int[1];

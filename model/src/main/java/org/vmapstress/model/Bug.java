@@ -1,6 +1,7 @@
 package org.vmapstress.model;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -12,57 +13,57 @@ import java.util.Optional;
 public enum Bug {
     /** vb_free and lazy area frees leave the PTEs in place until the range is purged or flushed. */
     LAZY_PTE_CLEAR("lazy-pte-clear", "64141da5", "vmalloc: eagerly clear ptes on vunmap", 2010,
-            InvariantId.PTE_ALIAS,
+            List.of(InvariantId.PTE_ALIAS, InvariantId.UNMAP_CLEARS),
             "vb_free and large-area frees leave PTEs in place; they are cleared only when the range is flushed or purged"),
     /** The free that makes a block fully dirty skips the PTE clear. */
     LAST_REGION_MAPPED("last-region-mapped", "64141da5 (pre-merge)", "vmalloc: always unmap in vb_free()", 2010,
-            InvariantId.UNMAP_CLEARS,
+            List.of(InvariantId.UNMAP_CLEARS, InvariantId.PTE_ALIAS),
             "the vb_free that makes a block fully dirty skips the PTE clear, leaving the last region mapped"),
     /** Fragmented blocks are never purged, so their VA space leaks. */
     NO_FRAGMENT_PURGE("no-fragment-purge", "02b709df", "mm: purge fragmented percpu vmap blocks", 2010,
-            InvariantId.BOUNDED_BLOCKS,
+            List.of(InvariantId.BOUNDED_BLOCKS),
             "fragmented blocks (no live slot, not fully dirty) are never purged: their VA space leaks"),
     /** The area is visible to the purge before its pages are counted; the purge asserts nr <= vmap_lazy_nr. */
     RACY_LAZY_COUNT("racy-lazy-count", "88f50044", "vmalloc: remove BUG_ON due to racy counting of VM_LAZY_FREE", 2010,
-            InvariantId.LAZY_COUNT,
+            List.of(InvariantId.LAZY_COUNT),
             "a lazily freed area is made visible to the purge before vmap_lazy_nr counts it, and the purge keeps its BUG_ON(nr > vmap_lazy_nr)"),
     /** New blocks go to the head of the free list, so older blocks are never filled or freed. */
     HEAD_INSERT("head-insert", "Roman Pen, 4.1", "mm/vmalloc: fix possible exhaustion of vmalloc space caused by vm_map_ram allocator", 2015,
-            InvariantId.BOUNDED_BLOCKS,
+            List.of(InvariantId.BOUNDED_BLOCKS),
             "new blocks are added at the head of the free list, so older blocks are never filled up or freed"),
     /** vm_unmap_aliases walks only the free lists and misses full blocks' dirty ranges. */
     FREE_LIST_WALK("free-list-walk", "fc1e0d98", "mm/vmalloc: prevent stale TLBs in fully utilized blocks", 2023,
-            InvariantId.ALIASES_FLUSHED,
+            List.of(InvariantId.ALIASES_FLUSHED),
             "vm_unmap_aliases walks only the per-CPU free lists and misses the dirty ranges of fully used blocks"),
     /** Dirty ranges are not reset after vm_unmap_aliases flushed them. */
     FLUSH_OVER_AND_OVER("flush-over-and-over", "a09fad96", "mm/vmalloc: prevent flushing dirty space over and over", 2023,
-            InvariantId.FLUSH_ONCE,
+            List.of(InvariantId.FLUSH_ONCE),
             "vm_unmap_aliases does not reset a block's dirty range after flushing it"),
     /** Non-forced purges ignore the VMAP_PURGE_THRESHOLD and throw usable blocks away. */
     PURGE_USABLE_BLOCKS("purge-usable-blocks", "77e50af0", "mm/vmalloc: dont purge usable blocks unnecessarily", 2023,
-            InvariantId.USABLE_KEPT,
+            List.of(InvariantId.USABLE_KEPT),
             "non-forced fragmented-block purges ignore VMAP_PURGE_THRESHOLD and free blocks that could still serve allocations"),
     /** The address hash may pick a CPU id that is not possible. */
     IMPOSSIBLE_CPU_HASH("impossible-cpu-hash", "a34acf30", "mm: vmalloc: check if a hash-index is in cpu_possible_mask (CVE-2024-41032)", 2024,
-            InvariantId.POSSIBLE_CPU,
+            List.of(InvariantId.POSSIBLE_CPU),
             "addr_to_vb_xa may hash an address to a CPU id that is not possible, whose per-CPU queue was never initialised"),
     /** purge_fragmented_block unlinks under the lock of the queue that indexes the block, not of vb->cpu. */
     WRONG_VBQ_LOCK("wrong-vbq-lock", "8c61291f", "mm: fix incorrect vbq reference in purge_fragmented_block", 2024,
-            InvariantId.QUEUE_OWNER,
+            List.of(InvariantId.QUEUE_OWNER),
             "purge_fragmented_block unlinks a block from vb->cpu's free list holding the lock of the queue that indexes it"),
     /** vb->cpu is written after the block is inserted into the index. */
     PUBLISH_BEFORE_INIT("publish-before-init", "3e3de794", "mm: vmalloc: ensure vmap_block is initialised before adding to queue", 2024,
-            InvariantId.PUBLISHED_INIT,
+            List.of(InvariantId.PUBLISHED_INIT),
             "new_vmap_block inserts the block into the address index before writing vb->cpu");
 
     private final String cliName;
     private final String commit;
     private final String title;
     private final int year;
-    private final InvariantId breaks;
+    private final List<InvariantId> breaks;
     private final String effect;
 
-    Bug(String cliName, String commit, String title, int year, InvariantId breaks, String effect) {
+    Bug(String cliName, String commit, String title, int year, List<InvariantId> breaks, String effect) {
         this.cliName = cliName;
         this.commit = commit;
         this.title = title;
@@ -90,8 +91,12 @@ public enum Bug {
         return year;
     }
 
-    /** The invariant the harness sees broken when this bug is re-introduced. */
-    public InvariantId breaks() {
+    /**
+     * The invariants the harness may see broken when this bug is re-introduced, the one its
+     * fix names first; a detection counts only when one of these broke (a crash, a watchdog or
+     * another invariant is shown for what it is).
+     */
+    public List<InvariantId> breaks() {
         return breaks;
     }
 

@@ -34,6 +34,11 @@ public final class BugSet {
         return EnumSet.copyOf(bugs);
     }
 
+    /** The invariant ids these bugs may break (see {@link Bug#breaks}), in bug order; none for the fixed model. */
+    public java.util.List<String> breaks() {
+        return asSet().stream().flatMap(b -> b.breaks().stream()).map(InvariantId::id).distinct().toList();
+    }
+
     public boolean isEmpty() {
         return bugs.isEmpty();
     }

@@ -81,7 +81,7 @@ public final class Grading {
         records.stream().map(RunRecords.Located::record).filter(RunRecord::detection)
                 .filter(r -> !r.configuration().bugs().equals("none"))
                 .forEach(r -> {
-                    found.merge(r.configuration().bugs(), !r.failures().isEmpty(), Boolean::logicalOr);
+                    found.merge(r.configuration().bugs(), r.foundExpected(), Boolean::logicalOr);
                     unfinishedRun.merge(r.configuration().bugs(), !r.incomplete().isEmpty(), Boolean::logicalOr);
                 });
         return found.entrySet().stream().filter(e -> !e.getValue())
@@ -216,16 +216,21 @@ public final class Grading {
 
     /**
      * A matrix cell over the runs of one engine on one bug configuration (seeds, shards or
-     * modes): in how many a failure was found, in how many a step could not judge, the first invariant, and the median seconds
-     * and executions of the runs that found it (of all runs when none did).
+     * modes): in how many the expected failure was found, in how many a step could not judge, the first invariant found,
+     * the first other invariant seen (a failure that is not the bug's: shown, never counted), and the median seconds and
+     * executions of the runs that found it (of all runs when none did).
      */
-    public record Cell(int found, int runs, int unfinished, String invariant, double medianSeconds, long medianExecutions) {
+    public record Cell(int found, int runs, int unfinished, String invariant, String other, double medianSeconds,
+                       long medianExecutions) {
         static Cell of(List<RunRecord> runs) {
-            List<RunRecord> finding = runs.stream().filter(r -> !r.failures().isEmpty()).toList();
+            List<RunRecord> finding = runs.stream().filter(RunRecord::foundExpected).toList();
             List<RunRecord> measured = finding.isEmpty() ? runs : finding;
-            String invariant = finding.isEmpty() ? null : finding.get(0).failures().get(0).invariant();
+            String invariant = finding.isEmpty() ? null
+                    : finding.get(0).failures().stream().filter(finding.get(0)::expects).findFirst().orElseThrow().invariant();
+            String other = runs.stream().flatMap(r -> r.failures().stream().filter(f -> !r.expects(f))).map(RunRecord.Failure::invariant)
+                    .findFirst().orElse(null);
             int unfinished = (int) runs.stream().filter(r -> !r.incomplete().isEmpty()).count();
-            return new Cell(finding.size(), runs.size(), unfinished, invariant,
+            return new Cell(finding.size(), runs.size(), unfinished, invariant, other,
                     median(measured.stream().mapToDouble(r -> r.counts().seconds()).sorted().toArray()),
                     (long) median(measured.stream().mapToDouble(r -> r.counts().executions()).sorted().toArray()));
         }
@@ -257,12 +262,19 @@ public final class Grading {
             return "failure-" + number + ".html";
         }
 
-        /** "failure", or for a detection record "found" (a bug on) or "false alarm" (the fixed model). */
+        /**
+         * "failure", or for a detection record "found" (a bug on, the invariant it breaks),
+         * "other invariant" (a bug on, another invariant: not counted as found) or "false alarm"
+         * (the fixed model).
+         */
         public String graded() {
             if (!record.detection()) {
                 return "failure";
             }
-            return record.configuration().bugs().equals("none") ? "false alarm" : "found";
+            if (record.configuration().bugs().equals("none")) {
+                return "false alarm";
+            }
+            return record.expects(failure) ? "found" : "other invariant (expected " + String.join(" or ", record.expected()) + ")";
         }
     }
 }

@@ -109,7 +109,7 @@ public final class JunitXml {
         xml.writeStartElement("failure");
         xml.writeAttribute("type", "MISSED");
         xml.writeAttribute("message", "no engine found " + bugs);
-        xml.writeCharacters("every engine ran its budget on " + bugs + " and found nothing");
+        xml.writeCharacters("every engine ran its budget on " + bugs + " and none saw an invariant it breaks broken");
         xml.writeEndElement();
         xml.writeEndElement();
         xml.writeCharacters("\n");

@@ -14,8 +14,9 @@ import org.vmapstress.reports.record.RunRecords;
  * records beside them still fail on any failure.
  */
 class DetectionGradingTest {
-    private static final RunRecord BUG_FOUND = Fixtures.seedBug().forDetection();
-    private static final RunRecord FIXED_CLEAN = Fixtures.cleanPct().forDetection();
+    /** The seed bug's record: it shows UNMAP-CLEARS, an invariant lazy-pte-clear breaks. */
+    private static final RunRecord BUG_FOUND = Fixtures.seedBug().forDetection(List.of("PTE-ALIAS", "UNMAP-CLEARS"));
+    private static final RunRecord FIXED_CLEAN = Fixtures.cleanPct().forDetection(List.of());
 
     private static Grading grade(RunRecord... records) {
         return Grading.of(java.util.Arrays.stream(records).map(r -> new RunRecords.Located(Path.of("run.json"), r)).toList());
@@ -25,7 +26,7 @@ class DetectionGradingTest {
         RunRecord.Configuration c = record.configuration();
         RunRecord changed = RunRecord.of(record.engine(), new RunRecord.Configuration(bugs, c.scenario(), c.threads(), c.ops(),
                 c.model(), c.seed(), c.sched(), c.shard(), c.iterations(), c.budgetSeconds()), record.counts(), record.failures(), null);
-        return record.detection() ? changed.forDetection() : changed;
+        return record.detection() ? changed.forDetection(record.expected()) : changed;
     }
 
     @Test
@@ -78,5 +79,28 @@ class DetectionGradingTest {
         assertEquals("incomplete: 1 of 2 bugs found (undecided: head-insert); fixed model clean; 1 step could not judge"
                 + " (3 run records)", grading.headline());
         assertEquals(1, grading.matrix().cell("head-insert", FIXED_CLEAN.engine()).unfinished());
+    }
+
+    /** A detection counts only when the expected invariant broke: anything else is shown for what it is, never "found". */
+    @Test
+    void aFailureOfAnotherInvariantIsShownButNotCountedAsTheBugFound() {
+        RunRecord otherInvariant = Fixtures.seedBug().forDetection(List.of("PTE-ALIAS"));
+        Grading grading = grade(FIXED_CLEAN, otherInvariant);
+        assertEquals(Verdict.VIOLATION, grading.verdict());
+        assertEquals(List.of("lazy-pte-clear"), grading.missedBugs());
+        assertEquals("other invariant (expected PTE-ALIAS)", grading.failures().get(0).graded());
+        Grading.Cell cell = grading.matrix().cell("lazy-pte-clear", otherInvariant.engine());
+        assertEquals(0, cell.found());
+        assertEquals("UNMAP-CLEARS", cell.other());
+    }
+
+    /** A bug switch that only crashes the model: its runs could not judge, so the bug is undecided, never found. */
+    @Test
+    void aBugThatOnlyCrashesTheModelIsNotFound() {
+        RunRecord crashed = withBugs(FIXED_CLEAN, "head-insert").withIncomplete(List.of(
+                new RunRecord.Unfinished("execution 0", "CRASHED: T1 threw java.lang.IllegalStateException", "replay it")));
+        Grading grading = grade(FIXED_CLEAN, BUG_FOUND, crashed);
+        assertEquals(List.of("head-insert"), grading.undecidedBugs());
+        assertEquals(0, grading.matrix().cell("head-insert", FIXED_CLEAN.engine()).found());
     }
 }

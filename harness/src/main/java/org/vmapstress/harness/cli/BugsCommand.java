@@ -2,6 +2,7 @@ package org.vmapstress.harness.cli;
 
 import java.util.concurrent.Callable;
 import org.vmapstress.model.Bug;
+import org.vmapstress.model.BugSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,9 +21,9 @@ final class BugsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
-        out.printf("%-20s %-22s %-5s %-16s %s%n", "NAME", "KERNEL COMMIT", "YEAR", "INVARIANT", "FIX");
+        out.printf("%-20s %-22s %-5s %-23s %s%n", "NAME", "KERNEL COMMIT", "YEAR", "INVARIANTS", "FIX");
         for (Bug bug : Bug.values()) {
-            out.printf("%-20s %-22s %-5d %-16s %s%n", bug.cliName(), bug.commit(), bug.year(), bug.breaks().id(), bug.title());
+            out.printf("%-20s %-22s %-5d %-23s %s%n", bug.cliName(), bug.commit(), bug.year(), String.join(",", BugSet.of(bug).breaks()), bug.title());
             if (verbose) {
                 out.printf("%-20s %s%n", "", bug.effect());
             }

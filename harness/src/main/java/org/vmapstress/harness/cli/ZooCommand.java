@@ -175,20 +175,34 @@ final class ZooCommand implements Callable<Integer> {
                 .explore(profiles(bugSet, engine, seed), budget);
         Token shrunk = seed == 0 ? RunReporting.shrink(execution, outcome.summary(), SHRINK_BUDGET, spec.commandLine().getErr()) : null;
         RunRecord record = RunReporting.record(outcome.profile(), outcome.summary(), Shard.ALL, Long.MAX_VALUE, budget, shrunk);
-        keep(printer, bugSet, dir, "run.json", record.forDetection());
+        keep(printer, bugSet, dir, "run.json", record.forDetection(expected(bugSet, engine)));
     }
 
     private void child(PrintWriter printer, BugSet bugSet, String engine, String mode, StressArtifacts.ChildRun run)
             throws IOException {
         for (Path file : run.records()) {
-            keep(printer, bugSet, file.getParent(), file.getFileName().toString(), RunRecords.read(file).forDetection());
+            keep(printer, bugSet, file.getParent(), file.getFileName().toString(),
+                    RunRecords.read(file).forDetection(expected(bugSet, engine)));
         }
         if (!run.finished()) {
             RunRecord unfinished = StressArtifacts.didNotFinish(engine, bugSet, mode, Shard.ALL, run);
-            keep(printer, bugSet, run.log().getParent(), "run.json", unfinished.forDetection());
+            keep(printer, bugSet, run.log().getParent(), "run.json", unfinished.forDetection(expected(bugSet, engine)));
         } else if (run.records().isEmpty()) {
             printer.printf("zoo: %-20s %-17s no scenario re-introduces it%n", name(bugSet), engine);
         }
+    }
+
+    /**
+     * What a finding of {@code engine} on {@code bugSet} must show to count as the bug found: an
+     * invariant the bugs break; for jcstress a FORBIDDEN outcome, since each variant re-introduces
+     * exactly its bug and forbids exactly that bug's outcome. Nothing on the fixed model, where
+     * any finding is a false alarm.
+     */
+    static List<String> expected(BugSet bugSet, String engine) {
+        if (bugSet.isEmpty()) {
+            return List.of();
+        }
+        return engine.equals("jcstress") ? List.of(org.vmapstress.reports.record.JcstressLog.FORBIDDEN) : bugSet.breaks();
     }
 
     /** Writes {@code dir/name} and keeps the record for the report and the matrix. */
@@ -197,7 +211,9 @@ final class ZooCommand implements Callable<Integer> {
         synchronized (records) {
             records.add(written);
         }
-        String found = !record.failures().isEmpty() ? "found " + record.failures().get(0).invariant()
+        String found = record.foundExpected() ? "found " + record.failures().stream().filter(record::expects).findFirst()
+                .orElseThrow().invariant()
+                : !record.failures().isEmpty() ? "other invariant: " + record.failures().get(0).invariant()
                 : record.incomplete().isEmpty() ? "not found" : "could not judge";
         printer.printf(Locale.ROOT, "zoo: %-20s %-17s %-28s %7.1fs %10d exec%n", name(bugSet),
                 record.engine() + (record.engine().equals("lincheck") ? " " + record.configuration().sched() : ""), found,
@@ -218,7 +234,8 @@ final class ZooCommand implements Callable<Integer> {
             for (String engine : matrix.engines()) {
                 Grading.Cell cell = row.get(engine);
                 line.append(String.format(Locale.ROOT, " %-22s", cell == null ? "-"
-                        : (cell.anyFound() ? "found " : cell.unfinished() > 0 ? "unjudged " : "no ") + cell.found() + "/" + cell.runs()
+                        : (cell.anyFound() ? "found " : cell.other() != null ? "other " : cell.unfinished() > 0 ? "unjudged " : "no ")
+                        + cell.found() + "/" + cell.runs()
                         + String.format(Locale.ROOT, " %.1fs", cell.medianSeconds())));
             }
             printer.println(line);

@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * {@code stress/jcstress-check}); EXPECTED is a file naming the tests that were asked for, one a line.
  */
 public final class JcstressLog {
+    /** The invariant id of a jcstress failure: a FORBIDDEN outcome was seen. */
+    public static final String FORBIDDEN = "FORBIDDEN";
     private static final Pattern TEST = Pattern.compile("^\\.+ \\[(OK|FAILED|ERROR)\\] (\\S+)$");
     private static final Pattern ROW = Pattern.compile(
             "^\\s+(.+?)\\s+([\\d,]+)\\s+[<\\d.]+%\\s+(Acceptable|Forbidden|Interesting)\\s+(.*)$");
@@ -93,7 +95,7 @@ public final class JcstressLog {
         String forbidden = test.outcomes().stream().filter(o -> o.expect().equals("FORBIDDEN") && o.samples() > 0)
                 .map(o -> "(" + o.result() + ") seen " + o.samples() + " times: " + o.description())
                 .reduce((a, b) -> a + "; " + b).orElse("jcstress failed it (see its log)");
-        return new RunRecord.Failure("FORBIDDEN", test.family() + "." + test.variant() + ": " + forbidden, -1, -1, null,
+        return new RunRecord.Failure(FORBIDDEN, test.family() + "." + test.variant() + ": " + forbidden, -1, -1, null,
                 rerun(test.name(), mode), null, 0, null, null, null);
     }
 

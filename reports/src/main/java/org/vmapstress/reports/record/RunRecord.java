@@ -12,14 +12,17 @@ import org.vmapstress.reports.Verdict;
  * histograms in {@link #jcstress}) and Lincheck (with the interleaving it printed in
  * {@link Failure#interleaving}). The report module reads nothing else. {@link #FORMAT}
  * versions the layout; fields an engine has nothing for are null. {@link #purpose} says how
- * to grade it: {@link #CHECK} (the default) or {@link #DETECT} (the zoo).
+ * to grade it: {@link #CHECK} (the default) or {@link #DETECT} (the zoo); a detection record
+ * lists the invariant ids a finding must show ({@link #expected}: those its bugs break), so a
+ * failure of another invariant is shown for what it is, never counted as the bug found.
  *
  * <p>{@link #verdict} follows from the rest (see {@link Verdict}): "violation" when a failure
  * (a broken invariant) is listed, else "incomplete" when {@link #incomplete} lists a step that
  * could not judge (over its time, interrupted, crashed, stale), else "clean".
  */
 public record RunRecord(String format, String engine, Configuration configuration, Counts counts, String verdict,
-                        List<Failure> failures, List<Unfinished> incomplete, List<JcstressTest> jcstress, String purpose) {
+                        List<Failure> failures, List<Unfinished> incomplete, List<JcstressTest> jcstress, String purpose,
+                        List<String> expected) {
     public static final String FORMAT = "vmapstress-run/3";
     /** The purpose of a run that checks the model: any failure is a failure (null in the JSON means this). */
     public static final String CHECK = "check";
@@ -30,13 +33,14 @@ public record RunRecord(String format, String engine, Configuration configuratio
         failures = failures == null ? List.of() : List.copyOf(failures);
         incomplete = incomplete == null ? List.of() : List.copyOf(incomplete);
         jcstress = jcstress == null ? List.of() : List.copyOf(jcstress);
+        expected = expected == null ? null : List.copyOf(expected);
         verdict = (!failures.isEmpty() ? Verdict.VIOLATION : !incomplete.isEmpty() ? Verdict.INCOMPLETE : Verdict.CLEAN).word();
     }
 
     /** A record of one engine's failures: the verdict follows from them ("clean" when there are none). */
     public static RunRecord of(String engine, Configuration configuration, Counts counts, List<Failure> failures,
                                List<JcstressTest> jcstress) {
-        return new RunRecord(FORMAT, engine, configuration, counts, null, failures, List.of(), jcstress, CHECK);
+        return new RunRecord(FORMAT, engine, configuration, counts, null, failures, List.of(), jcstress, CHECK, null);
     }
 
     /**
@@ -51,12 +55,26 @@ public record RunRecord(String format, String engine, Configuration configuratio
     public RunRecord withIncomplete(List<Unfinished> more) {
         List<Unfinished> all = new ArrayList<>(incomplete);
         all.addAll(more);
-        return new RunRecord(format, engine, configuration, counts, null, failures, all, jcstress, purpose);
+        return new RunRecord(format, engine, configuration, counts, null, failures, all, jcstress, purpose, expected);
     }
 
-    /** This record, run to measure detection (see {@link #DETECT}). */
-    public RunRecord forDetection() {
-        return new RunRecord(format, engine, configuration, counts, null, failures, incomplete, jcstress, DETECT);
+    /**
+     * This record, run to measure detection (see {@link #DETECT}): a failure counts as the bug
+     * found only with one of the {@code expected} invariant ids (empty on the fixed model, where
+     * anything is a false alarm).
+     */
+    public RunRecord forDetection(List<String> expected) {
+        return new RunRecord(format, engine, configuration, counts, null, failures, incomplete, jcstress, DETECT, expected);
+    }
+
+    /** Whether {@code failure} is what this record looks for: any failure, unless it lists what it expects. */
+    public boolean expects(Failure failure) {
+        return expected == null || expected.isEmpty() || expected.contains(failure.invariant());
+    }
+
+    /** Whether some failure is what this record looks for (see {@link #expects}). */
+    public boolean foundExpected() {
+        return failures.stream().anyMatch(this::expects);
     }
 
     public Verdict graded() {
