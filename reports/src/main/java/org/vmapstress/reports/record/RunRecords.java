@@ -44,7 +44,12 @@ public final class RunRecords {
                 throw new BadRecord(file + ": not a run record (format " + (format == null ? "missing" : "'" + format + "'")
                         + ", expected '" + RunRecord.FORMAT + "')");
             }
-            return JSON.treeToValue(tree, RunRecord.class);
+            RunRecord record = JSON.treeToValue(tree, RunRecord.class);
+            java.util.Optional<String> problem = RecordValidation.problem(record);
+            if (problem.isPresent()) {
+                throw new BadRecord(file + ": broken run record: " + problem.get());
+            }
+            return record;
         } catch (JacksonException e) {
             throw new BadRecord(file + ": broken run record: " + e.getOriginalMessage());
         } catch (IOException e) {
