@@ -6,6 +6,7 @@ import gg.jte.output.StringOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -69,6 +70,11 @@ public final class ReportSite {
         Published.writeAtomically(out, name, file -> Files.writeString(file, html, StandardCharsets.UTF_8));
     }
 
+    /** The most files a copied jcstress report may hold (one for eight tests holds about a hundred). */
+    static final int MAX_COPY_FILES = 10_000;
+    /** The most bytes a copied jcstress report may hold. */
+    static final long MAX_COPY_BYTES = 256L << 20;
+
     /** jcstress's own HTML beside a jcstress record ({@code html/index.html}) is copied in; returns the links. */
     private static List<String> copyJcstressReports(List<RunRecords.Located> records, Path out) throws IOException {
         List<String> links = new ArrayList<>();
@@ -83,19 +89,38 @@ public final class ReportSite {
         return links;
     }
 
+    /**
+     * Copies jcstress's report folder: regular files and folders only. A symbolic link in it (or
+     * the folder itself one) is refused, never followed out of it, and so is a folder over
+     * {@value #MAX_COPY_FILES} files or {@value #MAX_COPY_BYTES} bytes: each a one-line
+     * {@link BadRecord}, before anything is copied.
+     */
     private static void copyTree(Path from, Path to) throws IOException {
         if (from.toAbsolutePath().normalize().equals(to.toAbsolutePath().normalize())) {
             return;
         }
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.toList()) {
-                Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Published.createFolders(target);
-                } else {
-                    Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
-                    Published.readableByAll(target);
-                }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(from)) {
+            files = walk.limit(MAX_COPY_FILES + 1L).toList();
+        }
+        long bytes = 0;
+        for (Path file : files) {
+            if (Files.isSymbolicLink(file)) {
+                throw new BadRecord(from + ": jcstress's report holds a symbolic link, " + file + "; not copied (it could lead out of it)");
+            }
+            bytes += Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Files.size(file) : 0;
+        }
+        if (files.size() > MAX_COPY_FILES || bytes > MAX_COPY_BYTES) {
+            throw new BadRecord(from + ": jcstress's report is over " + MAX_COPY_FILES + " files or " + MAX_COPY_BYTES
+                    + " bytes; not copied");
+        }
+        for (Path file : files) {
+            Path target = to.resolve(from.relativize(file).toString());
+            if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+                Published.createFolders(target);
+            } else {
+                Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+                Published.readableByAll(target);
             }
         }
     }
