@@ -52,7 +52,7 @@ final class ZooCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--budget-per-bug", defaultValue = "30s", converter = DurationConverter.class,
-            description = "Time each engine gets on each bug (default: ${DEFAULT-VALUE}).")
+            description = "Time each engine gets on each bug; jcstress and Lincheck get at least what they need on an idle machine (default: ${DEFAULT-VALUE}).")
     private Duration budget;
 
     @Option(names = "--engines", split = ",", paramLabel = "ENGINE", defaultValue = "random,pct3,free,jcstress,lincheck",
@@ -95,6 +95,16 @@ final class ZooCommand implements Callable<Integer> {
         printer.printf(Locale.ROOT, "%nzoo: %s in %.0fs; report: %s%n", report.grading().headline(),
                 (System.nanoTime() - start) / 1e9, report.index().toAbsolutePath().normalize());
         return report.grading().verdict().exitCode();
+    }
+
+    /**
+     * A child's time: the per-bug budget, but never less than what the step needs on an idle
+     * machine (the suite's measured needs: eight jcstress tests or Lincheck's model checking
+     * need more than the default 30 s, and a cut-off child could not judge).
+     */
+    private static Duration atLeast(Duration budget, long neededSeconds) {
+        Duration needed = Duration.ofSeconds(neededSeconds);
+        return budget.compareTo(needed) < 0 ? needed : budget;
     }
 
     /** Half as long again as the zoo's runs may take (each with its grace and shrinking), and two minutes. */
@@ -149,11 +159,16 @@ final class ZooCommand implements Callable<Integer> {
         Path dir = out.resolve(bugSet.toString()).resolve(engine).toAbsolutePath();
         switch (engine) {
             case "jcstress" -> {
-                String mode = StressArtifacts.jcstressMode(StressArtifacts.jcstressTests(bugSet, Shard.ALL), budget);
-                child(printer, bugSet, engine, mode, stress.runJcstress(bugSet, mode, Shard.ALL, dir, budget.plus(GRACE)));
+                int tests = StressArtifacts.jcstressTests(bugSet, Shard.ALL);
+                Duration sized = atLeast(budget, SuitePlan.Engine.JCSTRESS.needs(tests, 0));
+                String mode = StressArtifacts.jcstressMode(tests, sized);
+                child(printer, bugSet, engine, mode, stress.runJcstress(bugSet, mode, Shard.ALL, dir, sized.plus(GRACE)));
             }
-            case "lincheck" -> child(printer, bugSet, engine, "stress,model-checking",
-                    stress.runLincheck(bugSet, Shard.ALL, dir, budget.plus(GRACE), budget.plus(GRACE)));
+            case "lincheck" -> {
+                Duration sized = atLeast(budget, StressArtifacts.lincheckNeeds(Shard.ALL));
+                child(printer, bugSet, engine, "stress,model-checking", stress.runLincheck(bugSet, Shard.ALL, dir, sized,
+                        sized.plus(GRACE)));
+            }
             default -> {
                 for (int seed = 0; seed < seeds; seed++) {
                     explore(printer, bugSet, engine, seed, seeds == 1 ? dir : dir.resolve("seed-" + seed));
