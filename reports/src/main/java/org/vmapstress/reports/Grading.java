@@ -226,7 +226,7 @@ public final class Grading {
             List<RunRecord> finding = runs.stream().filter(RunRecord::foundExpected).toList();
             List<RunRecord> measured = finding.isEmpty() ? runs : finding;
             String invariant = finding.isEmpty() ? null
-                    : finding.get(0).failures().stream().filter(finding.get(0)::expects).findFirst().orElseThrow().invariant();
+                    : finding.get(0).firstExpected().orElseThrow().invariant();
             String other = runs.stream().flatMap(r -> r.failures().stream().filter(f -> !r.expects(f))).map(RunRecord.Failure::invariant)
                     .findFirst().orElse(null);
             int unfinished = (int) runs.stream().filter(r -> !r.incomplete().isEmpty()).count();

@@ -226,10 +226,9 @@ final class ZooCommand implements Callable<Integer> {
         synchronized (records) {
             records.add(written);
         }
-        String found = record.foundExpected() ? "found " + record.failures().stream().filter(record::expects).findFirst()
-                .orElseThrow().invariant()
-                : !record.failures().isEmpty() ? "other invariant: " + record.failures().get(0).invariant()
-                : record.incomplete().isEmpty() ? "not found" : "could not judge";
+        String found = record.firstExpected().map(f -> "found " + f.invariant())
+                .orElse(!record.failures().isEmpty() ? "other invariant: " + record.failures().get(0).invariant()
+                : record.incomplete().isEmpty() ? "not found" : "could not judge");
         printer.printf(Locale.ROOT, "zoo: %-20s %-17s %-28s %7.1fs %10d exec%n", name(bugSet),
                 record.engine() + (record.engine().equals("lincheck") ? " " + record.configuration().sched() : ""), found,
                 record.counts().seconds(), record.counts().executions());

@@ -72,9 +72,14 @@ public record RunRecord(String format, String engine, Configuration configuratio
         return expected == null || expected.isEmpty() || expected.contains(failure.invariant());
     }
 
+    /** The first failure that is what this record looks for (see {@link #expects}), if any. */
+    public java.util.Optional<Failure> firstExpected() {
+        return failures.stream().filter(this::expects).findFirst();
+    }
+
     /** Whether some failure is what this record looks for (see {@link #expects}). */
     public boolean foundExpected() {
-        return failures.stream().anyMatch(this::expects);
+        return firstExpected().isPresent();
     }
 
     public Verdict graded() {
