@@ -9,6 +9,8 @@ import java.util.Optional;
  * The bug zoo: historical kernel bugs the model can re-introduce, one switch each, all off by
  * default. With a switch on, the model behaves as the kernel did before that fix, nothing
  * more: detection has to come from checking the model's state, never from the switch.
+ * Canaries ({@link #isCanary}) are changes no kernel had, kept to prove that a kind of failure
+ * (a deadlock) is found end to end; they are switches like the others but not part of the zoo.
  */
 public enum Bug {
     /** vb_free and lazy area frees leave the PTEs in place until the range is purged or flushed. */
@@ -54,7 +56,18 @@ public enum Bug {
     /** vb->cpu is written after the block is inserted into the index. */
     PUBLISH_BEFORE_INIT("publish-before-init", "3e3de794", "mm: vmalloc: ensure vmap_block is initialised before adding to queue", 2024,
             List.of(InvariantId.PUBLISHED_INIT),
-            "new_vmap_block inserts the block into the address index before writing vb->cpu");
+            "new_vmap_block inserts the block into the address index before writing vb->cpu"),
+    /**
+     * A canary, not a kernel bug: a naive fix for the in-transit window of vm_unmap_aliases that
+     * flushes a block's dirty range from the vb_free that makes it fully dirty, taking
+     * vmap_purge_lock under vb->lock, against the purge -> block order of _vm_unmap_aliases (an
+     * ABBA deadlock). It proves that a deadlocking change is found and replayed.
+     */
+    FLUSH_UNDER_BLOCK_LOCK("flush-under-block-lock",
+            "a naive fix for the window vm_unmap_aliases leaves open: vb_free flushes a fully dirty block itself",
+            List.of(InvariantId.LOCK_ORDER),
+            "the vb_free that makes a block fully dirty takes vmap_purge_lock under vb->lock to flush it, "
+                    + "the reverse of vm_unmap_aliases' order: two such threads deadlock");
 
     private final String cliName;
     private final String commit;
@@ -62,14 +75,36 @@ public enum Bug {
     private final int year;
     private final List<InvariantId> breaks;
     private final String effect;
+    private final boolean canary;
 
     Bug(String cliName, String commit, String title, int year, List<InvariantId> breaks, String effect) {
+        this(cliName, commit, title, year, breaks, effect, false);
+    }
+
+    /** A canary: a change no kernel had, kept to show that the harness finds its kind of failure. */
+    Bug(String cliName, String title, List<InvariantId> breaks, String effect) {
+        this(cliName, "-", title, 0, breaks, effect, true);
+    }
+
+    private Bug(String cliName, String commit, String title, int year, List<InvariantId> breaks, String effect,
+                boolean canary) {
         this.cliName = cliName;
         this.commit = commit;
         this.title = title;
         this.year = year;
         this.breaks = breaks;
         this.effect = effect;
+        this.canary = canary;
+    }
+
+    /** The historical kernel bugs, the zoo (every switch but the canaries). */
+    public static List<Bug> zoo() {
+        return Arrays.stream(values()).filter(b -> !b.canary).toList();
+    }
+
+    /** Whether this switch is a canary (a change no kernel had) rather than a historical bug. */
+    public boolean isCanary() {
+        return canary;
     }
 
     /** The name used on the command line and in tokens, e.g. {@code lazy-pte-clear}. */

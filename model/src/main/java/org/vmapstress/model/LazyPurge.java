@@ -57,6 +57,19 @@ final class LazyPurge {
     }
 
     /**
+     * The canary flush-under-block-lock: flushes {@code [start, end)} under {@code vmap_purge_lock},
+     * taken while the caller holds a block's lock (lockdep reports the inversion).
+     */
+    void flushUnderPurgeLock(long start, long end) {
+        purgeLock.lock();
+        try {
+            tlbs.flushKernelRange(start, end);
+        } finally {
+            purgeLock.unlock();
+        }
+    }
+
+    /**
      * __purge_vmap_area_lazy(start, end): with {@code vmap_purge_lock} held, purges every lazy
      * area, flushing {@code [start, end)} with them. Returns the pages flushed, 0 when the lazy
      * list was empty (then nothing is flushed).

@@ -189,6 +189,9 @@ final class VmapBlocks {
                         + " is fully dirty with never-allocated slots");
             }
             history.blockReleaseStarted(vb.area);
+            if (bugs.has(Bug.FLUSH_UNDER_BLOCK_LOCK)) {
+                lazyPurge.flushUnderPurgeLock(vb.start() + vb.dirtyMin, vb.start() + vb.dirtyMax);
+            }
             return true;
         } finally {
             vb.lock.unlock();

@@ -281,6 +281,28 @@ class BugSwitchTest {
                 idOf(aliasesWhileABlockIsBeingCreated(BugSet.of(Bug.PUBLISH_BEFORE_INIT))));
     }
 
+    /** Fill a block with two 64-page maps and unmap both: the second unmap makes the block fully dirty. */
+    private static Optional<Violation> emptyABlock(ModelFixture f) {
+        Mapping first = f.map(64);
+        Mapping last = f.map(64);
+        f.unmap(first);
+        try {
+            f.unmap(last);
+            return Optional.empty();
+        } catch (ModelAssertion lockdep) {
+            return Optional.of(lockdep.violation());
+        }
+    }
+
+    @Test
+    void flushUnderBlockLock_theFreeThatEmptiesABlockTakesThePurgeLockUnderTheBlockLock() {
+        assertEquals(Optional.empty(), emptyABlock(ModelFixture.fixed()));
+        assertEquals(Optional.of(InvariantId.LOCK_ORDER), idOf(emptyABlock(ModelFixture.with(Bug.FLUSH_UNDER_BLOCK_LOCK))));
+        assertTrue(Bug.FLUSH_UNDER_BLOCK_LOCK.isCanary());
+        assertFalse(Bug.zoo().contains(Bug.FLUSH_UNDER_BLOCK_LOCK), "a canary is not a kernel bug of the zoo");
+        assertEquals(Bug.values().length - 1, Bug.zoo().size());
+    }
+
     /** Each bug's scenario test is named after it: {@code lazy-pte-clear} -> {@code lazyPteClear_...}. */
     @Test
     void everyBugHasAScenarioHere() {

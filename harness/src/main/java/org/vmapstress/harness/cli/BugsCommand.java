@@ -1,5 +1,7 @@
 package org.vmapstress.harness.cli;
 
+import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
@@ -10,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vmapstress bugs}: the bug zoo, one line per bug: name, kernel commit, year, invariant, fix title. */
 @Command(name = "bugs", mixinStandardHelpOptions = true,
-        description = "List the historical kernel bugs the model can re-introduce with --bug NAME (exit 0).")
+        description = "List the historical kernel bugs the model can re-introduce with --bug NAME, then the canaries (exit 0).")
 final class BugsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -22,12 +24,16 @@ final class BugsCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         out.printf("%-20s %-22s %-5s %-23s %s%n", "NAME", "KERNEL COMMIT", "YEAR", "INVARIANTS", "FIX");
-        for (Bug bug : Bug.values()) {
-            out.printf("%-20s %-22s %-5d %-23s %s%n", bug.cliName(), bug.commit(), bug.year(), String.join(",", BugSet.of(bug).breaks()), bug.title());
-            if (verbose) {
-                out.printf("%-20s %s%n", "", bug.effect());
-            }
-        }
+        Bug.zoo().forEach(bug -> print(out, bug, bug.commit(), Integer.toString(bug.year())));
+        out.printf("%nCanaries (changes no kernel had, kept to prove that their kind of failure is found end to end):%n");
+        Arrays.stream(Bug.values()).filter(Bug::isCanary).forEach(bug -> print(out, bug, "-", "-"));
         return VmapstressCommand.EXIT_CLEAN;
+    }
+
+    private void print(PrintWriter out, Bug bug, String commit, String year) {
+        out.printf("%-20s %-22s %-5s %-23s %s%n", bug.cliName(), commit, year, String.join(",", BugSet.of(bug).breaks()), bug.title());
+        if (verbose) {
+            out.printf("%-20s %s%n", "", bug.effect());
+        }
     }
 }

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -147,7 +146,7 @@ final class ZooCommand implements Callable<Integer> {
     private List<BugSet> configurations() {
         List<BugSet> all = new ArrayList<>(List.of(BugSet.NONE));
         if (bugs.isEmpty()) {
-            Arrays.stream(Bug.values()).map(BugSet::of).forEach(all::add);
+            Bug.zoo().stream().map(BugSet::of).forEach(all::add);
         } else {
             bugs.forEach(name -> all.add(Token.bugs(name)));
         }

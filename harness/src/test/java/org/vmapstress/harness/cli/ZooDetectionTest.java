@@ -1,6 +1,7 @@
 package org.vmapstress.harness.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
 import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
+import org.vmapstress.model.InvariantId;
 
 /**
  * The zoo's promise, fast and independent of the machine's speed: every bug is found by the
@@ -76,6 +78,23 @@ class ZooDetectionTest {
         ExecutionResult failure = firstFailure(BugSet.of(Bug.FREE_LIST_WALK), ExecutionSpec.FREE_RUNNING, FREE_EXECUTIONS);
         assertNotNull(failure, "free-list-walk not found free-running within " + FREE_EXECUTIONS + " executions");
         assertEquals(List.of(failure.failureId()), BugSet.of(Bug.FREE_LIST_WALK).breaks(), failure.failureMessage());
+    }
+
+    /**
+     * A deadlocking change (the canary flush-under-block-lock, an ABBA of vmap_purge_lock and
+     * vb->lock) seen free-running comes back with a replay line: the controlled re-search finds
+     * it again under the same id, LOCK-ORDER, and the replay shows it again.
+     */
+    @Test
+    void aDeadlockingChangeSeenFreeRunningComesBackWithAReplayLine() throws InterruptedException {
+        BugSet canary = BugSet.of(Bug.FLUSH_UNDER_BLOCK_LOCK);
+        ExecutionResult failure = firstFailure(canary, ExecutionSpec.FREE_RUNNING, FREE_EXECUTIONS);
+        assertNotNull(failure, "the deadlocking change not found free-running within " + FREE_EXECUTIONS + " executions");
+        assertFalse(failure.spec().freeRunning(), "found again under the controlled scheduler, so it has a replay line");
+        assertEquals(InvariantId.LOCK_ORDER.id(), failure.failureId(), failure.failureMessage());
+        ExecutionResult replayed = EXECUTION.run(failure.spec());
+        assertEquals(failure.failureId(), replayed.failureId(), replayed.failureMessage());
+        assertEquals(failure.steps(), replayed.steps());
     }
 
     @Test
