@@ -90,13 +90,13 @@ public final class Explorer {
                     return new Summary(done, steps, Duration.ofNanos(System.nanoTime() - start), null, false, null, null,
                             outcome.end());
                 }
-                continue;
-            }
-            ExecutionResult result = execution.run(template.withExec(exec));
-            last = result;
-            steps += result.steps();
-            if (result.failed()) {
-                return new Summary(done, steps, Duration.ofNanos(System.nanoTime() - start), result, false);
+            } else {
+                ExecutionResult result = execution.run(template.withExec(exec));
+                last = result;
+                steps += result.steps();
+                if (result.failed()) {
+                    return new Summary(done, steps, Duration.ofNanos(System.nanoTime() - start), result, false);
+                }
             }
             if (System.nanoTime() - lastReport > 1_000_000_000L) {
                 lastReport = System.nanoTime();

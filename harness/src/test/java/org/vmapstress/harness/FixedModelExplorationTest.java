@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.vmapstress.harness.exec.Execution;
@@ -38,5 +41,16 @@ class FixedModelExplorationTest {
         Explorer.Summary summary = EXPLORER.explore(defaults, 100, HANG_GUARD, s -> { });
         assertNotNull(summary.failure(), "not found in " + summary.executions() + " executions");
         assertTrue(summary.failure().failureId().matches("PTE-ALIAS|UNMAP-CLEARS"), summary.failure().failureMessage());
+    }
+
+    /** A long free-running run says how far it got, once a second, as a controlled run does. */
+    @Test
+    void freeRunningReportsItsProgress() throws InterruptedException {
+        ExecutionSpec template = new ExecutionSpec(BugSet.NONE, ModelShape.firstCpus(4), "random", 3, 10, 0xf1eed,
+                ExecutionSpec.FREE_RUNNING, 0);
+        List<Explorer.Summary> reported = new CopyOnWriteArrayList<>();
+        Explorer.Summary summary = EXPLORER.explore(template, 1_000_000, Duration.ofMillis(2500), reported::add);
+        assertTrue(summary.budgetSpent(), "1,000,000 executions in 2.5 s");
+        assertTrue(!reported.isEmpty() && reported.get(0).executions() > 0, "no progress in 2.5 s: " + reported);
     }
 }

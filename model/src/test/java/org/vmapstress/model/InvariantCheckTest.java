@@ -37,11 +37,33 @@ class InvariantCheckTest {
         assertTrue(f.checks().mappingIntact(m).isEmpty());
         Mapping wrongPfn = new Mapping(m.va(), new int[] {m.pfnAt(0), m.pfnAt(2), m.pfnAt(1)});
         assertEquals(Optional.of(InvariantId.NO_OVERLAP), idOf(f.checks().mappingIntact(wrongPfn)));
+        assertTrue(f.checks().mappingIntact(wrongPfn).get().message().contains(
+                "VA page " + (m.va() + 1) + " maps pfn " + m.pfnAt(1) + ", its caller gave pfn " + m.pfnAt(2)));
         Mapping overlapping = new Mapping(m.va() + 2, new int[] {1, 2});
         Mapping disjoint = new Mapping(m.end(), new int[] {1});
         assertEquals(Optional.empty(), f.checks().noOverlap(List.of(m, disjoint)));
         assertEquals(Optional.of(InvariantId.NO_OVERLAP), idOf(f.checks().noOverlap(List.of(m, overlapping))));
         assertEquals(Optional.of(InvariantId.NO_OVERLAP), idOf(f.checks().noOverlap(List.of(overlapping, m))));
+    }
+
+    /** The report names the page that is wrong and what it holds: no PTE, or another pfn (0 is a pfn like any other). */
+    @Test
+    void noOverlapNamesTheWrongPageAndWhatItHolds() {
+        Mapping m = f.map(2);
+        Mapping longer = new Mapping(m.va(), new int[] {m.pfnAt(0), m.pfnAt(1), 5});
+        assertTrue(f.checks().mappingIntact(longer).get().message().contains("VA page " + (m.va() + 2) + " has no PTE"));
+        f.model.pageTable().mapRange(m.va() + 1, new int[] {0});
+        assertTrue(f.checks().mappingIntact(m).get().message().contains("VA page " + (m.va() + 1) + " maps pfn 0"));
+    }
+
+    @Test
+    void unmapClearedNamesEveryPageStillMapped() {
+        ModelFixture lazy = ModelFixture.with(Bug.LAZY_PTE_CLEAR);
+        lazy.map(1);
+        Mapping m = lazy.map(2);
+        lazy.unmap(m);
+        String message = lazy.checks().unmapCleared(m).orElseThrow().message();
+        assertTrue(message.endsWith("at VA pages " + List.of(m.va(), m.va() + 1)), message);
     }
 
     @Test
@@ -185,5 +207,117 @@ class InvariantCheckTest {
         assertEquals(Optional.of(InvariantId.PTE_ALIAS), idOf(f.checks().noWritableAlias(m.pfnAt(0))));
         f.unmap(m);
         assertEquals(Optional.empty(), f.checks().noWritableAlias(m.pfnAt(0)));
+    }
+
+    /** Two blocks on CPU 0's free list: 64 + 16 slots used in the first, then 64 (more than its rest) open the second. */
+    private List<VmapBlock> twoListedBlocks() {
+        f.map(64);
+        f.map(16);
+        f.map(64);
+        List<VmapBlock> listed = f.freeList(0);
+        assertEquals(2, listed.size(), "both blocks still have free slots");
+        return listed;
+    }
+
+    @Test
+    void oldestFirstFlagsABlockCreatedAfterAnotherWasLinkedOnlyWhenStrictlyAfter() {
+        List<VmapBlock> listed = twoListedBlocks();
+        assertEquals(List.of(), quiescentIds());
+        VmapBlock older = listed.get(0);
+        VmapBlock newer = listed.get(1);
+        newer.linkedAt = older.createdAt;
+        assertEquals(List.of(), quiescentIds(), "created at the moment the other was linked is not after it");
+        newer.linkedAt = older.createdAt - 1;
+        assertEquals(List.of(InvariantId.BOUNDED_BLOCKS), quiescentIds());
+    }
+
+    @Test
+    void blockAccountingFlagsACachedFreedSlotJustPastTheDirtyRange() {
+        f.map(64);
+        f.map(64);
+        f.map(1);
+        Mapping gone = f.map(2);
+        VmapBlock vb = f.blockAt(gone.va());
+        assertTrue(vb.start() != 0, "the second block: slots are counted from the block's start, not from VA 0");
+        f.touchAll(f.cpu0, gone);
+        f.unmap(gone);
+        assertEquals(List.of(), quiescentIds());
+        vb.dirtyMax = (int) (gone.end() - 1 - vb.start());
+        assertEquals(List.of(InvariantId.BLOCK_ACCOUNTING), quiescentIds(), "the slot at dirty_max is outside the range");
+    }
+
+    @Test
+    void publishedInitLooksAtTheFreeListsToo() {
+        Mapping m = f.map(1);
+        VmapBlock vb = f.blockAt(m.va());
+        f.model.queues().possible().forEach(q -> q.index.values().remove(vb));
+        vb.cpu = VmapBlock.CPU_UNSET;
+        assertTrue(quiescentIds().contains(InvariantId.PUBLISHED_INIT), "listed but no longer indexed: " + f.quiescent());
+    }
+
+    @Test
+    void queueOwnerFlagsABlockOnlyOnAnotherCpusList() {
+        Mapping m = f.map(1);
+        VmapBlock vb = f.blockAt(m.va());
+        moveOnList(f.model.queues().of(0), vb, false);
+        moveOnList(f.model.queues().of(3), vb, true);
+        List<Violation> found = f.quiescent();
+        assertEquals(List.of(InvariantId.QUEUE_OWNER), found.stream().map(Violation::invariant).toList());
+        assertTrue(found.get(0).message().contains("not its own"), found.get(0).message());
+    }
+
+    private static void moveOnList(VmapBlockQueue q, VmapBlock vb, boolean link) {
+        q.lock.lock();
+        try {
+            if (link) {
+                q.freeList.add(vb, false);
+            } else {
+                q.freeList.remove(vb);
+            }
+        } finally {
+            q.lock.unlock();
+        }
+    }
+
+    /**
+     * ALIASES-FLUSHED judges a cached entry by the history of the mapping it belongs to: a VA that
+     * was unmapped, released and purged, then mapped again and touched, is live; its TLB entry
+     * after vm_unmap_aliases is no alias (the mapped stamp starts the page's new history).
+     */
+    @Test
+    void aliasesFlushedLeavesALiveMappingOfAVaThatWasUnmappedBefore() {
+        Mapping a = f.map(64);
+        Mapping b = f.map(64);
+        f.unmap(a);
+        f.unmap(b);
+        f.model.purgeVmapAreaLazy();
+        Mapping again = f.map(64);
+        assertEquals(a.va(), again.va(), "the purged VA is handed out again");
+        f.touchAll(f.cpu0, again);
+        long before = f.model.unmapTime();
+        f.model.vmUnmapAliases(f.cpu0);
+        assertEquals(Optional.empty(), f.checks().aliasesFlushed(before));
+        f.unmap(again);
+        assertEquals(Optional.of(InvariantId.ALIASES_FLUSHED), idOf(f.checks().aliasesFlushed(f.model.unmapTime())),
+                "unmapped and not flushed since: the entry is an alias now");
+    }
+
+    /**
+     * An ALIASES-FLUSHED report says where the page is at report time: its PTE and its block
+     * (free-list-walk leaves the entry cached). The page's other places, the lazy list or
+     * nowhere, are reached only by a concurrent free or purge during the check.
+     */
+    @Test
+    void aliasesFlushedSaysWhereThePageIsAtReportTime() {
+        ModelFixture walk = ModelFixture.with(Bug.FREE_LIST_WALK);
+        Mapping first = walk.map(64);
+        walk.map(64);
+        walk.touchAll(walk.cpu0, first);
+        walk.unmap(first);
+        long before = walk.model.unmapTime();
+        walk.model.vmUnmapAliases(walk.cpu0);
+        String message = walk.checks().aliasesFlushed(before).orElseThrow().message();
+        assertTrue(message.contains("VA page " + first.va() + " ") && message.contains("no PTE, in vmap_block@" + first.va() + "{"),
+                message);
     }
 }
