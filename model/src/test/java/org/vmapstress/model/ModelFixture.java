@@ -50,6 +50,28 @@ final class ModelFixture {
         unmap(cpu0, mapping);
     }
 
+    /** Maps two 64-page halves of a new block and unmaps both: the block is released to the lazy list. Its VA. */
+    long releaseAFullBlock() {
+        Mapping first = map(64);
+        unmap(first);
+        unmap(map(64));
+        return first.va();
+    }
+
+    /**
+     * fc1e0d98's scenario: a fully used block, one region unmapped after a touch, then
+     * vm_unmap_aliases; what ALIASES-FLUSHED says after it.
+     */
+    Optional<Violation> aliasesAfterUnmapInAFullBlock() {
+        Mapping first = map(64);
+        map(64);
+        touchAll(cpu0, first);
+        unmap(first);
+        long before = model.unmapTime();
+        model.vmUnmapAliases(cpu0);
+        return checks().aliasesFlushed(before);
+    }
+
     /** Touches every page of the mapping on {@code cpu}, filling its TLB. */
     void touchAll(CpuContext cpu, Mapping mapping) {
         for (int i = 0; i < mapping.pages(); i++) {
