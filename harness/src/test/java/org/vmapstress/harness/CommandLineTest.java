@@ -67,11 +67,13 @@ class CommandLineTest {
     }
 
     @Test
-    void bugsListsTheElevenBugsWithTheirCommits() {
+    void bugsListsTheElevenBugsWithTheirCommitsThenTheCanaries() {
         int[] exit = new int[1];
         String out = CliRunner.run(exit, "bugs")[0];
         assertEquals(0, exit[0]);
-        assertEquals(12, out.strip().lines().count(), out);
+        String zoo = out.substring(0, out.indexOf("Canaries"));
+        assertEquals(12, zoo.strip().lines().count(), out);
+        assertTrue(out.substring(out.indexOf("Canaries")).contains("flush-under-block-lock"), out);
         assertTrue(out.contains("lazy-pte-clear") && out.contains("64141da5"), out);
         assertTrue(out.contains("publish-before-init") && out.contains("3e3de794"), out);
     }
