@@ -24,14 +24,16 @@ final class BugsCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         out.printf("%-20s %-22s %-5s %-23s %s%n", "NAME", "KERNEL COMMIT", "YEAR", "INVARIANTS", "FIX");
-        Bug.zoo().forEach(bug -> print(out, bug, bug.commit(), Integer.toString(bug.year())));
+        Bug.zoo().forEach(bug -> print(out, bug));
         out.printf("%nCanaries (changes no kernel had, kept to prove that their kind of failure is found end to end):%n");
-        Arrays.stream(Bug.values()).filter(Bug::isCanary).forEach(bug -> print(out, bug, "-", "-"));
+        Arrays.stream(Bug.values()).filter(Bug::isCanary).forEach(bug -> print(out, bug));
         return VmapstressCommand.EXIT_CLEAN;
     }
 
-    private void print(PrintWriter out, Bug bug, String commit, String year) {
-        out.printf("%-20s %-22s %-5s %-23s %s%n", bug.cliName(), commit, year, String.join(",", BugSet.of(bug).breaks()), bug.title());
+    /** One switch's line; a canary has no kernel commit ("-") and no year. */
+    private void print(PrintWriter out, Bug bug) {
+        String year = bug.isCanary() ? "-" : Integer.toString(bug.year());
+        out.printf("%-20s %-22s %-5s %-23s %s%n", bug.cliName(), bug.commit(), year, String.join(",", BugSet.of(bug).breaks()), bug.title());
         if (verbose) {
             out.printf("%-20s %s%n", "", bug.effect());
         }
