@@ -46,6 +46,11 @@ public enum InvariantId {
         return id;
     }
 
+    /** The invariant with this id ({@code PTE-ALIAS}), if any. */
+    public static java.util.Optional<InvariantId> byId(String id) {
+        return java.util.Arrays.stream(values()).filter(i -> i.id.equals(id)).findFirst();
+    }
+
     @Override
     public String toString() {
         return id;

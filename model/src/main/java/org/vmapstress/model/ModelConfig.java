@@ -14,15 +14,19 @@ import java.util.Arrays;
  * @param nrCpusConfig   NR_CPUS, the compile-time CPU limit used by the VMAP_BBMAP_BITS formula
  * @param possibleCpus   the ids of the possible CPUs, ascending; may have gaps (e.g. {0, 2})
  * @param pageFrames     the size of the page-frame pool
+ * @param bitsPerLong    BITS_PER_LONG, the word size VMAP_MAX_ALLOC is defined by: 64 as on a
+ *                       64-bit kernel, or smaller (a power of two, at least 8) to scale the
+ *                       blocks down with the kernel's own formulas: 8 gives 16-page blocks,
+ *                       which a few operations fill, fragment and purge (Lincheck's model)
  */
-public record ModelConfig(long vmallocPages, int nrCpusConfig, int[] possibleCpus, int pageFrames) {
+public record ModelConfig(long vmallocPages, int nrCpusConfig, int[] possibleCpus, int pageFrames, int bitsPerLong) {
 
-    /** VMAP_MAX_ALLOC = BITS_PER_LONG on 64-bit kernels: larger requests bypass the blocks. */
-    public static final int VMAP_MAX_ALLOC = 64;
+    /** BITS_PER_LONG of a 64-bit kernel, the default word size. */
+    public static final int BITS_PER_LONG_64 = 64;
     /** VMAP_BBMAP_BITS_MAX. */
     public static final int VMAP_BBMAP_BITS_MAX = 1024;
-    /** VMAP_BBMAP_BITS_MIN = VMAP_MAX_ALLOC * 2. */
-    public static final int VMAP_BBMAP_BITS_MIN = VMAP_MAX_ALLOC * 2;
+    /** The smallest word size the model accepts: 16-page blocks. */
+    public static final int MIN_BITS_PER_LONG = 8;
     /** The kernel's VMALLOC_SPACE guess for 64-bit (128 GiB), in 4 KiB pages. */
     public static final long KERNEL_VMALLOC_PAGES_64 = (128L << 30) / 4096;
     /** 32 MiB / PAGE_SIZE: lazy_max_pages() per fls(online CPUs) in the kernel. */
@@ -51,11 +55,20 @@ public record ModelConfig(long vmallocPages, int nrCpusConfig, int[] possibleCpu
         if (pageFrames < 1) {
             throw new IllegalArgumentException("the page-frame pool needs at least one page");
         }
-        long bits = vmapBbmapBits(vmallocPages, nrCpusConfig);
+        if (Integer.bitCount(bitsPerLong) != 1 || bitsPerLong < MIN_BITS_PER_LONG || bitsPerLong > BITS_PER_LONG_64) {
+            throw new IllegalArgumentException("BITS_PER_LONG must be a power of two from " + MIN_BITS_PER_LONG + " to "
+                    + BITS_PER_LONG_64 + ", not " + bitsPerLong);
+        }
+        long bits = vmapBbmapBits(vmallocPages, nrCpusConfig, bitsPerLong);
         if (vmallocPages < 2 * bits || vmallocPages % bits != 0) {
             throw new IllegalArgumentException("the vmalloc space (" + vmallocPages
                     + " pages) must hold at least two blocks of " + bits + " pages and be a multiple of it");
         }
+    }
+
+    /** A 64-bit kernel's word size. */
+    public ModelConfig(long vmallocPages, int nrCpusConfig, int[] possibleCpus, int pageFrames) {
+        this(vmallocPages, nrCpusConfig, possibleCpus, pageFrames, BITS_PER_LONG_64);
     }
 
     /** The stress default: 4 CPUs, 8192 VA pages (64 blocks of 128 pages), 1024 page frames. */
@@ -73,15 +86,25 @@ public record ModelConfig(long vmallocPages, int nrCpusConfig, int[] possibleCpu
     /** This configuration with another set of possible CPUs (NR_CPUS grows to fit). */
     public ModelConfig withPossibleCpus(int... cpus) {
         int highest = Arrays.stream(cpus).max().orElse(0);
-        return new ModelConfig(vmallocPages, Math.max(nrCpusConfig, highest + 1), cpus, pageFrames);
+        return new ModelConfig(vmallocPages, Math.max(nrCpusConfig, highest + 1), cpus, pageFrames, bitsPerLong);
     }
 
     public ModelConfig withVmallocPages(long pages) {
-        return new ModelConfig(pages, nrCpusConfig, possibleCpus, pageFrames);
+        return new ModelConfig(pages, nrCpusConfig, possibleCpus, pageFrames, bitsPerLong);
     }
 
     public ModelConfig withPageFrames(int frames) {
-        return new ModelConfig(vmallocPages, nrCpusConfig, possibleCpus, frames);
+        return new ModelConfig(vmallocPages, nrCpusConfig, possibleCpus, frames, bitsPerLong);
+    }
+
+    /** This configuration with another word size (and so smaller blocks; see {@code bitsPerLong}). */
+    public ModelConfig withBitsPerLong(int bits) {
+        return new ModelConfig(vmallocPages, nrCpusConfig, possibleCpus, pageFrames, bits);
+    }
+
+    /** VMAP_MAX_ALLOC = BITS_PER_LONG: the largest request served from a block; larger ones get an area of their own. */
+    public int vmapMaxAlloc() {
+        return bitsPerLong;
     }
 
     @Override
@@ -91,16 +114,22 @@ public record ModelConfig(long vmallocPages, int nrCpusConfig, int[] possibleCpu
 
     /** VMAP_BBMAP_BITS: pages per block. */
     public int vmapBbmapBits() {
-        return vmapBbmapBits(vmallocPages, nrCpusConfig);
+        return vmapBbmapBits(vmallocPages, nrCpusConfig, bitsPerLong);
+    }
+
+    /** VMAP_BBMAP_BITS of a 64-bit kernel. */
+    public static int vmapBbmapBits(long vmallocPages, int nrCpus) {
+        return vmapBbmapBits(vmallocPages, nrCpus, BITS_PER_LONG_64);
     }
 
     /**
      * {@code min(VMAP_BBMAP_BITS_MAX, max(VMAP_BBMAP_BITS_MIN,
-     * VMALLOC_PAGES / roundup_pow_of_two(NR_CPUS) / 16))}.
+     * VMALLOC_PAGES / roundup_pow_of_two(NR_CPUS) / 16))}, with VMAP_BBMAP_BITS_MIN =
+     * 2 * VMAP_MAX_ALLOC = 2 * BITS_PER_LONG.
      */
-    public static int vmapBbmapBits(long vmallocPages, int nrCpus) {
+    public static int vmapBbmapBits(long vmallocPages, int nrCpus, int bitsPerLong) {
         long perCpu = vmallocPages / roundupPowOfTwo(nrCpus) / 16;
-        return (int) Math.min(VMAP_BBMAP_BITS_MAX, Math.max(VMAP_BBMAP_BITS_MIN, perCpu));
+        return (int) Math.min(VMAP_BBMAP_BITS_MAX, Math.max(2L * bitsPerLong, perCpu));
     }
 
     /** VMAP_PURGE_THRESHOLD = VMAP_BBMAP_BITS / 4: below it a fragmented block is not worth keeping. */
@@ -149,17 +178,18 @@ public record ModelConfig(long vmallocPages, int nrCpusConfig, int[] possibleCpu
     @Override
     public boolean equals(Object o) {
         return o instanceof ModelConfig c && vmallocPages == c.vmallocPages && nrCpusConfig == c.nrCpusConfig
-                && Arrays.equals(possibleCpus, c.possibleCpus) && pageFrames == c.pageFrames;
+                && Arrays.equals(possibleCpus, c.possibleCpus) && pageFrames == c.pageFrames && bitsPerLong == c.bitsPerLong;
     }
 
     @Override
     public int hashCode() {
-        return Long.hashCode(vmallocPages) * 31 + Arrays.hashCode(possibleCpus) * 17 + nrCpusConfig + pageFrames;
+        return Long.hashCode(vmallocPages) * 31 + Arrays.hashCode(possibleCpus) * 17 + nrCpusConfig + pageFrames * 7 + bitsPerLong;
     }
 
     @Override
     public String toString() {
         return "vmalloc=" + vmallocPages + "p nr_cpus=" + nrCpusConfig + " possible=" + Arrays.toString(possibleCpus)
-                + " frames=" + pageFrames + " block=" + vmapBbmapBits() + "p lazy_max=" + lazyMaxPages() + "p";
+                + " frames=" + pageFrames + (bitsPerLong == BITS_PER_LONG_64 ? "" : " BITS_PER_LONG=" + bitsPerLong)
+                + " block=" + vmapBbmapBits() + "p lazy_max=" + lazyMaxPages() + "p";
     }
 }

@@ -62,7 +62,7 @@ public final class VmapAllocator {
     public long vmMapRam(CpuContext ctx, int[] pfns) {
         requireCount(pfns.length);
         requirePossible(ctx);
-        long va = pfns.length <= ModelConfig.VMAP_MAX_ALLOC ? blocks.vbAlloc(ctx, pfns.length) : allocLarge(pfns.length);
+        long va = pfns.length <= config.vmapMaxAlloc() ? blocks.vbAlloc(ctx, pfns.length) : allocLarge(pfns.length);
         if (va >= 0) {
             unmapHistory.mapped(va, pfns.length);
             pageTable.mapRange(va, pfns);
@@ -82,7 +82,7 @@ public final class VmapAllocator {
         unmapHistory.freeEntered();
         long mappedAt = unmapHistory.mappedAt(va);
         try {
-            if (count <= ModelConfig.VMAP_MAX_ALLOC) {
+            if (count <= config.vmapMaxAlloc()) {
                 blocks.vbFree(va, count);
             } else {
                 freeLarge(va, count);

@@ -21,11 +21,27 @@ class ModelConfigTest {
         assertEquals(expectedBits, ModelConfig.vmapBbmapBits(ModelConfig.KERNEL_VMALLOC_PAGES_64, nrCpus));
     }
 
-    /** 32-bit x86: VMALLOC_SPACE 128 MiB = 32768 pages (the model keeps VMAP_MAX_ALLOC = 64, so the floor is 128). */
+    /** 32-bit x86: VMALLOC_SPACE 128 MiB = 32768 pages, VMAP_MAX_ALLOC = BITS_PER_LONG = 32, so the floor is 64. */
     @ParameterizedTest(name = "32-bit NR_CPUS={0} -> {1}")
-    @CsvSource({"1, 1024", "8, 256", "16, 128", "32, 128"})
-    void vmapBbmapBitsFormulaOnA32BitSizedSpace(int nrCpus, int expectedBits) {
-        assertEquals(expectedBits, ModelConfig.vmapBbmapBits(32768, nrCpus));
+    @CsvSource({"1, 1024", "8, 256", "16, 128", "32, 64", "64, 64"})
+    void vmapBbmapBitsFormulaOnA32BitKernel(int nrCpus, int expectedBits) {
+        assertEquals(expectedBits, ModelConfig.vmapBbmapBits(32768, nrCpus, 32));
+    }
+
+    /** An 8-bit word scales the blocks down with the same formulas: 16 pages, VMAP_MAX_ALLOC 8, threshold 4. */
+    @Test
+    void aSmallWordSizeGivesSixteenPageBlocks() {
+        ModelConfig tiny = new ModelConfig(256, 2, new int[] {0, 1}, 64).withBitsPerLong(8);
+        assertEquals(16, tiny.vmapBbmapBits());
+        assertEquals(8, tiny.vmapMaxAlloc());
+        assertEquals(4, tiny.vmapPurgeThreshold());
+        assertEquals(64, ModelConfig.small().vmapMaxAlloc());
+    }
+
+    @ParameterizedTest(name = "BITS_PER_LONG={0} is refused")
+    @CsvSource({"4", "12", "128"})
+    void aWordSizeThatNoFormulaFitsIsRefused(int bits) {
+        assertThrows(IllegalArgumentException.class, () -> ModelConfig.small().withBitsPerLong(bits));
     }
 
     @Test

@@ -1,61 +1,58 @@
 package org.vmapstress.stress.lincheck;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
- * The sequential specification the allocator is checked against: each thread owns two slots;
- * a slot is empty, mapped, or holds the page of a mapping it unmapped. A map of an empty slot
- * always succeeds, a touch of a mapped slot always reaches its own page, an unmap always
- * leaves no PTE, a pin of an unmapped page is always accepted, and vm_unmap_aliases always
- * leaves no stale TLB entry for what was unmapped before it. Same method names and parameters
- * as {@link AllocatorLincheckTest}'s operations.
+ * The sequential specification the allocator is checked against: what a kernel caller of
+ * {@code vm_map_ram}, {@code vm_unmap_ram}, {@code vm_unmap_aliases} and Xen's pin can observe,
+ * over state shared by every thread (docs/lincheck.md has the reasoning per operation).
+ *
+ * <p>The state is which slots (a caller's handles, used by every thread) hold a live mapping.
+ * A map of an empty slot succeeds (the configuration is sized so that the vmalloc space is never
+ * really exhausted); a touch of a live slot reaches its own page; an unmap empties the slot; a
+ * pin of a slot's page (after Xen's {@code vm_unmap_aliases}) is refused exactly while the slot's
+ * mapping, made by any thread, is live. Same method names and parameters as
+ * {@link AllocatorLincheckTest}'s operations; equality and hash code over the state let Lincheck
+ * merge equal states.
  */
 public class AllocatorSpec {
-    private enum Slot { EMPTY, MAPPED, UNMAPPED }
+    private final boolean[] live = new boolean[AllocatorLincheckTest.SLOTS];
 
-    private final Map<Integer, Slot> slots = new HashMap<>();
-
-    private Slot slot(int tid, int slot) {
-        return slots.getOrDefault(tid * 2 + slot, Slot.EMPTY);
-    }
-
-    private void set(int tid, int slot, Slot state) {
-        slots.put(tid * 2 + slot, state);
-    }
-
-    public boolean map(int tid, int slot, int cpu) {
-        if (slot(tid, slot) == Slot.MAPPED) {
-            return false;
+    public String map(int slot, int size, int cpu) {
+        if (live[slot]) {
+            return AllocatorLincheckTest.BUSY;
         }
-        set(tid, slot, Slot.MAPPED);
-        return true;
+        live[slot] = true;
+        return AllocatorLincheckTest.MAPPED;
     }
 
-    public String touch(int tid, int slot, int cpu) {
-        return slot(tid, slot) == Slot.MAPPED ? "own-page" : "no-mapping";
+    public String touch(int slot, int cpu) {
+        return live[slot] ? AllocatorLincheckTest.OWN_PAGE : AllocatorLincheckTest.NOT_MAPPED;
     }
 
-    public String unmap(int tid, int slot, int cpu) {
-        if (slot(tid, slot) != Slot.MAPPED) {
-            return "no-mapping";
+    public String unmap(int slot, int cpu) {
+        if (!live[slot]) {
+            return AllocatorLincheckTest.NOT_MAPPED;
         }
-        set(tid, slot, Slot.UNMAPPED);
-        return "cleared";
+        live[slot] = false;
+        return AllocatorLincheckTest.UNMAPPED;
     }
 
-    public String pinAsPageTable(int tid, int slot) {
-        if (slot(tid, slot) != Slot.UNMAPPED) {
-            return "no-page";
-        }
-        set(tid, slot, Slot.EMPTY);
-        return "pinned";
+    public String pin(int slot, int cpu) {
+        return live[slot] ? AllocatorLincheckTest.REFUSED_WHILE_MAPPED : AllocatorLincheckTest.PINNED;
     }
 
-    public boolean unmapAliases(int cpu) {
-        return true;
+    public String purge() {
+        return AllocatorLincheckTest.PURGED;
     }
 
-    public void purge() {
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AllocatorSpec s && Arrays.equals(live, s.live);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(live);
     }
 }
