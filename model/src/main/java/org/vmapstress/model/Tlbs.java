@@ -57,7 +57,9 @@ public final class Tlbs {
         hook.point(SchedulePoint.TLB_FLUSH, start);
         for (TreeMap<Long, Integer> tlb : perCpu) {
             synchronized (tlb) {
-                tlb.subMap(start, end).clear();
+                for (Long va = tlb.ceilingKey(start); va != null && va < end; va = tlb.ceilingKey(va)) {
+                    tlb.remove(va);
+                }
             }
         }
         flushes.incrementAndGet();

@@ -1,7 +1,8 @@
 package org.vmapstress.model;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The per-CPU {@code vmap_block_queue}s. Only possible CPUs have one: the kernel initialises
@@ -10,6 +11,7 @@ import java.util.List;
  */
 final class VmapBlockQueues {
     private final VmapBlockQueue[] byCpu;
+    private final List<VmapBlockQueue> possible;
     private final ModelConfig config;
     private final BugSet bugs;
 
@@ -20,6 +22,7 @@ final class VmapBlockQueues {
         for (int cpu : config.possibleCpus()) {
             byCpu[cpu] = new VmapBlockQueue(cpu, hook);
         }
+        this.possible = Arrays.stream(byCpu).filter(Objects::nonNull).toList();
     }
 
     /** per_cpu(vmap_block_queue, cpu). */
@@ -51,12 +54,6 @@ final class VmapBlockQueues {
 
     /** The queues of the possible CPUs, ascending (for_each_possible_cpu). */
     List<VmapBlockQueue> possible() {
-        List<VmapBlockQueue> queues = new ArrayList<>();
-        for (VmapBlockQueue q : byCpu) {
-            if (q != null) {
-                queues.add(q);
-            }
-        }
-        return queues;
+        return possible;
     }
 }

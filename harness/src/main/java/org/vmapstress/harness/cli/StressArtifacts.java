@@ -102,12 +102,12 @@ record StressArtifacts(Path home) {
 
     /**
      * Seconds Lincheck needs at least on an idle two-core machine for shard K/N's modes: about
-     * 10 s to start, 20 s for stress (it finds most of the zoo's bugs within that), 40 s for
+     * 10 s to start, 30 s for stress (it finds most of the zoo's bugs within that), 40 s for
      * model checking (its first iteration instruments the classes it runs); 0 when the shard
      * runs no mode.
      */
     static long lincheckNeeds(Shard shard) {
-        long[] perMode = {20, 40};
+        long[] perMode = {30, 40};
         long modes = lincheckModesOf(shard).mapToLong(i -> perMode[i]).sum();
         return modes == 0 ? 0 : 10 + modes;
     }

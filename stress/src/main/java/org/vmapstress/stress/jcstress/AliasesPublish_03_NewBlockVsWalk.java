@@ -11,6 +11,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
 import org.vmapstress.model.Bug;
 import org.vmapstress.model.CpuContext;
 import org.vmapstress.model.ModelAssertion;
+import org.vmapstress.model.SchedulePoint;
 import org.vmapstress.model.VmapAllocator;
 
 /*
@@ -22,13 +23,17 @@ import org.vmapstress.model.VmapAllocator;
  * block was inserted into the index before vb->cpu was written, so the walk could index the
  * per-CPU queues with garbage (UBSAN array-index-out-of-bounds on Android).
  *
- * Run: stress/jcstress-check quick AliasesPublish_03
+ * Widened (Fixture.model): the creator pauses 500 us as it writes vb->cpu (inside the
+ * window with the bug, before the publication without it), so a walk that reads CPU 1's
+ * index during the pause meets the unset cpu; without the pause the window is a few
+ * instructions wide (60 forbidden in 709,608 samples in quick mode).
  *
- * Result (quick mode, 2 cores, Java 17, one run):
+ * Run: stress/jcstress-check sanity AliasesPublish_03
+ *
+ * Result (sanity mode, 2 cores, Java 17, one run, 2026-12-02):
  *   Fixed:             [1, 0] only                                  ACCEPTABLE
- *   PublishBeforeInit: [1, 0] 709,548 (99.99 %)                     ACCEPTABLE
- *                      [1, 1] 60 (< 0.01 %)  walk met an unset cpu  FORBIDDEN
- * The window is a few instructions wide: sanity mode is not enough.
+ *   PublishBeforeInit: [1, 0] 124 of 144                            ACCEPTABLE
+ *                      [1, 1] 20 of 144 (13.9 %)  walk met an unset cpu  FORBIDDEN
  */
 public class AliasesPublish_03_NewBlockVsWalk {
 
@@ -37,7 +42,7 @@ public class AliasesPublish_03_NewBlockVsWalk {
         final int pfn;
 
         Walk(Bug bug) {
-            model = Fixture.model(bug);
+            model = Fixture.model(bug, SchedulePoint.NEW_BLOCK_SET_CPU);
             pfn = model.pages().allocPage();
         }
 

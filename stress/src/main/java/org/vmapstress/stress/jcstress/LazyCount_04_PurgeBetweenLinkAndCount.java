@@ -11,6 +11,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
 import org.vmapstress.model.Bug;
 import org.vmapstress.model.CpuContext;
 import org.vmapstress.model.ModelAssertion;
+import org.vmapstress.model.SchedulePoint;
 import org.vmapstress.model.VmapAllocator;
 
 /*
@@ -22,13 +23,18 @@ import org.vmapstress.model.VmapAllocator;
  * counted it, and the purge asserted BUG_ON(nr > vmap_lazy_nr). The fixed kernel counts
  * first and never asserts.
  *
- * Run: stress/jcstress-check quick LazyCount_04
+ * Widened (Fixture.model): both actors pause 500 us, the unmapper at the count
+ * (inside the window with the bug, before the link without it), the purger before it takes
+ * the lazy list, so the purge lands in the window whenever the unmapper reaches the link
+ * within the pause; without the pauses the window is a few instructions wide (4 forbidden in
+ * 702,440 samples in quick mode).
  *
- * Result (quick mode, 2 cores, Java 17, one run):
+ * Run: stress/jcstress-check sanity LazyCount_04
+ *
+ * Result (sanity mode, 2 cores, Java 17, one run, 2026-12-02):
  *   Fixed:         [1, 0] only                                       ACCEPTABLE
- *   RacyLazyCount: [1, 0] 702,436 (100 %)                            ACCEPTABLE
- *                  [1, 1] 4 (< 0.01 %)  purge took uncounted pages   FORBIDDEN
- * The window is a few instructions wide: sanity mode is not enough.
+ *   RacyLazyCount: [1, 0] 126 of 144                                 ACCEPTABLE
+ *                  [1, 1] 18 of 144 (12.5 %)  purge took uncounted pages   FORBIDDEN
  */
 public class LazyCount_04_PurgeBetweenLinkAndCount {
 
@@ -37,7 +43,7 @@ public class LazyCount_04_PurgeBetweenLinkAndCount {
         final long va;
 
         LargeArea(Bug bug) {
-            model = Fixture.model(bug);
+            model = Fixture.model(bug, SchedulePoint.LAZY_COUNT_ADD, SchedulePoint.LAZY_TAKE_LIST);
             va = model.vmMapRam(new CpuContext(0), new int[65]);
         }
 

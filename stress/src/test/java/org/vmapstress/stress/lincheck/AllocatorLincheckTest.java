@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import static org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt.forClasses;
+
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -18,6 +20,7 @@ import org.vmapstress.model.BugSet;
 import org.vmapstress.model.CpuContext;
 import org.vmapstress.model.FreeActivity;
 import org.vmapstress.model.InvariantId;
+import org.vmapstress.model.Invariants;
 import org.vmapstress.model.Mapping;
 import org.vmapstress.model.ModelAssertion;
 import org.vmapstress.model.ModelConfig;
@@ -273,9 +276,15 @@ public abstract class AllocatorLincheckTest {
                 .invocationsPerIteration(STRESS_INVOCATIONS_PER_ITERATION);
     }
 
+    /**
+     * Model checking explores the interleavings of a shorter prefix and suffix (2 operations
+     * before, 1 after): each invocation replays them under Lincheck's analysis. The model's
+     * checker classes are left out of the analysis ({@link Invariants#CHECKER_CLASSES}).
+     */
     protected static ModelCheckingOptions modelChecking() {
-        return shaped(new ModelCheckingOptions()).iterations(MODEL_CHECKING_ITERATIONS)
-                .invocationsPerIteration(MODEL_CHECKING_INVOCATIONS_PER_ITERATION).loopBound(MODEL_CHECKING_LOOP_BOUND);
+        return shaped(new ModelCheckingOptions()).actorsBefore(2).actorsAfter(1).iterations(MODEL_CHECKING_ITERATIONS)
+                .invocationsPerIteration(MODEL_CHECKING_INVOCATIONS_PER_ITERATION).loopBound(MODEL_CHECKING_LOOP_BOUND)
+                .addGuarantee(forClasses(Invariants.CHECKER_CLASSES.toArray(String[]::new)).allMethods().ignore());
     }
 
     private static <O extends Options<O, ?>> O shaped(O options) {

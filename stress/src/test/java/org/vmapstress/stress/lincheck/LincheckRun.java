@@ -26,8 +26,8 @@ import org.vmapstress.reports.record.RunRecords;
  * the failure's text. With a shard K/N only the modes whose position is K-1 modulo N run.
  *
  * <p>With a time budget (SECONDS above 0) each mode is sized to fit its part of it (stress half,
- * model checking the rest: stress finds most of the zoo's bugs, in up to 17 s on an idle machine): two short iterations run first (a warm-up, then a timed
- * one), then as many more iterations as fit in what is left (at most the tests' count). A Lincheck "hang" is recorded
+ * model checking the rest: stress finds most of the zoo's bugs): a warm-up iteration, a timed
+ * one, then one run of as many iterations as fit (see {@link #check}). A Lincheck "hang" is recorded
  * as a step that could not judge, never as a detection.
  *
  * <p>{@code LincheckRun OUT BUGS SHARD [SECONDS]}: BUGS is "none" or comma-separated bug names.
@@ -39,13 +39,6 @@ public final class LincheckRun {
     private static final List<String> MODES = List.of("stress", "model-checking");
     /** Lincheck's words for an invocation that did not finish within the invocation timeout. */
     private static final String HUNG = "The execution has hung";
-    /**
-     * With a time budget two short iterations of this fraction of the invocations run first: the
-     * first pays for Lincheck's start (class instrumentation, the longest part of a short run),
-     * the second is timed, and its time scaled up sizes the rest.
-     */
-    private static final int FIRST_ITERATION_PART = 5;
-
     private LincheckRun() {
     }
 
@@ -102,9 +95,13 @@ public final class LincheckRun {
     }
 
     /**
-     * One mode: without a deadline (0) the tests' iterations; with one, two short iterations (a
-     * warm-up and a timed one), then as many more as fit before the deadline (80% of what is
-     * left, for the slack).
+     * One mode: without a deadline (0) the tests' iterations; with one, a warm-up iteration
+     * (Lincheck's start), a timed run (for stress a tenth of the iterations: its invocations take
+     * about a millisecond once the JIT has compiled them, ten times that at first; model checking's
+     * take tens of milliseconds from the start, one iteration is enough), then one run of as many iterations as 80% of the time
+     * left affords at the timed pace (at most the tests' count). Lincheck generates its
+     * scenarios from a fixed seed, so every run starts with the same scenarios: only one long
+     * run reaches the later ones, which chunks of runs would repeat instead.
      */
     private static RunRecord check(String mode, String bugs, String shard, ModelConfig config, long deadline) {
         boolean stress = mode.equals("stress");
@@ -115,18 +112,18 @@ public final class LincheckRun {
         if (deadline == 0) {
             return record(mode, bugs, shard, config, 0, start, run(mode, bugs, iterations, perIteration), iterations * perIteration);
         }
-        long part = Math.max(1, perIteration / FIRST_ITERATION_PART);
-        Outcome outcome = run(mode, bugs, 1, part);
-        long invocations = part;
+        Outcome outcome = run(mode, bugs, 1, perIteration);
+        long invocations = perIteration;
         if (outcome == null) {
+            int timedIterations = stress ? iterations / 10 : 1;
             long timed = System.nanoTime();
-            outcome = run(mode, bugs, 1, part);
-            invocations += part;
-            long oneIteration = Math.max(1, (System.nanoTime() - timed) * FIRST_ITERATION_PART);
-            int more = (int) Math.min(iterations - 1, Math.max(0, (deadline - System.nanoTime()) * 8 / 10 / oneIteration));
-            if (outcome == null && more > 0) {
-                outcome = run(mode, bugs, more, perIteration);
-                invocations += more * perIteration;
+            outcome = run(mode, bugs, timedIterations, perIteration);
+            invocations += timedIterations * perIteration;
+            long oneIteration = Math.max(1, (System.nanoTime() - timed) / timedIterations);
+            int affordable = (int) Math.min(iterations, Math.max(0, (deadline - System.nanoTime()) * 8 / 10 / oneIteration));
+            if (outcome == null && affordable > 0) {
+                outcome = run(mode, bugs, affordable, perIteration);
+                invocations += affordable * perIteration;
             }
         }
         return record(mode, bugs, shard, config, deadline, start, outcome, invocations);
