@@ -1,5 +1,8 @@
 package org.vmapstress.model;
 
+import java.util.Arrays;
+import java.util.Optional;
+
 /**
  * The invariants the harness checks, with the ids that appear in traces, tokens and reports.
  * The table with what breaks each one is in {@code ../shared/docs/vmap-model.md}; the model
@@ -47,8 +50,8 @@ public enum InvariantId {
     }
 
     /** The invariant with this id ({@code PTE-ALIAS}), if any. */
-    public static java.util.Optional<InvariantId> byId(String id) {
-        return java.util.Arrays.stream(values()).filter(i -> i.id.equals(id)).findFirst();
+    public static Optional<InvariantId> byId(String id) {
+        return Arrays.stream(values()).filter(i -> i.id.equals(id)).findFirst();
     }
 
     @Override

@@ -117,11 +117,6 @@ public record ModelConfig(long vmallocPages, int nrCpusConfig, int[] possibleCpu
         return vmapBbmapBits(vmallocPages, nrCpusConfig, bitsPerLong);
     }
 
-    /** VMAP_BBMAP_BITS of a 64-bit kernel. */
-    public static int vmapBbmapBits(long vmallocPages, int nrCpus) {
-        return vmapBbmapBits(vmallocPages, nrCpus, BITS_PER_LONG_64);
-    }
-
     /**
      * {@code min(VMAP_BBMAP_BITS_MAX, max(VMAP_BBMAP_BITS_MIN,
      * VMALLOC_PAGES / roundup_pow_of_two(NR_CPUS) / 16))}, with VMAP_BBMAP_BITS_MIN =

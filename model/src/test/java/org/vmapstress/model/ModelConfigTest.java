@@ -18,7 +18,7 @@ class ModelConfigTest {
     @ParameterizedTest(name = "NR_CPUS={0} -> {1} pages per block")
     @CsvSource({"1, 1024", "64, 1024", "512, 1024", "2048, 1024", "4096, 512", "8192, 256", "6000, 256"})
     void vmapBbmapBitsMatchesTheKernelOn64Bit(int nrCpus, int expectedBits) {
-        assertEquals(expectedBits, ModelConfig.vmapBbmapBits(ModelConfig.KERNEL_VMALLOC_PAGES_64, nrCpus));
+        assertEquals(expectedBits, ModelConfig.vmapBbmapBits(ModelConfig.KERNEL_VMALLOC_PAGES_64, nrCpus, ModelConfig.BITS_PER_LONG_64));
     }
 
     /** 32-bit x86: VMALLOC_SPACE 128 MiB = 32768 pages, VMAP_MAX_ALLOC = BITS_PER_LONG = 32, so the floor is 64. */

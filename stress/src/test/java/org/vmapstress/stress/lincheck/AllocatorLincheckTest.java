@@ -172,12 +172,10 @@ public abstract class AllocatorLincheckTest {
     /** purge_vmap_area_lazy: the synchronous purge. */
     @Operation
     public String purge() {
-        try {
+        return judgedResult(() -> {
             model.purgeVmapAreaLazy();
             return PURGED;
-        } catch (ModelAssertion assertion) {
-            return broken(assertion.violation());
-        }
+        });
     }
 
     /**
@@ -241,18 +239,22 @@ public abstract class AllocatorLincheckTest {
                 "a write through " + m + " reached " + (reached < 0 ? "nothing" : "pfn " + reached))));
     }
 
-    /**
-     * Runs {@code operation} holding the slot's lock; a model assertion (the kernel's BUG or
-     * lockdep splat) becomes a result naming its invariant.
-     */
+    /** Runs {@code operation} holding the slot's lock, as {@link #judgedResult}. */
     private String underSlotLock(int slot, Supplier<String> operation) {
         slotLocks[slot].lock();
+        try {
+            return judgedResult(operation);
+        } finally {
+            slotLocks[slot].unlock();
+        }
+    }
+
+    /** The operation's result; a model assertion (the kernel's BUG or lockdep splat) becomes a result naming its invariant. */
+    private String judgedResult(Supplier<String> operation) {
         try {
             return operation.get();
         } catch (ModelAssertion assertion) {
             return broken(assertion.violation());
-        } finally {
-            slotLocks[slot].unlock();
         }
     }
 
