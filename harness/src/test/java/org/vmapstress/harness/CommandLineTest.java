@@ -38,6 +38,11 @@ class CommandLineTest {
         "zoo --engines random,magic",
         "zoo --seeds 0",
         "zoo --bug no-such-bug",
+        "run --bug retire-list",
+        "run --patch lazy-pte-clear",
+        "run --patch no-such-patch",
+        "run --bug strict-aliases-flushed",
+        "suite --bug flush-on-retire",
         "run --shard one/two",
         "replay vms1:bugs=none:cpus=4",
         "replay vms1:this-is-not-a-token",
@@ -76,6 +81,17 @@ class CommandLineTest {
         assertTrue(out.substring(out.indexOf("Canaries")).contains("flush-under-block-lock"), out);
         assertTrue(out.contains("lazy-pte-clear") && out.contains("64141da5"), out);
         assertTrue(out.contains("publish-before-init") && out.contains("3e3de794"), out);
+    }
+
+    @Test
+    void patchesListsTheProposedFixesThenTheStrictCheck() {
+        int[] exit = new int[1];
+        String out = CliRunner.run(exit, "patches")[0];
+        assertEquals(0, exit[0]);
+        String patches = out.substring(0, out.indexOf("--strict adds"));
+        assertEquals(List.of("NAME", "walk-fully-dirty", "flush-on-retire", "retire-list"),
+                patches.strip().lines().map(line -> line.split(" ")[0]).toList(), out);
+        assertTrue(out.substring(out.indexOf("--strict adds")).contains("strict-aliases-flushed"), out);
     }
 
     @Test
@@ -206,7 +222,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"suite", "run", "report", "zoo", "replay", "shrink", "bugs", "corpus", "corpus refresh"})
+    @ValueSource(strings = {"suite", "run", "report", "zoo", "replay", "shrink", "bugs", "patches", "corpus", "corpus refresh"})
     void everyCommandHasHelpThatStatesEachOptionsDefault(String command) {
         int[] exit = new int[1];
         String help = CliRunner.run(exit, (command + " --help").split(" "))[0];

@@ -6,11 +6,14 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The bug zoo: historical kernel bugs the model can re-introduce, one switch each, all off by
- * default. With a switch on, the model behaves as the kernel did before that fix, nothing
- * more: detection has to come from checking the model's state, never from the switch.
- * Canaries ({@link #isCanary}) are changes no kernel had, kept to prove that a kind of failure
- * (a deadlock) is found end to end; they are switches like the others but not part of the zoo.
+ * The model's switches, all off by default, one change each ({@link Kind}). The bug zoo:
+ * historical kernel bugs the model can re-introduce; with such a switch on, the model behaves as
+ * the kernel did before that fix, nothing more: detection has to come from checking the model's
+ * state, never from the switch. Canaries are changes no kernel had, kept to prove that a kind of
+ * failure (a deadlock) is found end to end. Patches are the inverse of bugs: proposed kernel
+ * fixes, not yet in any kernel, checked against every engine before they are sent. Checks make
+ * the judge stricter without changing the model. Switches travel together in a {@link BugSet}
+ * (and in a replay token's {@code bugs=} field), so every engine and every replay sees them.
  */
 public enum Bug {
     /** vb_free and lazy area frees leave the PTEs in place until the range is purged or flushed. */
@@ -67,7 +70,61 @@ public enum Bug {
             "a naive fix for the window vm_unmap_aliases leaves open: vb_free flushes a fully dirty block itself",
             List.of(InvariantId.LOCK_ORDER),
             "the vb_free that makes a block fully dirty takes vmap_purge_lock under vb->lock to flush it, "
-                    + "the reverse of vm_unmap_aliases' order: two such threads deadlock");
+                    + "the reverse of vm_unmap_aliases' order: two such threads deadlock"),
+    /**
+     * A check, not a model change: ALIASES-FLUSHED without its in-transit exemption
+     * ({@link InvariantId#ALIASES_FLUSHED_STRICT}). On the 6.11 model it finds the window that
+     * vm_unmap_aliases leaves open while a vb_free retires a block (docs/findings).
+     */
+    STRICT_ALIASES_FLUSHED("strict-aliases-flushed", Kind.CHECK,
+            "vm_unmap_aliases leaves no alias of any page unmapped before it began, blocks in transit included",
+            List.of(InvariantId.ALIASES_FLUSHED_STRICT),
+            "ALIASES-FLUSHED judges a block a concurrent vb_free is retiring like any other: its older dirty range must be flushed"),
+    /**
+     * Patch candidate (a): _vm_unmap_aliases also takes the dirty range of a fully dirty block it
+     * still finds in the index. Closes the window only up to the block's xa_erase.
+     */
+    WALK_FULLY_DIRTY("walk-fully-dirty", Kind.PATCH,
+            "mm/vmalloc: flush fully dirty vmap blocks found by _vm_unmap_aliases()", List.of(),
+            "_vm_unmap_aliases takes the dirty range of fully dirty blocks too (drops the vb->dirty != VMAP_BBMAP_BITS test)"),
+    /**
+     * Patch candidate (b): the vb_free that makes a block fully dirty flushes the block's pending
+     * dirty range itself, under vb->lock, before the block leaves the index.
+     */
+    FLUSH_ON_RETIRE("flush-on-retire", Kind.PATCH,
+            "mm/vmalloc: flush a vmap block's pending range before retiring it", List.of(),
+            "the last vb_free of a block flushes the block's dirty range under vb->lock before free_vmap_block"),
+    /**
+     * Patch candidate (c): a block made fully dirty is put on a retire list (under vb->lock) and
+     * taken off only after its area is on the lazy list; _vm_unmap_aliases flushes the dirty
+     * ranges of the blocks on that list.
+     */
+    RETIRE_LIST("retire-list", Kind.PATCH,
+            "mm/vmalloc: let _vm_unmap_aliases() see vmap blocks being retired", List.of(),
+            "retiring blocks stay on a list until their area is on the lazy list; _vm_unmap_aliases flushes their dirty ranges");
+
+    /** What a switch is. */
+    public enum Kind {
+        /** A historical kernel bug, re-introduced: the zoo. */
+        ZOO("a historical bug"),
+        /** A change no kernel had, kept to show that its kind of failure is found. */
+        CANARY("a canary"),
+        /** A proposed kernel fix, not in any kernel yet. */
+        PATCH("a patch"),
+        /** A stricter judge; the model is unchanged. */
+        CHECK("a check");
+
+        private final String noun;
+
+        Kind(String noun) {
+            this.noun = noun;
+        }
+
+        /** What a switch of this kind is called in messages, e.g. "a patch". */
+        public String noun() {
+            return noun;
+        }
+    }
 
     private final String cliName;
     private final String commit;
@@ -75,36 +132,50 @@ public enum Bug {
     private final int year;
     private final List<InvariantId> breaks;
     private final String effect;
-    private final boolean canary;
+    private final Kind kind;
 
+    /** A historical bug of the zoo, fixed by {@code commit} in {@code year}. */
     Bug(String cliName, String commit, String title, int year, List<InvariantId> breaks, String effect) {
-        this(cliName, commit, title, year, breaks, effect, false);
+        this(cliName, Kind.ZOO, commit, title, year, breaks, effect);
     }
 
     /** A canary: a change no kernel had, kept to show that the harness finds its kind of failure. */
     Bug(String cliName, String title, List<InvariantId> breaks, String effect) {
-        this(cliName, "-", title, 0, breaks, effect, true);
+        this(cliName, Kind.CANARY, "-", title, 0, breaks, effect);
     }
 
-    private Bug(String cliName, String commit, String title, int year, List<InvariantId> breaks, String effect,
-                boolean canary) {
+    /** A patch or a check: no kernel commit, no year. */
+    Bug(String cliName, Kind kind, String title, List<InvariantId> breaks, String effect) {
+        this(cliName, kind, "-", title, 0, breaks, effect);
+    }
+
+    private Bug(String cliName, Kind kind, String commit, String title, int year, List<InvariantId> breaks, String effect) {
         this.cliName = cliName;
+        this.kind = kind;
         this.commit = commit;
         this.title = title;
         this.year = year;
         this.breaks = breaks;
         this.effect = effect;
-        this.canary = canary;
     }
 
-    /** The historical kernel bugs, the zoo (every switch but the canaries). */
+    /** The historical kernel bugs, the zoo. */
     public static List<Bug> zoo() {
-        return Arrays.stream(values()).filter(b -> !b.canary).toList();
+        return ofKind(Kind.ZOO);
+    }
+
+    /** The switches of one kind, in declaration order. */
+    public static List<Bug> ofKind(Kind kind) {
+        return Arrays.stream(values()).filter(b -> b.kind == kind).toList();
+    }
+
+    public Kind kind() {
+        return kind;
     }
 
     /** Whether this switch is a canary (a change no kernel had) rather than a historical bug. */
     public boolean isCanary() {
-        return canary;
+        return kind == Kind.CANARY;
     }
 
     /** The name used on the command line and in tokens, e.g. {@code lazy-pte-clear}. */
@@ -112,7 +183,7 @@ public enum Bug {
         return cliName;
     }
 
-    /** The kernel commit that fixed the bug. */
+    /** The kernel commit that fixed the bug ("-" for the other kinds). */
     public String commit() {
         return commit;
     }

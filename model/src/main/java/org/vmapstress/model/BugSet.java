@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** An immutable set of re-introduced bugs; {@link #NONE} is the fixed, modern kernel. */
+/** An immutable set of model switches ({@link Bug}: bugs, canaries, patches, checks); {@link #NONE} is the fixed, modern kernel. */
 public final class BugSet {
     public static final BugSet NONE = new BugSet(EnumSet.noneOf(Bug.class));
 
@@ -24,6 +24,13 @@ public final class BugSet {
 
     public static BugSet of(Collection<Bug> bugs) {
         return bugs.isEmpty() ? NONE : new BugSet(EnumSet.copyOf(bugs));
+    }
+
+    /** This set and {@code other}'s switches. */
+    public BugSet plus(BugSet other) {
+        EnumSet<Bug> union = EnumSet.copyOf(bugs);
+        union.addAll(other.bugs);
+        return union.isEmpty() ? NONE : new BugSet(union);
     }
 
     public boolean has(Bug bug) {

@@ -17,6 +17,11 @@ public enum InvariantId {
     TLB_REUSE("TLB-REUSE"),
     /** After {@code vm_unmap_aliases} returns, no CPU caches a VA unmapped before the call. */
     ALIASES_FLUSHED("ALIASES-FLUSHED"),
+    /**
+     * ALIASES-FLUSHED with no exemption: also a VA of a block a concurrent {@code vb_free} was
+     * retiring. Checked only with {@link Bug#STRICT_ALIASES_FLUSHED} on ({@code --strict}).
+     */
+    ALIASES_FLUSHED_STRICT("ALIASES-FLUSHED-STRICT"),
     /** Live mappings never overlap; each live VA maps the pfn its caller gave. */
     NO_OVERLAP("NO-OVERLAP"),
     /** Per block, free + dirty + live == BITS, and the dirty range covers every freed slot a TLB may cache. */

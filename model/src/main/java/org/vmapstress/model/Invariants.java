@@ -34,10 +34,13 @@ public final class Invariants {
 
     private final VmapAllocator model;
     private final int bits;
+    /** Whether blocks in transit are judged too ({@link Bug#STRICT_ALIASES_FLUSHED}). */
+    private final boolean strict;
 
     Invariants(VmapAllocator model) {
         this.model = model;
         this.bits = model.config().vmapBbmapBits();
+        this.strict = model.bugs().has(Bug.STRICT_ALIASES_FLUSHED);
     }
 
     /** NO-OVERLAP: every page of a live mapping maps the pfn its caller gave. */
@@ -123,7 +126,8 @@ public final class Invariants {
      * ALIASES-FLUSHED: right after vm_unmap_aliases returned, no TLB caches a VA whose unmap
      * returned at or before {@code unmapTimeBefore} ({@link VmapAllocator#unmapTime()} read
      * before the call). Exempt: VAs of a block that a concurrent vb_free was releasing during
-     * the call, which the kernel's walk skips by design (see docs/model.md).
+     * the call, which the kernel's walk skips by design (see docs/model.md); with
+     * {@link Bug#STRICT_ALIASES_FLUSHED} on, such a VA is reported as ALIASES-FLUSHED-STRICT.
      *
      * <p>Other threads may run on while this checks (free-running): each entry is judged on one
      * consistent view, the page's history read before and after seeing the entry still cached
@@ -135,11 +139,17 @@ public final class Invariants {
             for (Map.Entry<Long, Integer> entry : tlbs.entries(cpu).entrySet()) {
                 long va = entry.getKey();
                 Optional<UnmapHistory.PageHistory> cached = historyWhileCached(cpu, va, entry.getValue());
-                if (cached.isPresent() && cached.get().unmappedBy(unmapTimeBefore)
-                        && !cached.get().inTransitSince(unmapTimeBefore)) {
-                    return violation(InvariantId.ALIASES_FLUSHED, "after vm_unmap_aliases (begun at t=" + unmapTimeBefore
-                            + ") returned, CPU " + cpu + "'s TLB still caches VA page " + va + " -> pfn " + entry.getValue()
-                            + ", whose unmap returned before the call (" + cached.get() + "; at report time: " + whereIs(va) + ")");
+                if (cached.isEmpty() || !cached.get().unmappedBy(unmapTimeBefore)) {
+                    continue;
+                }
+                boolean inTransit = cached.get().inTransitSince(unmapTimeBefore);
+                if (!inTransit || strict) {
+                    return violation(inTransit ? InvariantId.ALIASES_FLUSHED_STRICT : InvariantId.ALIASES_FLUSHED,
+                            "after vm_unmap_aliases (begun at t=" + unmapTimeBefore + ") returned, CPU " + cpu
+                                    + "'s TLB still caches VA page " + va + " -> pfn " + entry.getValue()
+                                    + ", whose unmap returned before the call (" + cached.get()
+                                    + (inTransit ? "; its block was being retired by a concurrent vb_free during the call" : "")
+                                    + "; at report time: " + whereIs(va) + ")");
                 }
             }
         }

@@ -56,6 +56,11 @@ final class LazyPurge {
         }
     }
 
+    /** flush_tlb_kernel_range(start, end) with no lock of its own (the flush-on-retire patch, under vb->lock). */
+    void flushKernelRange(long start, long end) {
+        tlbs.flushKernelRange(start, end);
+    }
+
     /**
      * The canary flush-under-block-lock: flushes {@code [start, end)} under {@code vmap_purge_lock},
      * taken while the caller holds a block's lock (lockdep reports the inversion).

@@ -19,7 +19,9 @@ public enum LockClass {
     /** The lazy list's lock (the kernel's vn->lazy.lock). */
     LAZY(4),
     /** The page allocator's zone lock, guarding page states and the free stack. */
-    PAGE_ALLOC(4);
+    PAGE_ALLOC(4),
+    /** vmap_block_retire_lock of the retire-list patch ({@link RetireList}): taken under vb->lock. */
+    RETIRE(4);
 
     private final int rank;
     LockClass(int rank) {

@@ -41,7 +41,7 @@ final class SparseAtomicLongArray {
             if (chunk == null) {
                 continue;
             }
-            for (int i = 0; i < SparseChunks.CHUNK_SIZE; i++) {
+            for (int i = 0; i < chunk.length(); i++) {
                 long value = chunk.get(i);
                 if (value != 0) {
                     visitor.visit(SparseChunks.firstIndexOf(c) + i, value);
@@ -59,7 +59,7 @@ final class SparseAtomicLongArray {
         int c = SparseChunks.chunkOf(index, length);
         AtomicLongArray chunk = chunks.get(c);
         if (chunk == null) {
-            chunks.compareAndSet(c, null, new AtomicLongArray(SparseChunks.CHUNK_SIZE));
+            chunks.compareAndSet(c, null, new AtomicLongArray(SparseChunks.sizeFor(length)));
             chunk = chunks.get(c);
         }
         return chunk;

@@ -41,7 +41,7 @@ final class SparseAtomicReferenceArray<T> {
         int c = SparseChunks.chunkOf(index, length);
         AtomicReferenceArray<T> chunk = chunks.get(c);
         if (chunk == null) {
-            chunks.compareAndSet(c, null, new AtomicReferenceArray<>(SparseChunks.CHUNK_SIZE));
+            chunks.compareAndSet(c, null, new AtomicReferenceArray<>(SparseChunks.sizeFor(length)));
             chunk = chunks.get(c);
         }
         return chunk;

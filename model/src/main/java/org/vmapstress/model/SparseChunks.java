@@ -11,6 +11,11 @@ final class SparseChunks {
     private SparseChunks() {
     }
 
+    /** How long a chunk is: a space shorter than one chunk gets one chunk of its own length. */
+    static int sizeFor(long length) {
+        return (int) Math.min(CHUNK_SIZE, length);
+    }
+
     /** How many chunks cover {@code length} elements. */
     static int count(long length) {
         return (int) ((length + CHUNK_SIZE - 1) >>> CHUNK_BITS);

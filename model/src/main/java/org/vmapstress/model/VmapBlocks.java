@@ -13,6 +13,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * the purges and the aliases walk) -> {@code vb->lock} -> {@code vbq->lock}. Lockless reads
  * ({@code vb->free}, {@code vb->dirty}, the free lists, the index) are each a schedule point
  * and are re-checked under the block lock where the kernel re-checks them.
+ *
+ * <p>The proposed patches for the window {@code vm_unmap_aliases} leaves open while a block is
+ * retired ({@link Bug.Kind#PATCH}) change this class only: {@code walk-fully-dirty} in the
+ * aliases walk, {@code flush-on-retire} in the last {@code vb_free}, {@code retire-list} in both
+ * ({@link RetireList}, whose lock nests inside {@code vb->lock}).
  */
 final class VmapBlocks {
     /** Allocates a VA area, purging lazily freed areas once when the space is full (alloc_vmap_area). */
@@ -29,6 +34,7 @@ final class VmapBlocks {
     private final LazyPurge lazyPurge;
     private final AreaAllocator areas;
     private final UnmapHistory history;
+    private final RetireList retiring;
     private final int bits;
     private final AtomicLong events = new AtomicLong();
 
@@ -42,6 +48,7 @@ final class VmapBlocks {
         this.lazyPurge = lazyPurge;
         this.areas = areas;
         this.history = history;
+        this.retiring = new RetireList(hook);
         this.bits = config.vmapBbmapBits();
     }
 
@@ -150,6 +157,9 @@ final class VmapBlocks {
         if (fullyDirty) {
             freeVmapBlock(vb);
             history.blockLazyLinked(vb.area);
+            if (bugs.has(Bug.RETIRE_LIST)) {
+                retiring.remove(vb);
+            }
         }
     }
 
@@ -191,6 +201,13 @@ final class VmapBlocks {
             history.blockReleaseStarted(vb.area);
             if (bugs.has(Bug.FLUSH_UNDER_BLOCK_LOCK)) {
                 lazyPurge.flushUnderPurgeLock(vb.start() + vb.dirtyMin, vb.start() + vb.dirtyMax);
+            }
+            if (bugs.has(Bug.FLUSH_ON_RETIRE)) {
+                lazyPurge.flushKernelRange(vb.start() + vb.dirtyMin, vb.start() + vb.dirtyMax);
+                vb.resetDirtyRange();
+            }
+            if (bugs.has(Bug.RETIRE_LIST)) {
+                retiring.add(vb);
             }
             return true;
         } finally {
@@ -308,12 +325,16 @@ final class VmapBlocks {
             }
         }
         freePurgedBlocks(purgeList);
+        if (bugs.has(Bug.RETIRE_LIST)) {
+            retiring.widenByPending(range);
+        }
         return range[1] == 0 ? null : range;
     }
 
     /** Widens {@code range} by the block's dirty range and resets it; {@code vb->lock} held. */
     private void takeDirtyRange(VmapBlock vb, long[] range) {
-        if (!vb.hasDirtyRange() || vb.dirty == bits) {
+        boolean skipsFullyDirty = vb.dirty == bits && !bugs.has(Bug.WALK_FULLY_DIRTY);
+        if (!vb.hasDirtyRange() || skipsFullyDirty) {
             return;
         }
         long start = vb.start() + vb.dirtyMin;

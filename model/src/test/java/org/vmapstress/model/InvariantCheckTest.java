@@ -172,11 +172,9 @@ class InvariantCheckTest {
     void aliasesFlushedExemptsABlockAConcurrentFreeIsReleasing() throws InterruptedException {
         PausingHook hook = new PausingHook(SchedulePoint.FREE_BLOCK_INDEX_ERASE);
         ModelFixture racy = new ModelFixture(ModelConfig.small(), BugSet.NONE, hook);
-        Mapping x = racy.map(64);
-        Mapping z = racy.map(64);
-        racy.touchAll(racy.cpu0, x);
-        racy.unmap(x);
-        Thread releasing = hook.startPaused(() -> racy.unmap(z));
+        ModelFixture.Retirement retirement = racy.retireABlockPaused(hook);
+        Mapping x = retirement.older();
+        Thread releasing = retirement.retiring();
         long before = racy.model.unmapTime();
         racy.model.vmUnmapAliases(racy.cpu0);
         assertEquals(x.pfnAt(0), racy.model.tlbs().cached(0, x.va()), "the kernel's walk skipped the block");

@@ -26,6 +26,23 @@ final class ModelFixture {
         return new ModelFixture(BugSet.of(bug));
     }
 
+    /** A block being retired: the older mapping's TLB entries are cached, and {@code retiring} is paused inside the last unmap. */
+    record Retirement(Mapping older, Thread retiring) {
+    }
+
+    /**
+     * The in-transit window's set-up: two half-block mappings fill a block, the older is touched
+     * on CPU 0 and unmapped, then the last is unmapped on a thread that {@code hook} pauses (at
+     * its pause point inside that vb_free, which retires the block).
+     */
+    Retirement retireABlockPaused(PausingHook hook) throws InterruptedException {
+        Mapping older = map(64);
+        Mapping last = map(64);
+        touchAll(cpu0, older);
+        unmap(older);
+        return new Retirement(older, hook.startPaused(() -> unmap(last)));
+    }
+
     /** Allocates {@code pages} fresh pages and maps them on {@code cpu}. */
     Mapping map(CpuContext cpu, int pages) {
         int[] pfns = new int[pages];

@@ -19,6 +19,7 @@ import org.vmapstress.reports.Verdict;
 import org.vmapstress.reports.record.Published;
 import org.vmapstress.reports.record.RunRecord;
 import org.vmapstress.reports.record.RunRecords;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,8 +36,8 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--bug", paramLabel = "NAME", description = "Re-introduce a historical bug (repeatable; see 'bugs'; default: none, the fixed model).")
-    private List<String> bugs = new ArrayList<>();
+    @Mixin
+    private SwitchOptions switches;
 
     @Option(names = "--scenario", defaultValue = "random", description = "random, or a named scenario (default: ${DEFAULT-VALUE}).")
     private String scenario;
@@ -179,7 +180,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new BadInput("--seed '" + seed + "' is not a number (decimal or 0x-hex)");
         }
-        return new ExecutionSpec(Token.bugs(String.join(",", bugs)), Token.shape(Token.cpus(cpus), vaPages, frames), Token.scenario(scenario), threads, ops, seedValue,
+        return new ExecutionSpec(switches.switches(), Token.shape(Token.cpus(cpus), vaPages, frames), Token.scenario(scenario), threads, ops, seedValue,
                 Token.sched(sched), 0);
     }
 

@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         versionProvider = VmapstressCommand.Version.class,
         description = {"Stress harness for a model of the Linux vmap block allocator.", "", VmapstressCommand.VERDICTS},
         subcommands = {SuiteCommand.class, RunCommand.class, ReportCommand.class, ZooCommand.class, ReplayCommand.class,
-            ShrinkCommand.class, CorpusCommand.class, BugsCommand.class, CommandLine.HelpCommand.class})
+            ShrinkCommand.class, CorpusCommand.class, BugsCommand.class, PatchesCommand.class, CommandLine.HelpCommand.class})
 public final class VmapstressCommand implements Runnable {
     public static final int EXIT_CLEAN = Verdict.CLEAN.exitCode();
     public static final int EXIT_VIOLATION = Verdict.VIOLATION.exitCode();

@@ -1,6 +1,7 @@
 package org.vmapstress.harness.workload;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -28,7 +29,13 @@ public record Workload(String name, List<List<Op>> threads) {
             "purge-while-alloc", () -> new Workload("purge-while-alloc", List.of(
                     List.of(Op.of(Kind.MAP, 8), Op.of(Kind.MAP, 16), Op.of(Kind.UNMAP), Op.of(Kind.MAP, 32),
                             Op.of(Kind.UNMAP), Op.of(Kind.UNMAP)),
-                    List.of(Op.of(Kind.PURGE), Op.of(Kind.ALIASES), Op.of(Kind.PURGE)))));
+                    List.of(Op.of(Kind.PURGE), Op.of(Kind.ALIASES), Op.of(Kind.PURGE)))),
+            // the in-transit window (docs/findings): each worker fills a 128-page block with two
+            // half-block maps, touches and unmaps the older, unmaps the last (retiring the block),
+            // then calls vm_unmap_aliases; in lockstep, one's call meets the other's retirement
+            "retire-while-aliases", () -> new Workload("retire-while-aliases",
+                    Collections.nCopies(2, List.of(Op.of(Kind.MAP, 64), Op.of(Kind.MAP, 64), Op.of(Kind.TOUCH, 0),
+                            Op.of(Kind.UNMAP, 0), Op.of(Kind.UNMAP, 0), Op.of(Kind.ALIASES)))));
 
     /**
      * Seeded random operations for {@code threads} workers, {@code ops} each. Each worker draws

@@ -26,6 +26,13 @@ import java.util.regex.Pattern;
  * {@code stress/jcstress-check}); EXPECTED is a file naming the tests that were asked for, one a line.
  */
 public final class JcstressLog {
+    /**
+     * A variant whose name ends so must pass: {@code Fixed} (the fixed model) and
+     * {@code <Patch>Fixed} (a proposed patch that closes the race); every other variant
+     * re-introduces a bug, or leaves a race open, and must be caught.
+     */
+    static final String FIXED_SUFFIX = "Fixed";
+
     /** The invariant id of a jcstress failure: a FORBIDDEN outcome was seen. */
     public static final String FORBIDDEN = "FORBIDDEN";
     private static final Pattern TEST = Pattern.compile("^\\.+ \\[(OK|FAILED|ERROR)\\] (\\S+)$");
@@ -113,7 +120,7 @@ public final class JcstressLog {
         String variant = name.substring(dot + 1);
         String owner = name.substring(0, dot);
         String family = owner.substring(owner.lastIndexOf('.') + 1);
-        boolean expectCaught = !variant.equals("Fixed");
+        boolean expectCaught = !variant.endsWith(FIXED_SUFFIX);
         String verdict = status.equals("ERROR") ? "could not judge" : expectCaught ? (status.equals("FAILED") ? "caught" : "wrong")
                 : (status.equals("OK") ? "clean" : "wrong");
         tests.add(new RunRecord.JcstressTest(name, family, variant, status, expectCaught, verdict, List.copyOf(outcomes)));

@@ -27,7 +27,7 @@ final class Fixture {
     static final long WINDOW_NANOS = 500_000;
 
     static VmapAllocator model(Bug bug) {
-        return model(bug, ScheduleHook.NONE);
+        return model(switches(bug), ScheduleHook.NONE);
     }
 
     /**
@@ -39,17 +39,25 @@ final class Fixture {
      * must land in the window, lines the two up.
      */
     static VmapAllocator model(Bug bug, SchedulePoint... widened) {
+        return model(switches(bug), widened);
+    }
+
+    /** As {@link #model(Bug, SchedulePoint...)}, with any switches (a patch, the strict check). */
+    static VmapAllocator model(BugSet switches, SchedulePoint... widened) {
         Set<SchedulePoint> pausing = EnumSet.copyOf(List.of(widened));
-        return model(bug, (point, subject) -> {
+        return model(switches, (point, subject) -> {
             if (pausing.contains(point)) {
                 pause();
             }
         });
     }
 
-    private static VmapAllocator model(Bug bug, ScheduleHook hook) {
-        return new VmapAllocator(ModelConfig.small().withVmallocPages(1024).withPageFrames(16),
-                bug == null ? BugSet.NONE : BugSet.of(bug), hook);
+    private static VmapAllocator model(BugSet switches, ScheduleHook hook) {
+        return new VmapAllocator(ModelConfig.small().withVmallocPages(1024).withPageFrames(16), switches, hook);
+    }
+
+    private static BugSet switches(Bug bug) {
+        return bug == null ? BugSet.NONE : BugSet.of(bug);
     }
 
     /** A busy wait: a sleep's granularity is coarser than the window, and an actor owns its core. */
