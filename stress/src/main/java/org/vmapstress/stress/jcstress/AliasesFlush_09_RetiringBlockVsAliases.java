@@ -26,6 +26,9 @@ import org.vmapstress.model.VmapAllocator;
  * (StrictAliasesFlushed) and walk-fully-dirty leave the window open and must be caught; the
  * two patches that close it (FlushOnRetireFixed, RetireListFixed) must pass.
  *
+ * Each variant repeats its two one-line actors: jcstress takes a test's @Actor methods only from
+ * the test class itself ("@JCStressTest defines no @Result" when they are inherited).
+ *
  * Run: stress/jcstress-check sanity AliasesFlush_09
  */
 public class AliasesFlush_09_RetiringBlockVsAliases {
