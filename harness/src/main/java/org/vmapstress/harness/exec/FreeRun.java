@@ -94,8 +94,10 @@ public final class FreeRun {
             TimeUnit.NANOSECONDS.timedJoin(thread, Math.max(1, deadline - System.nanoTime()));
         }
         if (threads.stream().anyMatch(Thread::isAlive)) {
+            // the workers' states as the watchdog found them: once told to stop, they may end before they are read
+            Outcome stuck = stuck(threads, watchdog);
             quiescence.forceTermination();
-            return stuck(threads, watchdog);
+            return stuck;
         }
         if (found.get() != null) {
             return Outcome.of(Optional.of(found.get()));
