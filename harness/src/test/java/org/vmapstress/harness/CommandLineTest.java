@@ -43,6 +43,7 @@ class CommandLineTest {
         "run --patch no-such-patch",
         "run --bug strict-aliases-flushed",
         "suite --bug flush-on-retire",
+        "zoo --bug retire-list",
         "run --shard one/two",
         "replay vms1:bugs=none:cpus=4",
         "replay vms1:this-is-not-a-token",

@@ -5,7 +5,8 @@ package org.vmapstress.model;
  * whose rank is strictly greater than the rank of every lock it holds. So the order is
  * {@code vmap_purge_lock -> vmap_block.lock -> vmap_block_queue.lock -> leaves}, no lock
  * nests inside another of its own class, and the leaves (the VA-space lock, the lazy-list
- * lock, the page allocator's lock) never nest in each other. {@link LockDep} checks it at run time.
+ * lock, the page allocator's lock, and the retire-list patch's {@code vmap_block_retire_lock},
+ * taken under a block lock or under vmap_purge_lock) never nest in each other. {@link LockDep} checks it at run time.
  */
 public enum LockClass {
     /** vmap_purge_lock (a mutex): serialises lazy purges and vm_unmap_aliases. */

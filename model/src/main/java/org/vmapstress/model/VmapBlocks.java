@@ -158,6 +158,8 @@ final class VmapBlocks {
             freeVmapBlock(vb);
             history.blockLazyLinked(vb.area);
             if (bugs.has(Bug.RETIRE_LIST)) {
+                // the end of the patch's free_vmap_block(), on the one path whose block was listed
+                // (its list_empty() test skips the lock for blocks a purge frees)
                 retiring.remove(vb);
             }
         }
@@ -199,19 +201,28 @@ final class VmapBlocks {
                         + " is fully dirty with never-allocated slots");
             }
             history.blockReleaseStarted(vb.area);
-            if (bugs.has(Bug.FLUSH_UNDER_BLOCK_LOCK)) {
-                lazyPurge.flushUnderPurgeLock(vb.start() + vb.dirtyMin, vb.start() + vb.dirtyMax);
-            }
-            if (bugs.has(Bug.FLUSH_ON_RETIRE)) {
-                lazyPurge.flushKernelRange(vb.start() + vb.dirtyMin, vb.start() + vb.dirtyMax);
-                vb.resetDirtyRange();
-            }
-            if (bugs.has(Bug.RETIRE_LIST)) {
-                retiring.add(vb);
-            }
+            retireLocked(vb);
             return true;
         } finally {
             vb.lock.unlock();
+        }
+    }
+
+    /**
+     * What the switches do when a vb_free has made {@code vb} fully dirty ({@code vb->lock}
+     * held): the canary flush-under-block-lock flushes under vmap_purge_lock; the patch
+     * flush-on-retire flushes the dirty range itself; the patch retire-list lists the block.
+     */
+    private void retireLocked(VmapBlock vb) {
+        if (bugs.has(Bug.FLUSH_UNDER_BLOCK_LOCK)) {
+            lazyPurge.flushUnderPurgeLock(vb.start() + vb.dirtyMin, vb.start() + vb.dirtyMax);
+        }
+        if (bugs.has(Bug.FLUSH_ON_RETIRE)) {
+            lazyPurge.flushKernelRange(vb.start() + vb.dirtyMin, vb.start() + vb.dirtyMax);
+            vb.resetDirtyRange();
+        }
+        if (bugs.has(Bug.RETIRE_LIST)) {
+            retiring.add(vb);
         }
     }
 

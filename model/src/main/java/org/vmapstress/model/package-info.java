@@ -21,7 +21,8 @@
  * LockDep:
  * <pre>
  *   vmap_purge_lock  ->  vmap_block.lock  ->  vmap_block_queue.lock  ->  leaves
- *   leaves: vmap_area_lock, lazy.lock, zone.lock (never nested in each other)
+ *   leaves: vmap_area_lock, lazy.lock, zone.lock, and with the retire-list patch
+ *           vmap_block_retire_lock (never nested in each other)
  * </pre>
  * The xarray index and the per-CPU TLBs stand on Java concurrent maps, whose internal
  * locking is a leaf the model does not name.

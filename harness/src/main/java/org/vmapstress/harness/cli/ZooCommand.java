@@ -148,7 +148,7 @@ final class ZooCommand implements Callable<Integer> {
         if (bugs.isEmpty()) {
             Bug.zoo().stream().map(BugSet::of).forEach(all::add);
         } else {
-            bugs.forEach(name -> all.add(Token.bugs(name)));
+            SwitchOptions.named("--bug", bugs, Bug.Kind.ZOO, Bug.Kind.CANARY).forEach(bug -> all.add(BugSet.of(bug)));
         }
         return all;
     }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Phaser;
@@ -121,8 +122,8 @@ public final class FreeRun {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long[] deadlocked = mx.findDeadlockedThreads();
         Set<Long> ids = deadlocked == null ? Set.of() : Arrays.stream(deadlocked).boxed().collect(Collectors.toSet());
-        String states = threads.stream().filter(Thread::isAlive).map(t -> state(mx.getThreadInfo(t.getId(), 4)))
-                .collect(Collectors.joining("; "));
+        String states = threads.stream().map(t -> mx.getThreadInfo(t.getId(), 4)).filter(Objects::nonNull)
+                .map(FreeRun::state).collect(Collectors.joining("; "));
         if (threads.stream().anyMatch(t -> ids.contains(t.getId()))) {
             String graph = "free-running workers deadlocked after " + watchdog.toSeconds() + " s: " + states;
             return new Outcome(ExecutionEnd.deadlock(graph), new Violation(InvariantId.LOCK_ORDER, graph));
@@ -130,11 +131,8 @@ public final class FreeRun {
         return new Outcome(ExecutionEnd.watchdog(watchdog, "free-running workers still running, none deadlocked: " + states), null);
     }
 
-    /** A worker's name, state, the lock it waits for and who holds it, and its top frames. */
+    /** A worker's name, state, the lock it waits for and who holds it, and its top frames (an ended worker has no info). */
     private static String state(ThreadInfo info) {
-        if (info == null) {
-            return "(ended)";
-        }
         String waits = info.getLockName() == null ? "" : " on " + info.getLockName()
                 + (info.getLockOwnerName() == null ? "" : " held by " + info.getLockOwnerName());
         String frames = Arrays.stream(info.getStackTrace()).map(StackTraceElement::toString).collect(Collectors.joining(" < "));
