@@ -38,7 +38,7 @@ final class RetireList {
      * {@code vb->va}) while the block is still listed, so the walk must not read it.
      */
     void add(VmapBlock vb) {
-        Pending entry = new Pending(vb, vb.start() + vb.dirtyMin, vb.start() + vb.dirtyMax);
+        Pending entry = new Pending(vb, vb.dirtyStart(), vb.dirtyEnd());
         lock.lock();
         try {
             pending.add(entry);

@@ -72,6 +72,16 @@ final class VmapBlock {
         return dirtyMax > 0;
     }
 
+    /** The first VA page of the dirty range. */
+    long dirtyStart() {
+        return start() + dirtyMin;
+    }
+
+    /** The VA page after the dirty range. */
+    long dirtyEnd() {
+        return start() + dirtyMax;
+    }
+
     /** Slots handed out since the block was created (live or freed). */
     int allocatedSlots() {
         return bits - free;

@@ -215,10 +215,10 @@ final class VmapBlocks {
      */
     private void retireLocked(VmapBlock vb) {
         if (bugs.has(Bug.FLUSH_UNDER_BLOCK_LOCK)) {
-            lazyPurge.flushUnderPurgeLock(vb.start() + vb.dirtyMin, vb.start() + vb.dirtyMax);
+            lazyPurge.flushUnderPurgeLock(vb.dirtyStart(), vb.dirtyEnd());
         }
         if (bugs.has(Bug.FLUSH_ON_RETIRE)) {
-            lazyPurge.flushKernelRange(vb.start() + vb.dirtyMin, vb.start() + vb.dirtyMax);
+            lazyPurge.flushKernelRange(vb.dirtyStart(), vb.dirtyEnd());
             vb.resetDirtyRange();
         }
         if (bugs.has(Bug.RETIRE_LIST)) {
@@ -348,8 +348,8 @@ final class VmapBlocks {
         if (!vb.hasDirtyRange() || skipsFullyDirty) {
             return;
         }
-        long start = vb.start() + vb.dirtyMin;
-        long end = vb.start() + vb.dirtyMax;
+        long start = vb.dirtyStart();
+        long end = vb.dirtyEnd();
         if (bugs.has(Bug.LAZY_PTE_CLEAR)) {
             clearFreedPtes(vb);
         }

@@ -19,7 +19,6 @@ import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionSpec;
 import org.vmapstress.harness.exec.ModelShape;
-import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
 import org.vmapstress.reports.Verdict;
 import org.vmapstress.reports.html.ReportSite;
@@ -83,7 +82,7 @@ final class SuiteCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException, IOException {
         Shard part = Shard.parse(shard);
-        BugSet bugSet = BugSet.of(SwitchOptions.named("--bug", bugs, Bug.Kind.ZOO, Bug.Kind.CANARY));
+        BugSet bugSet = BugSet.of(SwitchOptions.bugsNamed(bugs));
         BadInput.requireKnown("--engines", engines, SuitePlan.Engine.names());
         SuitePlan plan = SuitePlan.of(budget, engines, StressArtifacts.jcstressTests(bugSet, part),
                 StressArtifacts.lincheckNeeds(part));

@@ -35,7 +35,12 @@ final class SwitchOptions {
 
     /** The --bug switches alone, each a historical bug or a canary. */
     private List<Bug> bugs() {
-        return named("--bug", bugs, Bug.Kind.ZOO, Bug.Kind.CANARY);
+        return bugsNamed(bugs);
+    }
+
+    /** The switches a --bug option names (suite's and zoo's too): historical bugs or canaries, else bad input. */
+    static List<Bug> bugsNamed(List<String> names) {
+        return named("--bug", names, Bug.Kind.ZOO, Bug.Kind.CANARY);
     }
 
     /** The --patch and --strict switches. */
@@ -48,23 +53,22 @@ final class SwitchOptions {
     }
 
     /** The switches {@code names}, each of one of {@code kinds}; another kind, or an unknown name, is bad input. */
-    static List<Bug> named(String option, List<String> names, Bug.Kind... kinds) {
+    private static List<Bug> named(String option, List<String> names, Bug.Kind... kinds) {
         List<Bug> chosen = new ArrayList<>();
         for (String name : names) {
-            String listing = kinds[0] == Bug.Kind.PATCH ? "patches" : "bugs";
             Bug bug = Bug.byName(name).orElseThrow(() -> new BadInput("unknown " + option.substring(2) + " '" + name
-                    + "' (see ./vmapstress " + listing + ")"));
+                    + "' (" + whereListed(kinds[0]) + ")"));
             if (!List.of(kinds).contains(bug.kind())) {
-                throw new BadInput(option + " " + name + ": '" + bug + "' is " + bug.kind().noun() + " (" + optionFor(bug) + ")");
+                throw new BadInput(option + " " + name + ": '" + bug + "' is " + bug.kind().noun() + " (" + whereListed(bug.kind()) + ")");
             }
             chosen.add(bug);
         }
         return chosen;
     }
 
-    /** Where a switch of another kind is listed, or how it is turned on. */
-    private static String optionFor(Bug bug) {
-        return switch (bug.kind()) {
+    /** Where the switches of a kind are listed, or how the check is turned on. */
+    private static String whereListed(Bug.Kind kind) {
+        return switch (kind) {
             case ZOO, CANARY -> "see ./vmapstress bugs";
             case PATCH -> "see ./vmapstress patches";
             case CHECK -> "turned on by --strict";

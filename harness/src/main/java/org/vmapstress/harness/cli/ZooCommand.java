@@ -148,7 +148,7 @@ final class ZooCommand implements Callable<Integer> {
         if (bugs.isEmpty()) {
             Bug.zoo().stream().map(BugSet::of).forEach(all::add);
         } else {
-            SwitchOptions.named("--bug", bugs, Bug.Kind.ZOO, Bug.Kind.CANARY).forEach(bug -> all.add(BugSet.of(bug)));
+            SwitchOptions.bugsNamed(bugs).forEach(bug -> all.add(BugSet.of(bug)));
         }
         return all;
     }
