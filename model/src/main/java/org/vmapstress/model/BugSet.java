@@ -33,6 +33,39 @@ public final class BugSet {
         return union.isEmpty() ? NONE : new BugSet(union);
     }
 
+    /**
+     * The set {@code text} names: {@code none}, or comma-separated switch names as
+     * {@link #toString} writes them; empty when a name is unknown.
+     */
+    public static java.util.Optional<BugSet> parse(String text) {
+        if (text.equals("none")) {
+            return java.util.Optional.of(NONE);
+        }
+        EnumSet<Bug> set = EnumSet.noneOf(Bug.class);
+        for (String name : text.split(",")) {
+            java.util.Optional<Bug> bug = Bug.byName(name);
+            if (bug.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            set.add(bug.get());
+        }
+        return java.util.Optional.of(new BugSet(set));
+    }
+
+    /** The faults among these switches: historical bugs and canaries (none: the fixed model, patched or not). */
+    public BugSet faults() {
+        return ofKinds(Bug.Kind.ZOO, Bug.Kind.CANARY);
+    }
+
+    /** The proposed patches and stricter checks among these switches. */
+    public BugSet patchesAndChecks() {
+        return ofKinds(Bug.Kind.PATCH, Bug.Kind.CHECK);
+    }
+
+    private BugSet ofKinds(Bug.Kind... kinds) {
+        return of(bugs.stream().filter(b -> List.of(kinds).contains(b.kind())).toList());
+    }
+
     public boolean has(Bug bug) {
         return bugs.contains(bug);
     }

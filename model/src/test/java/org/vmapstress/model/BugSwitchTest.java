@@ -318,6 +318,17 @@ class BugSwitchTest {
         assertEquals("none", BugSet.NONE.toString());
     }
 
+    @Test
+    void aSetIsParsedFromWhatItPrintsAndSplitsIntoFaultsAndPatches() {
+        BugSet mixed = BugSet.of(Bug.RETIRE_LIST, Bug.LAZY_PTE_CLEAR, Bug.STRICT_ALIASES_FLUSHED);
+        assertEquals(Optional.of(mixed), BugSet.parse(mixed.toString()));
+        assertEquals(Optional.of(BugSet.NONE), BugSet.parse("none"));
+        assertEquals(Optional.empty(), BugSet.parse("lazy-pte-clear,no-such-patch"));
+        assertEquals(BugSet.of(Bug.LAZY_PTE_CLEAR), mixed.faults());
+        assertEquals(BugSet.of(Bug.RETIRE_LIST, Bug.STRICT_ALIASES_FLUSHED), mixed.patchesAndChecks());
+        assertTrue(BugSet.of(Bug.RETIRE_LIST).faults().isEmpty(), "a patch alone is the fixed model");
+    }
+
     private static String camelCase(String dashed) {
         StringBuilder out = new StringBuilder();
         for (String part : dashed.split("-")) {

@@ -2,10 +2,12 @@ package org.vmapstress.reports;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Set;
 import java.util.TreeSet;
 import org.vmapstress.reports.record.RunRecord;
 import org.vmapstress.reports.record.RunRecords;
@@ -79,7 +81,7 @@ public final class Grading {
         Map<String, Boolean> found = new TreeMap<>();
         Map<String, Boolean> unfinishedRun = new TreeMap<>();
         records.stream().map(RunRecords.Located::record).filter(RunRecord::detection)
-                .filter(r -> !r.configuration().bugs().equals("none"))
+                .filter(r -> !r.onFixedModel())
                 .forEach(r -> {
                     found.merge(r.configuration().bugs(), r.foundExpected(), Boolean::logicalOr);
                     unfinishedRun.merge(r.configuration().bugs(), !r.incomplete().isEmpty(), Boolean::logicalOr);
@@ -88,16 +90,15 @@ public final class Grading {
                 .map(Map.Entry::getKey).filter(bugs -> unfinishedRun.get(bugs) == undecided).toList();
     }
 
-    /** Anything a detection record found on the fixed model. */
+    /** Anything a detection record found on the fixed model (patched or not). */
     public boolean falseAlarm() {
-        return records.stream().map(RunRecords.Located::record).anyMatch(r -> r.detection()
-                && r.configuration().bugs().equals("none") && !r.failures().isEmpty());
+        return records.stream().map(RunRecords.Located::record).anyMatch(r -> r.onFixedModel() && !r.failures().isEmpty());
     }
 
     /** Bug configurations that detection records ran. */
     public long detectionBugs() {
-        return records.stream().map(RunRecords.Located::record).filter(RunRecord::detection)
-                .map(r -> r.configuration().bugs()).filter(b -> !b.equals("none")).distinct().count();
+        return records.stream().map(RunRecords.Located::record).filter(r -> r.detection() && !r.onFixedModel())
+                .map(r -> r.configuration().bugs()).distinct().count();
     }
 
     /**
@@ -146,7 +147,8 @@ public final class Grading {
     }
 
     private static Matrix matrixOf(List<RunRecords.Located> records) {
-        Map<String, Map<String, List<RunRecord>>> groups = new TreeMap<>(Grading::bugsFirstNone);
+        Set<String> fixed = fixedConfigurations(records);
+        Map<String, Map<String, List<RunRecord>>> groups = new TreeMap<>(fixedFirst(fixed));
         for (RunRecords.Located located : records) {
             RunRecord r = located.record();
             if (!NOT_SEARCHES.contains(r.engine())) {
@@ -165,11 +167,20 @@ public final class Grading {
         });
         List<String> columns = groups.values().stream().flatMap(m -> m.keySet().stream()).distinct().sorted(Grading::engineOrder)
                 .toList();
-        return new Matrix(columns, rows);
+        return new Matrix(columns, rows, groups.keySet().stream().filter(fixed::contains).toList());
     }
 
-    private static int bugsFirstNone(String a, String b) {
-        return a.equals(b) ? 0 : a.equals("none") ? -1 : b.equals("none") ? 1 : a.compareTo(b);
+    /** The configurations of the fixed model: "none", and those detection records ran without a bug (patches alone). */
+    private static Set<String> fixedConfigurations(List<RunRecords.Located> records) {
+        Set<String> fixed = new HashSet<>(List.of("none"));
+        records.stream().map(RunRecords.Located::record).filter(RunRecord::onFixedModel)
+                .forEach(r -> fixed.add(r.configuration().bugs()));
+        return fixed;
+    }
+
+    /** Bug configurations in the order a reader expects them: the fixed model first, then by name. */
+    private static Comparator<String> fixedFirst(Set<String> fixed) {
+        return Comparator.comparing((String bugs) -> !fixed.contains(bugs)).thenComparing(Comparator.naturalOrder());
     }
 
     static int engineOrder(String a, String b) {
@@ -188,7 +199,7 @@ public final class Grading {
             groups.computeIfAbsent(List.of(r.engine(), r.configuration().bugs()), k -> new ArrayList<>()).add(r);
         }
         return groups.entrySet().stream().map(e -> EngineTotal.of(e.getKey().get(0), e.getKey().get(1), e.getValue()))
-                .sorted(Comparator.comparing(EngineTotal::engine, Grading::engineOrder).thenComparing(EngineTotal::bugs, Grading::bugsFirstNone))
+                .sorted(Comparator.comparing(EngineTotal::engine, Grading::engineOrder).thenComparing(EngineTotal::bugs, fixedFirst(fixedConfigurations(records))))
                 .toList();
     }
 
@@ -245,10 +256,17 @@ public final class Grading {
         }
     }
 
-    /** Rows are bug configurations ("none" first: the fixed model, where any finding is a false alarm). */
-    public record Matrix(List<String> engines, Map<String, Map<String, Cell>> rows) {
+    /**
+     * Rows are bug configurations; the {@code fixedRows} (first) ran the fixed model, patched or
+     * not, where any finding is a false alarm.
+     */
+    public record Matrix(List<String> engines, Map<String, Map<String, Cell>> rows, List<String> fixedRows) {
         public Cell cell(String bugs, String engine) {
             return rows.get(bugs).get(engine);
+        }
+
+        public boolean fixed(String bugs) {
+            return fixedRows.contains(bugs);
         }
     }
 
@@ -271,7 +289,7 @@ public final class Grading {
             if (!record.detection()) {
                 return "failure";
             }
-            if (record.configuration().bugs().equals("none")) {
+            if (record.onFixedModel()) {
                 return "false alarm";
             }
             return record.expects(failure) ? "found" : "other invariant (expected " + String.join(" or ", record.expected()) + ")";

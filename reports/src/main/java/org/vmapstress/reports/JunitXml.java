@@ -70,7 +70,7 @@ public final class JunitXml {
 
     /** A checking record with a failure, or a detection record that found something on the fixed model. */
     private static boolean failed(RunRecord record) {
-        return !record.failures().isEmpty() && (!record.detection() || record.configuration().bugs().equals("none"));
+        return !record.failures().isEmpty() && (!record.detection() || record.onFixedModel());
     }
 
     private static void testCase(RunRecord record, XMLStreamWriter xml) throws XMLStreamException {

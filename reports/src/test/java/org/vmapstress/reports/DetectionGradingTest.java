@@ -22,6 +22,11 @@ class DetectionGradingTest {
         return Grading.of(java.util.Arrays.stream(records).map(r -> new RunRecords.Located(Path.of("run.json"), r)).toList());
     }
 
+    /** A run on {@code bugs} that found nothing: head-insert's runs expect USABLE-KEPT. */
+    private static RunRecord foundNothingOn(String bugs) {
+        return withBugs(FIXED_CLEAN, bugs).forDetection(List.of("USABLE-KEPT"));
+    }
+
     private static RunRecord withBugs(RunRecord record, String bugs) {
         RunRecord.Configuration c = record.configuration();
         RunRecord changed = RunRecord.of(record.engine(), new RunRecord.Configuration(bugs, c.scenario(), c.threads(), c.ops(),
@@ -39,7 +44,7 @@ class DetectionGradingTest {
 
     @Test
     void aMissedBugIsRed() {
-        Grading grading = grade(FIXED_CLEAN, BUG_FOUND, withBugs(FIXED_CLEAN, "head-insert"));
+        Grading grading = grade(FIXED_CLEAN, BUG_FOUND, foundNothingOn("head-insert"));
         assertEquals(Verdict.VIOLATION, grading.verdict());
         assertEquals(List.of("head-insert"), grading.missedBugs());
         assertEquals("violation: 1 of 2 bugs found (missed: head-insert); fixed model clean (3 run records)", grading.headline());
@@ -47,7 +52,7 @@ class DetectionGradingTest {
 
     @Test
     void aMissedBugIsAFailingTestCaseInJunitXml(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        JunitXml.write(grade(FIXED_CLEAN, BUG_FOUND, withBugs(FIXED_CLEAN, "head-insert")), tmp);
+        JunitXml.write(grade(FIXED_CLEAN, BUG_FOUND, foundNothingOn("head-insert")), tmp);
         String xml = java.nio.file.Files.readString(tmp.resolve("junit.xml"));
         assertEquals(true, xml.contains("tests=\"4\"") && xml.contains("failures=\"1\""), xml);
         assertEquals(true, xml.contains("<failure type=\"MISSED\" message=\"no engine found head-insert\">"), xml);
@@ -55,7 +60,7 @@ class DetectionGradingTest {
 
     @Test
     void anythingFoundOnTheFixedModelIsAFalseAlarm() {
-        Grading grading = grade(withBugs(BUG_FOUND, "none"), BUG_FOUND);
+        Grading grading = grade(withBugs(BUG_FOUND, "none").forDetection(List.of()), BUG_FOUND);
         assertEquals(Verdict.VIOLATION, grading.verdict());
         assertEquals("false alarm", grading.failures().get(0).graded());
         assertEquals("violation: 1 of 1 bugs found; FALSE ALARM on the fixed model (2 run records)", grading.headline());
@@ -70,7 +75,7 @@ class DetectionGradingTest {
 
     @Test
     void aBugNoEngineFoundButSomeRunCouldNotJudgeIsUndecidedNotMissed() {
-        RunRecord unjudged = withBugs(FIXED_CLEAN, "head-insert").withIncomplete(List.of(
+        RunRecord unjudged = foundNothingOn("head-insert").withIncomplete(List.of(
                 new RunRecord.Unfinished("lincheck", "stopped at the end of its share", "give it more time")));
         Grading grading = grade(FIXED_CLEAN, BUG_FOUND, unjudged);
         assertEquals(Verdict.INCOMPLETE, grading.verdict());
@@ -97,10 +102,29 @@ class DetectionGradingTest {
     /** A bug switch that only crashes the model: its runs could not judge, so the bug is undecided, never found. */
     @Test
     void aBugThatOnlyCrashesTheModelIsNotFound() {
-        RunRecord crashed = withBugs(FIXED_CLEAN, "head-insert").withIncomplete(List.of(
+        RunRecord crashed = foundNothingOn("head-insert").withIncomplete(List.of(
                 new RunRecord.Unfinished("execution 0", "CRASHED: T1 threw java.lang.IllegalStateException", "replay it")));
         Grading grading = grade(FIXED_CLEAN, BUG_FOUND, crashed);
         assertEquals(List.of("head-insert"), grading.undecidedBugs());
         assertEquals(0, grading.matrix().cell("head-insert", FIXED_CLEAN.engine()).found());
+    }
+
+    /**
+     * A zoo run with a patch names it in every configuration: the configuration of the patch
+     * alone (its runs expect nothing) is the fixed model, graded as such, and listed first.
+     */
+    @Test
+    void theFixedModelWithAPatchIsGradedAsTheFixedModel() {
+        RunRecord patchedFixed = withBugs(FIXED_CLEAN, "retire-list");
+        RunRecord patchedBug = withBugs(BUG_FOUND, "lazy-pte-clear,retire-list");
+        Grading clean = grade(patchedBug, patchedFixed);
+        assertEquals("clean: 1 of 1 bugs found; fixed model clean (2 run records)", clean.headline());
+        assertEquals(List.of("retire-list", "lazy-pte-clear,retire-list"), List.copyOf(clean.matrix().rows().keySet()));
+        assertEquals(true, clean.matrix().fixed("retire-list"));
+        assertEquals(false, clean.matrix().fixed("lazy-pte-clear,retire-list"));
+
+        Grading alarm = grade(withBugs(BUG_FOUND, "retire-list").forDetection(List.of()), patchedBug);
+        assertEquals(Verdict.VIOLATION, alarm.verdict());
+        assertEquals("false alarm", alarm.failures().get(0).graded());
     }
 }

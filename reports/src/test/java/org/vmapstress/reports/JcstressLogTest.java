@@ -54,6 +54,15 @@ class JcstressLogTest {
         assertTrue(JcstressLog.asExpected(record));
     }
 
+    /** Patches every scenario ran with (jcstress-check's SWITCHES) are part of what was run: they follow the variant's bug. */
+    @Test
+    void switchesEveryScenarioRanWithAreInTheRecordsBugs() throws IOException {
+        assertEquals("racy-lazy-count,retire-list", JcstressLog.parse(log("one-bug-caught.log"), "quick", 50, List.of(),
+                List.of("retire-list")).configuration().bugs());
+        assertEquals("retire-list", JcstressLog.parse(log("two-fixed-ok.log"), "quick", 50, List.of(),
+                List.of("retire-list")).configuration().bugs());
+    }
+
     @Test
     void aFailedFixedVariantIsWrongAndNoTestAtAllIsNotAsExpected() throws IOException {
         List<String> fixedFailing = new ArrayList<>(log("one-bug-caught.log"));

@@ -49,8 +49,13 @@ record StressArtifacts(Path home) {
         return home.resolve("stress/jcstress-check");
     }
 
-    /** The Fixed variants for the fixed model, else the variants named after the bugs (lazy-pte-clear: LazyPteClear). */
-    static String jcstressVariants(BugSet bugs) {
+    /**
+     * The Fixed variants for the fixed model, else the variants named after the bugs
+     * (lazy-pte-clear: LazyPteClear); patches and checks do not choose variants, they are
+     * applied to all of them ({@link #runJcstress}).
+     */
+    static String jcstressVariants(BugSet switches) {
+        BugSet bugs = switches.faults();
         if (bugs.isEmpty()) {
             return "\\.Fixed$";
         }
@@ -86,7 +91,8 @@ record StressArtifacts(Path home) {
     }
 
     /** The jcstress tests {@code jcstressVariants(bugs)} may name: one per family for the fixed model, else at most one per bug. */
-    static int jcstressTests(BugSet bugs, Shard shard) {
+    static int jcstressTests(BugSet switches, Shard shard) {
+        BugSet bugs = switches.faults();
         int tests = bugs.isEmpty() ? JCSTRESS_FAMILIES : bugs.asSet().size();
         return (tests + shard.count() - 1) / shard.count();
     }
@@ -117,14 +123,17 @@ record StressArtifacts(Path home) {
         return share.compareTo(QUICK_MODE_PER_TEST.multipliedBy(tests)) >= 0 ? "quick" : "sanity";
     }
 
-    /** jcstress on the variants for {@code bugs} (see {@link #jcstressVariants}) through {@code stress/jcstress-check}. */
+    /**
+     * jcstress on the variants for {@code bugs} (see {@link #jcstressVariants}) through
+     * {@code stress/jcstress-check}, which applies their patches and checks to every variant.
+     */
     ChildRun runJcstress(BugSet bugs, String mode, Shard shard, Path dir, Duration limit) throws IOException, InterruptedException {
         Path record = dir.resolve("jcstress.json");
         Published.createFolders(dir);
         Files.deleteIfExists(record);
         Path log = dir.resolve("child.log");
         Subprocess.Ending ending = Subprocess.run(List.of("bash", jcstressCheck().toString(), mode, jcstressVariants(bugs),
-                dir.toString(), shard.toString()), home, log, limit);
+                dir.toString(), shard.toString(), bugs.patchesAndChecks().toString()), home, log, limit);
         String printed = Files.exists(log) ? Files.readString(log) : "";
         boolean nothing = printed.contains("no jcstress test matches") || printed.contains("no test in shard");
         return new ChildRun(ending, !ending.timedOut() && Files.exists(record) ? List.of(record) : List.of(), 1, nothing, log);

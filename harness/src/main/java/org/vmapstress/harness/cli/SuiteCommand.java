@@ -25,6 +25,7 @@ import org.vmapstress.reports.html.ReportSite;
 import org.vmapstress.reports.record.RunRecord;
 import org.vmapstress.reports.record.RunRecords;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -60,9 +61,8 @@ final class SuiteCommand implements Callable<Integer> {
             description = "Folder for run records, the report and junit.xml (default: ${DEFAULT-VALUE}).")
     private Path out;
 
-    @Option(names = "--bug", paramLabel = "NAME",
-            description = "Run the suite against a re-introduced bug (repeatable; default: none, the fixed model).")
-    private List<String> bugs = new ArrayList<>();
+    @Mixin
+    private SwitchOptions switches;
 
     @Option(names = "--shard", paramLabel = "K/N", defaultValue = "1/1",
             description = "Run only shard K of N: disjoint executions, jcstress tests and Lincheck modes (default: ${DEFAULT-VALUE}).")
@@ -82,7 +82,7 @@ final class SuiteCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException, IOException {
         Shard part = Shard.parse(shard);
-        BugSet bugSet = BugSet.of(SwitchOptions.bugsNamed(bugs));
+        BugSet bugSet = switches.switches();
         BadInput.requireKnown("--engines", engines, SuitePlan.Engine.names());
         SuitePlan plan = SuitePlan.of(budget, engines, StressArtifacts.jcstressTests(bugSet, part),
                 StressArtifacts.lincheckNeeds(part));

@@ -5,32 +5,27 @@ import java.util.List;
 import org.vmapstress.harness.BadInput;
 import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The model switches a command takes on its command line: {@code --bug} (historical bugs and
  * canaries), {@code --patch} (proposed kernel fixes) and {@code --strict} (ALIASES-FLUSHED
- * without its in-transit exemption). Each option accepts only its own kind of switch, so a
- * patch is never mistaken for a bug; together they make the run's {@link BugSet}, which tokens
- * record and replay.
+ * without its in-transit exemption; those two in {@link PatchOptions}). Each option accepts
+ * only its own kind of switch, so a patch is never mistaken for a bug; together they make the
+ * run's {@link BugSet}, which tokens record and replay.
  */
 final class SwitchOptions {
     @Option(names = "--bug", paramLabel = "NAME",
             description = "Re-introduce a historical bug (repeatable; see 'bugs'; default: none, the fixed model).")
     private List<String> bugs = new ArrayList<>();
 
-    @Option(names = "--patch", paramLabel = "NAME",
-            description = "Apply a proposed kernel fix (repeatable; see 'patches'; default: none, the kernel as it is).")
-    private List<String> patches = new ArrayList<>();
-
-    @Option(names = "--strict",
-            description = "Judge vm_unmap_aliases strictly: no alias left even of a block a concurrent vb_free is retiring"
-                    + " (ALIASES-FLUSHED-STRICT; default: off).")
-    private boolean strict;
+    @Mixin
+    private PatchOptions patchesAndChecks;
 
     /** Every switch named on the command line. */
     BugSet switches() {
-        return BugSet.of(bugs()).plus(patchesAndChecks());
+        return BugSet.of(bugs()).plus(patchesAndChecks.switches());
     }
 
     /** The --bug switches alone, each a historical bug or a canary. */
@@ -43,17 +38,8 @@ final class SwitchOptions {
         return named("--bug", names, Bug.Kind.ZOO, Bug.Kind.CANARY);
     }
 
-    /** The --patch and --strict switches. */
-    private BugSet patchesAndChecks() {
-        List<Bug> chosen = new ArrayList<>(named("--patch", patches, Bug.Kind.PATCH));
-        if (strict) {
-            chosen.add(Bug.STRICT_ALIASES_FLUSHED);
-        }
-        return BugSet.of(chosen);
-    }
-
     /** The switches {@code names}, each of one of {@code kinds}; another kind, or an unknown name, is bad input. */
-    private static List<Bug> named(String option, List<String> names, Bug.Kind... kinds) {
+    static List<Bug> named(String option, List<String> names, Bug.Kind... kinds) {
         List<Bug> chosen = new ArrayList<>();
         for (String name : names) {
             Bug bug = Bug.byName(name).orElseThrow(() -> new BadInput("unknown " + option.substring(2) + " '" + name

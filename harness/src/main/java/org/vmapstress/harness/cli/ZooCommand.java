@@ -25,6 +25,7 @@ import org.vmapstress.reports.html.ReportSite;
 import org.vmapstress.reports.record.RunRecord;
 import org.vmapstress.reports.record.RunRecords;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,7 +35,9 @@ import picocli.CommandLine.Spec;
  * engine with the same budget each. The explorations use the zoo's workload profiles (the
  * random workload on CPUs 0-3, and on CPUs 0 and 2, a gap in the possible CPUs) in turn; jcstress
  * runs the scenario variants named after the bug (where there is one); Lincheck runs with the
- * bug on. Every (bug, engine, seed) writes a run record; the report shows them as the
+ * bug on. {@code --patch} and {@code --strict} apply to every configuration: the zoo then
+ * shows whether a proposed fix keeps every bug findable and the fixed model clean under the
+ * stricter judge. Every (bug, engine, seed) writes a run record; the report shows them as the
  * bug x engine matrix. Exit 0 only when every bug is found by at least one engine and nothing
  * is found on the fixed model.
  */
@@ -60,6 +63,9 @@ final class ZooCommand implements Callable<Integer> {
 
     @Option(names = "--bug", paramLabel = "NAME", description = "Only these bugs (repeatable; default: the whole zoo).")
     private List<String> bugs = new ArrayList<>();
+
+    @Mixin
+    private PatchOptions patchesAndChecks;
 
     @Option(names = "--seeds", defaultValue = "1",
             description = "Seeds per exploring engine (random, pct3, free), for median detection times (default: ${DEFAULT-VALUE}).")
@@ -142,14 +148,12 @@ final class ZooCommand implements Callable<Integer> {
         }
     }
 
-    /** The fixed model first, then each chosen bug alone. */
+    /** The fixed model first, then each chosen bug alone; the patches and checks asked for in each. */
     private List<BugSet> configurations() {
-        List<BugSet> all = new ArrayList<>(List.of(BugSet.NONE));
-        if (bugs.isEmpty()) {
-            Bug.zoo().stream().map(BugSet::of).forEach(all::add);
-        } else {
-            SwitchOptions.bugsNamed(bugs).forEach(bug -> all.add(BugSet.of(bug)));
-        }
+        BugSet applied = patchesAndChecks.switches();
+        List<BugSet> all = new ArrayList<>(List.of(applied));
+        List<Bug> chosen = bugs.isEmpty() ? Bug.zoo() : SwitchOptions.bugsNamed(bugs);
+        chosen.forEach(bug -> all.add(BugSet.of(bug).plus(applied)));
         return all;
     }
 
@@ -209,14 +213,16 @@ final class ZooCommand implements Callable<Integer> {
     /**
      * What a finding of {@code engine} on {@code bugSet} must show to count as the bug found: an
      * invariant the bugs break; for jcstress a FORBIDDEN outcome, since each variant re-introduces
-     * exactly its bug and forbids exactly that bug's outcome. Nothing on the fixed model, where
-     * any finding is a false alarm.
+     * exactly its bug and forbids exactly that bug's outcome. Nothing on the fixed model (patched
+     * or not), where any finding is a false alarm; a stricter check's invariant is never what a
+     * bug is found by.
      */
     static List<String> expected(BugSet bugSet, String engine) {
-        if (bugSet.isEmpty()) {
+        BugSet bugs = bugSet.faults();
+        if (bugs.isEmpty()) {
             return List.of();
         }
-        return engine.equals("jcstress") ? List.of(org.vmapstress.reports.record.JcstressLog.FORBIDDEN) : bugSet.breaks();
+        return engine.equals("jcstress") ? List.of(org.vmapstress.reports.record.JcstressLog.FORBIDDEN) : bugs.breaks();
     }
 
     /** Writes {@code dir/name} and keeps the record for the report and the matrix. */
@@ -235,15 +241,17 @@ final class ZooCommand implements Callable<Integer> {
     }
 
     private static String name(BugSet bugSet) {
-        return bugSet.isEmpty() ? "none (fixed)" : bugSet.toString();
+        return bugSet.faults().isEmpty() ? bugSet + " (fixed)" : bugSet.toString();
     }
 
     private static void printMatrix(PrintWriter printer, Grading.Matrix matrix) {
-        StringBuilder header = new StringBuilder(String.format("%-20s", "bug"));
+        int width = matrix.rows().keySet().stream().mapToInt(String::length).max().orElse(0) + 1;
+        String rowName = "%-" + Math.max(20, width) + "s";
+        StringBuilder header = new StringBuilder(String.format(rowName, "bug"));
         matrix.engines().forEach(e -> header.append(String.format(" %-22s", e)));
         printer.println(header);
         matrix.rows().forEach((bug, row) -> {
-            StringBuilder line = new StringBuilder(String.format("%-20s", bug));
+            StringBuilder line = new StringBuilder(String.format(rowName, bug));
             for (String engine : matrix.engines()) {
                 Grading.Cell cell = row.get(engine);
                 line.append(String.format(Locale.ROOT, " %-22s", cell == null ? "-"

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vmapstress.harness.Explorer;
 import org.vmapstress.harness.Shard;
@@ -59,18 +60,34 @@ class ZooDetectionTest {
     @ParameterizedTest
     @MethodSource("bugsAndCanaries")
     void everyBugIsFoundByTheControlledSchedulerFromTheZoosDefaults(Bug bug) throws InterruptedException {
+        assertFound(BugSet.of(bug));
+    }
+
+    static Stream<Arguments> zooBugsWithEachPatch() {
+        return Bug.ofKind(Bug.Kind.PATCH).stream().flatMap(patch -> Bug.zoo().stream().map(bug -> Arguments.of(bug, patch)));
+    }
+
+    /** A proposed kernel patch must not hide a historical bug: with it on, each is still found, by an invariant it breaks. */
+    @ParameterizedTest(name = "{0} with {1}")
+    @MethodSource("zooBugsWithEachPatch")
+    void everyBugIsStillFoundWithEachPatchOn(Bug bug, Bug patch) throws InterruptedException {
+        assertFound(BugSet.of(bug, patch));
+    }
+
+    /** {@code switches}' bug is found by PCT depth 3, else the random walk, from the zoo's profiles, by an invariant it breaks. */
+    private static void assertFound(BugSet switches) throws InterruptedException {
         for (String engine : List.of("pct3", "random")) {
-            ExecutionResult failure = firstFailure(BugSet.of(bug), engine, EXECUTIONS);
+            ExecutionResult failure = firstFailure(switches, engine, EXECUTIONS);
             if (failure != null) {
-                System.out.printf("zoo: %-20s found by %-6s in execution %d (%s)%n", bug.cliName(), engine,
+                System.out.printf("zoo: %-20s found by %-6s in execution %d (%s)%n", switches, engine,
                         failure.spec().exec(), failure.failureId());
                 assertEquals(org.vmapstress.reports.Verdict.VIOLATION, failure.verdict(), failure.failureMessage());
-                assertTrue(BugSet.of(bug).breaks().contains(failure.failureId()),
-                        bug.cliName() + " showed " + failure.failureId() + ", not an invariant it breaks: " + failure.failureMessage());
+                assertTrue(switches.breaks().contains(failure.failureId()),
+                        switches + " showed " + failure.failureId() + ", not an invariant it breaks: " + failure.failureMessage());
                 return;
             }
         }
-        throw new AssertionError(bug.cliName() + " not found within " + EXECUTIONS + " executions of each profile and engine");
+        throw new AssertionError(switches + " not found within " + EXECUTIONS + " executions of each profile and engine");
     }
 
     /**

@@ -21,9 +21,10 @@ import java.util.regex.Pattern;
  * variant re-introduces the kernel bug its name spells (LazyPteClear: lazy-pte-clear) and is
  * "caught" when jcstress failed it; a test that ended in an error "could not judge"; anything else is "wrong".
  *
- * <p>{@code main(LOG, OUT_DIR, MODE [SECONDS [EXPECTED]])} writes {@code OUT_DIR/jcstress.json} and
+ * <p>{@code main(LOG, OUT_DIR, MODE [SECONDS [EXPECTED [SWITCHES]]])} writes {@code OUT_DIR/jcstress.json} and
  * exits 1 when a test graded wrong, 3 when a test has no result or an error (used by
- * {@code stress/jcstress-check}); EXPECTED is a file naming the tests that were asked for, one a line.
+ * {@code stress/jcstress-check}); EXPECTED is a file naming the tests that were asked for, one a line;
+ * SWITCHES the patches and checks every scenario ran with (comma-separated, or none), added to the record's bugs.
  */
 public final class JcstressLog {
     /**
@@ -44,11 +45,14 @@ public final class JcstressLog {
     }
 
     public static RunRecord parse(List<String> lines, String mode, double seconds) {
-        return parse(lines, mode, seconds, List.of());
+        return parse(lines, mode, seconds, List.of(), List.of());
     }
 
-    /** As {@link #parse(List, String, double)}, and each of {@code expected} without a result is a step that could not judge. */
-    public static RunRecord parse(List<String> lines, String mode, double seconds, List<String> expected) {
+    /**
+     * As {@link #parse(List, String, double)}, and each of {@code expected} without a result is a
+     * step that could not judge; {@code switches} (patches, checks) ran in every test.
+     */
+    public static RunRecord parse(List<String> lines, String mode, double seconds, List<String> expected, List<String> switches) {
         List<RunRecord.JcstressTest> tests = new ArrayList<>();
         int start = lines.indexOf("RUN RESULTS:");
         String name = null;
@@ -68,7 +72,7 @@ public final class JcstressLog {
             }
         }
         addTest(tests, name, status, outcomes);
-        return record(tests, mode, seconds).withIncomplete(unfinished(tests, expected, mode));
+        return record(tests, mode, seconds, switches).withIncomplete(unfinished(tests, expected, mode));
     }
 
     /** Tests that ended in an error, and tests asked for that have no result at all. */
@@ -87,9 +91,10 @@ public final class JcstressLog {
         return "java -jar stress/target/jcstress.jar -m " + mode + " -t '" + test.replace("$", "\\$") + "$'";
     }
 
-    private static RunRecord record(List<RunRecord.JcstressTest> tests, String mode, double seconds) {
+    private static RunRecord record(List<RunRecord.JcstressTest> tests, String mode, double seconds, List<String> switches) {
         Set<String> bugs = new LinkedHashSet<>();
         tests.stream().filter(RunRecord.JcstressTest::expectCaught).forEach(t -> bugs.add(bugName(t.variant())));
+        bugs.addAll(switches);
         long samples = tests.stream().flatMap(t -> t.outcomes().stream()).mapToLong(RunRecord.Outcome::samples).sum();
         RunRecord.Configuration configuration = new RunRecord.Configuration(bugs.isEmpty() ? "none" : String.join(",", bugs),
                 tests.size() + " tests", 0, 0, null, null, mode, "1/1", 0, 0);
@@ -132,24 +137,26 @@ public final class JcstressLog {
     }
 
     /**
-     * {@code LOG OUT_DIR MODE [SECONDS [EXPECTED]]}: writes OUT_DIR/jcstress.json; exits 2 on bad
+     * {@code LOG OUT_DIR MODE [SECONDS [EXPECTED [SWITCHES]]]}: writes OUT_DIR/jcstress.json; exits 2 on bad
      * arguments, 1 when a test graded wrong, 3 when a test could not judge (no result, or an error).
      */
     public static void main(String[] args) throws IOException {
-        if (args.length < 3 || args.length > 5) {
-            System.err.println("usage: JcstressLog LOG OUT_DIR MODE [SECONDS [EXPECTED_TESTS_FILE]]");
+        if (args.length < 3 || args.length > 6) {
+            System.err.println("usage: JcstressLog LOG OUT_DIR MODE [SECONDS [EXPECTED_TESTS_FILE [SWITCHES]]]");
             System.exit(2);
         }
         if (!Files.isRegularFile(Path.of(args[0])) || args.length >= 4 && !args[3].matches("\\d+(\\.\\d+)?")
-                || args.length == 5 && !Files.isRegularFile(Path.of(args[4]))) {
+                || args.length >= 5 && !Files.isRegularFile(Path.of(args[4]))) {
             System.err.println("JcstressLog: no log " + args[0] + (args.length >= 4 ? ", SECONDS '" + args[3] + "' is not a number" : "")
-                    + (args.length == 5 ? " or no file " + args[4] : ""));
+                    + (args.length >= 5 ? " or no file " + args[4] : ""));
             System.exit(2);
         }
         double seconds = args.length >= 4 ? Double.parseDouble(args[3]) : 0;
-        List<String> expectedTests = args.length == 5 ? Files.readAllLines(Path.of(args[4])).stream().map(String::strip)
+        List<String> expectedTests = args.length >= 5 ? Files.readAllLines(Path.of(args[4])).stream().map(String::strip)
                 .filter(t -> !t.isEmpty()).toList() : List.of();
-        RunRecord record = parse(Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8), args[2], seconds, expectedTests);
+        List<String> switches = args.length == 6 && !args[5].equals("none") ? List.of(args[5].split(",")) : List.of();
+        RunRecord record = parse(Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8), args[2], seconds, expectedTests,
+                switches);
         Path written = RunRecords.write(Path.of(args[1]), "jcstress.json", record);
         boolean expected = asExpected(record);
         System.out.println("jcstress: record " + written + " (" + record.jcstress().size() + " tests, "

@@ -91,6 +91,14 @@ public record RunRecord(String format, String engine, Configuration configuratio
     }
 
     /**
+     * Whether this detection record ran the fixed model, patched or not: it expects no
+     * invariant to break, so any failure is a false alarm.
+     */
+    public boolean onFixedModel() {
+        return detection() && (expected == null || expected.isEmpty());
+    }
+
+    /**
      * What was run: the re-introduced bugs ("none" for the fixed model), the workload and
      * schedule ({@code sched}: random, pct3, free or an engine's mode), the model's shape, and
      * which shard of the seed space ("1/1" when not sharded).

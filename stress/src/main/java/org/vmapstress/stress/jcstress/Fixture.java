@@ -26,6 +26,16 @@ final class Fixture {
      */
     static final long WINDOW_NANOS = 500_000;
 
+    /**
+     * Switches every model of this JVM gets on top of its variant's own: the patches and checks
+     * {@code stress/jcstress-check} is given (its SWITCHES argument, passed on as the system
+     * property {@code vmapstress.switches}), so a zoo or suite run with {@code --patch} runs the
+     * scenarios on the patched model. A name no switch has is a test that cannot run: it throws.
+     */
+    private static final BugSet EXTRA_SWITCHES = BugSet.parse(System.getProperty("vmapstress.switches", "none"))
+            .orElseThrow(() -> new IllegalArgumentException("vmapstress.switches names an unknown switch: "
+                    + System.getProperty("vmapstress.switches")));
+
     static VmapAllocator model(Bug bug) {
         return model(switches(bug), ScheduleHook.NONE);
     }
@@ -53,7 +63,7 @@ final class Fixture {
     }
 
     private static VmapAllocator model(BugSet switches, ScheduleHook hook) {
-        return new VmapAllocator(ModelConfig.small().withVmallocPages(1024).withPageFrames(16), switches, hook);
+        return new VmapAllocator(ModelConfig.small().withVmallocPages(1024).withPageFrames(16), switches.plus(EXTRA_SWITCHES), hook);
     }
 
     private static BugSet switches(Bug bug) {

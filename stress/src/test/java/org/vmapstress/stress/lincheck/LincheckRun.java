@@ -2,7 +2,6 @@ package org.vmapstress.stress.lincheck;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -47,7 +46,7 @@ public final class LincheckRun {
             System.err.println("usage: LincheckRun OUT_DIR none|BUG[,BUG...] K/N [SECONDS]");
             System.exit(2);
         }
-        Optional<BugSet> bugs = parseBugs(args[1]);
+        Optional<BugSet> bugs = BugSet.parse(args[1]);
         if (bugs.isEmpty()) {
             System.err.println("LincheckRun: unknown bug in '" + args[1] + "' (see ./vmapstress bugs)");
             System.exit(2);
@@ -71,21 +70,6 @@ public final class LincheckRun {
             verdict = verdict.and(record.graded());
         }
         System.exit(verdict.exitCode());
-    }
-
-    private static Optional<BugSet> parseBugs(String text) {
-        if (text.equals("none")) {
-            return Optional.of(BugSet.NONE);
-        }
-        List<Bug> bugs = new ArrayList<>();
-        for (String name : text.split(",")) {
-            Optional<Bug> bug = Bug.byName(name);
-            if (bug.isEmpty()) {
-                return Optional.empty();
-            }
-            bugs.add(bug.get());
-        }
-        return Optional.of(BugSet.of(bugs));
     }
 
     /** impossible-cpu-hash needs a gap in the possible CPUs to show; the others run on CPUs 0-3. */
