@@ -129,16 +129,22 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint, List<Intege
         return BugSet.of(bugs);
     }
 
-    /** {@code random}, {@code free}, {@code pct:D} or {@code pctD}, normalised to {@code random}, {@code free} or {@code pct:D}. */
+    /**
+     * {@code random}, {@code pos}, {@code pct:D} or {@code pctD}, each optionally with
+     * {@code +migrate}, or {@code free}; normalised ({@code pct:D}, {@code pct:D+migrate}).
+     */
     public static String sched(String text) {
-        if (text.equals("random") || text.equals(ExecutionSpec.FREE_RUNNING)) {
+        if (text.equals(ExecutionSpec.FREE_RUNNING)) {
             return text;
         }
-        String depth = text.startsWith("pct:") ? text.substring(4) : text.startsWith("pct") ? text.substring(3) : null;
-        if (depth != null && depth.matches("[1-9][0-9]?")) {
-            return "pct:" + depth;
+        boolean migrates = text.endsWith(ExecutionSpec.MIGRATE);
+        String policy = migrates ? text.substring(0, text.length() - ExecutionSpec.MIGRATE.length()) : text;
+        String depth = policy.startsWith("pct:") ? policy.substring(4) : policy.startsWith("pct") ? policy.substring(3) : null;
+        if (policy.equals("random") || policy.equals("pos") || depth != null && depth.matches("[1-9][0-9]?")) {
+            return (depth != null ? "pct:" + depth : policy) + (migrates ? ExecutionSpec.MIGRATE : "");
         }
-        throw new BadInput("unknown schedule policy '" + abbreviate(text) + "' (use random, pct:D with D from 1 to 99, or free)");
+        throw new BadInput("unknown schedule policy '" + abbreviate(text) + "' (use random, pct:D with D from 1 to 99, or pos,"
+                + " each optionally with " + ExecutionSpec.MIGRATE + "; or free)");
     }
 
     /**

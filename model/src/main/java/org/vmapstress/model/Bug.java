@@ -72,6 +72,18 @@ public enum Bug {
             "the vb_free that makes a block fully dirty takes vmap_purge_lock under vb->lock to flush it, "
                     + "the reverse of vm_unmap_aliases' order: two such threads deadlock"),
     /**
+     * A canary, not a kernel bug: new_vmap_block writes vb->cpu early (as since 3e3de794) but
+     * links the block on the queue of the CPU it runs on at list_add ({@code raw_cpu_ptr}, as
+     * before 8c61291f), reading raw_smp_processor_id() twice. Only a migration between the two
+     * reads, inside one vm_map_ram, breaks it: the race that proves the scheduler's migrations
+     * ({@code --sched random+migrate}) reach inside operations.
+     */
+    LIST_ADD_THIS_CPU("list-add-this-cpu",
+            "new_vmap_block links the block on the queue of the CPU it runs on at list_add, not on vb->cpu's",
+            List.of(InvariantId.QUEUE_OWNER),
+            "new_vmap_block sets vb->cpu, then links the block on raw_cpu_ptr(&vmap_block_queue): a task migrated between "
+                    + "the two reads leaves the block on another CPU's free list"),
+    /**
      * A check, not a model change: ALIASES-FLUSHED without its in-transit exemption
      * ({@link InvariantId#ALIASES_FLUSHED_STRICT}). On the 6.11 model it finds the window that
      * vm_unmap_aliases leaves open while a vb_free retires a block (docs/findings).

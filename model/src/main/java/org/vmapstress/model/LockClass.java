@@ -10,23 +10,34 @@ package org.vmapstress.model;
  */
 public enum LockClass {
     /** vmap_purge_lock (a mutex): serialises lazy purges and vm_unmap_aliases. */
-    PURGE(1),
+    PURGE(1, true),
     /** vmap_block.lock: free, dirty, dirty_min/dirty_max, used_map of one block. */
-    BLOCK(2),
+    BLOCK(2, false),
     /** vmap_block_queue.lock: one CPU's free list. */
-    QUEUE(3),
+    QUEUE(3, false),
     /** vmap_area_lock: the VA space's free extents and busy areas. */
-    VMAP_AREA(4),
+    VMAP_AREA(4, false),
     /** The lazy list's lock (the kernel's vn->lazy.lock). */
-    LAZY(4),
+    LAZY(4, false),
     /** The page allocator's zone lock, guarding page states and the free stack. */
-    PAGE_ALLOC(4),
+    PAGE_ALLOC(4, false),
     /** vmap_block_retire_lock of the retire-list patch ({@link RetireList}): taken under vb->lock. */
-    RETIRE(4);
+    RETIRE(4, false);
 
     private final int rank;
-    LockClass(int rank) {
+    private final boolean sleeps;
+
+    LockClass(int rank, boolean sleeps) {
         this.rank = rank;
+        this.sleeps = sleeps;
+    }
+
+    /**
+     * Whether the kernel's lock is a sleeping lock (a mutex), held with preemption on; the
+     * others are spinlocks, which disable preemption, so a task holding one is never migrated.
+     */
+    public boolean sleeps() {
+        return sleeps;
     }
 
     public int rank() {

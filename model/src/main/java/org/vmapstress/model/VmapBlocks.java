@@ -92,7 +92,8 @@ final class VmapBlocks {
     /**
      * new_vmap_block(): a fresh block with its first slots used, initialised, then inserted
      * into the hashed index, then linked on vb->cpu's free list (at the tail; at the head with
-     * the head-insert bug). With publish-before-init, vb->cpu is written after the insert.
+     * the head-insert bug; with the canary list-add-this-cpu, on the queue of the CPU read again
+     * here). With publish-before-init, vb->cpu is written after the insert.
      */
     private long newVmapBlock(CpuContext ctx, int slots) {
         long createdAt = events.incrementAndGet();
@@ -109,7 +110,7 @@ final class VmapBlocks {
         if (bugs.has(Bug.PUBLISH_BEFORE_INIT)) {
             setCpu(vb, ctx);
         }
-        VmapBlockQueue vbq = queues.of(vb.cpu);
+        VmapBlockQueue vbq = queues.of(bugs.has(Bug.LIST_ADD_THIS_CPU) ? readCpu(ctx) : vb.cpu);
         vbq.lock.lock();
         try {
             hook.point(SchedulePoint.NEW_BLOCK_LIST_ADD, area.start());

@@ -22,7 +22,7 @@ import org.vmapstress.reports.record.RunRecords;
  */
 public final class Grading {
     /** Engines in the order a reader expects them; others follow alphabetically. */
-    private static final List<String> ENGINE_ORDER = List.of("controlled-random", "controlled-pct3", "free-running",
+    private static final List<String> ENGINE_ORDER = List.of("controlled-random", "controlled-pct3", "controlled-pos", "free-running",
             "jcstress", "lincheck");
 
     /**

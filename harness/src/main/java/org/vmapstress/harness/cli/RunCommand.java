@@ -63,7 +63,9 @@ final class RunCommand implements Callable<Integer> {
     private String seed;
 
     @Option(names = "--sched", defaultValue = "random",
-            description = "random or pct:D (controlled, replayable), or free (parallel threads; failures re-searched under control) (default: ${DEFAULT-VALUE}).")
+            description = "random, pct:D or pos (controlled, replayable; add +migrate to let the scheduler move workers to another CPU"
+                    + " inside operations, e.g. pos+migrate), or free (parallel threads; failures re-searched under control)"
+                    + " (default: ${DEFAULT-VALUE}).")
     private String sched;
 
     @Option(names = "--iterations", defaultValue = "100000", description = "Executions at most (default: ${DEFAULT-VALUE}).")

@@ -68,7 +68,7 @@ final class SuiteCommand implements Callable<Integer> {
             description = "Run only shard K of N: disjoint executions, jcstress tests and Lincheck modes (default: ${DEFAULT-VALUE}).")
     private String shard;
 
-    @Option(names = "--engines", split = ",", paramLabel = "ENGINE", defaultValue = "corpus,jcstress,lincheck,random,pct3,free",
+    @Option(names = "--engines", split = ",", paramLabel = "ENGINE", defaultValue = "corpus,jcstress,lincheck,random,pct3,pos,free",
             description = "Which steps run, comma-separated (default: ${DEFAULT-VALUE}).")
     private List<String> engines;
 
@@ -241,7 +241,8 @@ final class SuiteCommand implements Callable<Integer> {
 
     /**
      * The explorations' workload: the random workload with 3 workers x 20 operations under the
-     * controlled scheduler, 4 x 100 free-running. {@code engine} is random, pct3 or free.
+     * controlled scheduler, 4 x 100 free-running. {@code engine} is random, pct3, pos or free
+     * (or a schedule such as random+migrate).
      */
     static ExecutionSpec explorationSpec(BugSet bugs, ModelShape shape, String engine, long seed) {
         boolean free = engine.equals(ExecutionSpec.FREE_RUNNING);

@@ -30,6 +30,7 @@ record SuitePlan(List<Step> steps, Duration reserve) {
         LINCHECK("lincheck", 0.2),
         RANDOM("random", 0.2),
         PCT3("pct3", 0.15),
+        POS("pos", 0.1),
         FREE("free", 0.15);
 
         private final String name;
@@ -53,7 +54,7 @@ record SuitePlan(List<Step> steps, Duration reserve) {
         }
 
         boolean exploration() {
-            return this == RANDOM || this == PCT3 || this == FREE;
+            return this == RANDOM || this == PCT3 || this == POS || this == FREE;
         }
 
         /**
@@ -68,7 +69,7 @@ record SuitePlan(List<Step> steps, Duration reserve) {
                 case CORPUS -> 5;
                 case JCSTRESS -> jcstressTests == 0 ? 0 : 15 + 7L * jcstressTests;
                 case LINCHECK -> lincheckSeconds;
-                case RANDOM, PCT3, FREE -> 3;
+                case RANDOM, PCT3, POS, FREE -> 3;
             };
         }
     }

@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
         "", "Exit codes: 0 every bug found and the fixed model clean, 1 a bug missed or anything found on the fixed model,"
         + " 2 bad input, 3 incomplete (no bug missed, but some run could not judge: a bug only such runs tried is undecided)."})
 final class ZooCommand implements Callable<Integer> {
-    static final List<String> ENGINES = List.of("random", "pct3", "free", "jcstress", "lincheck");
+    static final List<String> ENGINES = List.of("random", "pct3", "pos", "free", "jcstress", "lincheck");
     /** Failures of the first seed are shrunk (the minimal token per bug); later seeds only measure detection. */
     private static final Duration SHRINK_BUDGET = Duration.ofSeconds(10);
     private static final Duration GRACE = Duration.ofSeconds(30);
@@ -57,7 +57,7 @@ final class ZooCommand implements Callable<Integer> {
             description = "Time each engine gets on each bug; jcstress and Lincheck get at least what they need on an idle machine (default: ${DEFAULT-VALUE}).")
     private Duration budget;
 
-    @Option(names = "--engines", split = ",", paramLabel = "ENGINE", defaultValue = "random,pct3,free,jcstress,lincheck",
+    @Option(names = "--engines", split = ",", paramLabel = "ENGINE", defaultValue = "random,pct3,pos,free,jcstress,lincheck",
             description = "Engines to run, comma-separated (default: ${DEFAULT-VALUE}).")
     private List<String> engines;
 
@@ -68,7 +68,7 @@ final class ZooCommand implements Callable<Integer> {
     private PatchOptions patchesAndChecks;
 
     @Option(names = "--seeds", defaultValue = "1",
-            description = "Seeds per exploring engine (random, pct3, free), for median detection times (default: ${DEFAULT-VALUE}).")
+            description = "Seeds per exploring engine (random, pct3, pos, free), for median detection times (default: ${DEFAULT-VALUE}).")
     private int seeds;
 
     @Option(names = "--out", defaultValue = "target/vmapstress-zoo", description = "Folder for run records and the report (default: ${DEFAULT-VALUE}).")

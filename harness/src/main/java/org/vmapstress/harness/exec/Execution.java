@@ -39,7 +39,7 @@ public final class Execution {
         Workload workload = spec.workload();
         int threads = workload.threadCount();
         long expectedSteps = (long) STEPS_PER_OP_ESTIMATE * threads * Math.max(1, workload.opsOf(0));
-        ControlledScheduler scheduler = new ControlledScheduler(spec.policy(expectedSteps), threads, stepLimit);
+        ControlledScheduler scheduler = new ControlledScheduler(spec.policy(expectedSteps), spec.migrations(), threads, stepLimit);
         VmapAllocator model = new VmapAllocator(spec.modelConfig(), spec.bugs(), scheduler);
         int[] possible = model.config().possibleCpus();
         List<CpuContext> cpus = new ArrayList<>();

@@ -1,6 +1,8 @@
 package org.vmapstress.harness.exec;
 
+import org.vmapstress.harness.sched.Migrations;
 import org.vmapstress.harness.sched.Pct;
+import org.vmapstress.harness.sched.Pos;
 import org.vmapstress.harness.sched.RandomWalk;
 import org.vmapstress.harness.sched.SchedulePolicy;
 import org.vmapstress.harness.workload.Workload;
@@ -13,7 +15,8 @@ import org.vmapstress.model.ModelConfig;
  * its run. The same spec gives the same trace, step for step.
  *
  * @param model the possible CPUs (gaps allowed) and the model's sizes
- * @param sched {@code random} or {@code pct:D}
+ * @param sched {@code random}, {@code pct:D} or {@code pos}, each optionally with
+ *        {@value #MIGRATE} (the scheduler may migrate workers inside operations), or {@code free}
  */
 public record ExecutionSpec(BugSet bugs, ModelShape model, String scenario, int threads, int ops, long seed, String sched,
                             long exec) {
@@ -21,6 +24,8 @@ public record ExecutionSpec(BugSet bugs, ModelShape model, String scenario, int 
     public static final String RANDOM_SCENARIO = "random";
     /** The schedule "policy" of free-running stress: none, real threads in parallel. */
     public static final String FREE_RUNNING = "free";
+    /** The suffix of a schedule with migrations inside operations ({@link Migrations}), e.g. {@code random+migrate}. */
+    public static final String MIGRATE = "+migrate";
     /** The most worker threads an execution may have (run's --threads, a token's threads). */
     public static final int MAX_THREADS = 64;
     /** The most operations per worker (run's --ops, a token's ops). */
@@ -40,10 +45,26 @@ public record ExecutionSpec(BugSet bugs, ModelShape model, String scenario, int 
     /** A fresh policy for this execution; {@code expectedSteps} sizes PCT's change-point range. */
     public SchedulePolicy policy(long expectedSteps) {
         long schedSeed = mix(seed, exec, 0x5c4ed);
-        if (sched.startsWith("pct:")) {
-            return new Pct(Integer.parseInt(sched.substring(4)), workload().threadCount(), expectedSteps, schedSeed);
+        String policy = policyName();
+        if (policy.startsWith("pct:")) {
+            return new Pct(Integer.parseInt(policy.substring(4)), workload().threadCount(), expectedSteps, schedSeed);
         }
-        return new RandomWalk(schedSeed);
+        return policy.equals("pos") ? new Pos(workload().threadCount(), schedSeed) : new RandomWalk(schedSeed);
+    }
+
+    /** The schedule policy without {@value #MIGRATE}: random, pct:D, pos (or free). */
+    public String policyName() {
+        return migrates() ? sched.substring(0, sched.length() - MIGRATE.length()) : sched;
+    }
+
+    /** Whether the scheduler may migrate workers inside operations. */
+    public boolean migrates() {
+        return sched.endsWith(MIGRATE);
+    }
+
+    /** This execution's migrations inside operations (seeded like its policy), or none. */
+    public Migrations migrations() {
+        return migrates() ? Migrations.seeded(mix(seed, exec, 0x319), modelConfig().possibleCpus()) : Migrations.NONE;
     }
 
     /** The same spec under another schedule policy. */

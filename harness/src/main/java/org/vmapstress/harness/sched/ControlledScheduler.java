@@ -17,7 +17,9 @@ import org.vmapstress.model.SchedulePoint;
  * that is another worker hands the turn over (park/unpark) and waits for it to come back.
  * A worker that finds a model lock held is parked as blocked until the lock is released; when
  * every live worker is blocked, that is a deadlock, reported with who holds and who waits for
- * which lock. Each execution has a step limit and a wall-clock watchdog.
+ * which lock. Each execution has a step limit and a wall-clock watchdog. With {@link Migrations},
+ * the scheduler may also move the running worker to another CPU at a point where it holds no
+ * spinlock, as the kernel may migrate a preemptible task.
  *
  * <p>Scheduler state is written only by the worker holding the turn; the turn passes through
  * the volatile {@link #current}, which orders every write before the next worker's reads.
@@ -38,8 +40,11 @@ public final class ControlledScheduler implements ScheduleHook {
      * executions/s beside four busy loops, against 1 with a fixed run of 50 yields, docs/suite.md).
      */
     private static final long EXPENSIVE_YIELD_NANOS = 500_000;
+    /** The label of a migration step, chosen by {@link Migrations}. */
+    public static final String MIGRATE = "migrate";
 
     private final SchedulePolicy policy;
+    private final Migrations migrations;
     /** False once a yield was expensive (see {@link #EXPENSIVE_YIELD_NANOS}); a hint for speed only, racy on purpose. */
     private volatile boolean yieldsAreCheap = true;
     private final long stepLimit;
@@ -50,7 +55,7 @@ public final class ControlledScheduler implements ScheduleHook {
     private final ModelLock[] blockedOn;
     private final String[] operation;
     private final ModelLock[] acquiring;
-    private final String[] held;
+    private final HeldLocks[] held;
     private final ThreadLocal<Integer> workerId = new ThreadLocal<>();
     private final List<Step> trace = new ArrayList<>();
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -60,7 +65,13 @@ public final class ControlledScheduler implements ScheduleHook {
     private final List<Integer> checkpoints = new ArrayList<>();
 
     public ControlledScheduler(SchedulePolicy policy, int threads, long stepLimit) {
+        this(policy, Migrations.NONE, threads, stepLimit);
+    }
+
+    /** A scheduler that may also migrate the running worker at its preemptible points ({@link Migrations}). */
+    public ControlledScheduler(SchedulePolicy policy, Migrations migrations, int threads, long stepLimit) {
         this.policy = policy;
+        this.migrations = migrations;
         this.stepLimit = stepLimit;
         this.threads = threads;
         this.workers = new Thread[threads];
@@ -69,7 +80,7 @@ public final class ControlledScheduler implements ScheduleHook {
         this.blockedOn = new ModelLock[threads];
         this.operation = new String[threads];
         this.acquiring = new ModelLock[threads];
-        this.held = new String[threads];
+        this.held = new HeldLocks[threads];
     }
 
     /**
@@ -82,7 +93,7 @@ public final class ControlledScheduler implements ScheduleHook {
             cpus[t] = cpuOf.get(t);
             status[t] = Status.RUNNABLE;
             operation[t] = "start";
-            held[t] = "";
+            held[t] = new HeldLocks();
             workers[t] = new Thread(() -> body(id, bodies.get(id)), "controlled-worker-" + t);
             workers[t].setDaemon(true);
         }
@@ -177,7 +188,7 @@ public final class ControlledScheduler implements ScheduleHook {
         if (me == null || end != null) {
             return;
         }
-        held[me] = LockList.without(held[me], lock.name());
+        held[me].remove(lock);
         if (acquiring[me] == lock) {
             acquiring[me] = null;
         }
@@ -225,7 +236,23 @@ public final class ControlledScheduler implements ScheduleHook {
             throw new ExecutionAborted();
         }
         record(me, label, subject);
+        migrateMaybe(me);
         switchTo(me, policy.pick(runnable(), me, trace.size()));
+    }
+
+    /**
+     * Where the worker could be preempted, the scheduler may move it to another CPU
+     * ({@link Migrations}): a step of its own, "migrate" with the new CPU as its subject.
+     */
+    private void migrateMaybe(int me) {
+        if (!held[me].preemptible()) {
+            return;
+        }
+        int to = migrations.next(cpus[me].cpu());
+        if (to >= 0) {
+            cpus[me].migrateTo(to);
+            record(me, MIGRATE, to);
+        }
     }
 
     /**
@@ -236,11 +263,12 @@ public final class ControlledScheduler implements ScheduleHook {
     private synchronized void record(int me, String label, long subject) {
         checkNotAborted();
         if (acquiring[me] != null && acquiring[me].holder() == workers[me]) {
-            held[me] = LockList.with(held[me], acquiring[me].name());
+            held[me].add(acquiring[me]);
             acquiring[me] = null;
         }
-        Step step = new Step(trace.size(), me, cpus[me].cpu(), operation[me], label, subject, held[me]);
+        Step step = new Step(trace.size(), me, cpus[me].cpu(), operation[me], label, subject, held[me].names());
         trace.add(step);
+        policy.reached(me, label, subject);
         fingerprint = fingerprint * 31 + ((long) me * 1_000_003 + label.hashCode()) * 31 + subject;
         if (Integer.bitCount(trace.size()) == 1) {
             checkpoints.add((int) (fingerprint ^ (fingerprint >>> 32)) & 0xffff);

@@ -11,6 +11,14 @@ public interface SchedulePolicy {
      */
     int pick(List<Integer> runnable, int current, int step);
 
-    /** The policy's name in tokens: {@code random} or {@code pct:D}. */
+    /**
+     * Told at every step, before the pick: {@code worker} ran up to its next schedule point
+     * {@code point} (touching {@code subject}). Policies that weigh what the steps touch (POS)
+     * listen; the others need not.
+     */
+    default void reached(int worker, String point, long subject) {
+    }
+
+    /** The policy's name in tokens: {@code random}, {@code pct:D} or {@code pos}. */
     String name();
 }

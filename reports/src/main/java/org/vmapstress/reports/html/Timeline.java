@@ -10,7 +10,8 @@ import org.vmapstress.reports.record.RunRecord;
  * The interleaving as a picture: one column per thread, one row per step down the page. Each
  * step is a box in its thread's column, tinted by the CPU it ran on; the locks a thread holds
  * are bars along the left of its column for as long as it holds them; the violating step is
- * drawn in red. A box names its thread's operation when a new one starts. Long traces keep their last {@link #MAX_ROWS} steps (the record has them all).
+ * drawn in red. A box names its thread's operation when a new one starts; a migration the
+ * scheduler chose inside an operation is a box of its own, in the new CPU's tint. Long traces keep their last {@link #MAX_ROWS} steps (the record has them all).
  */
 public final class Timeline {
     static final int MAX_ROWS = 300;
@@ -19,6 +20,8 @@ public final class Timeline {
     static final int TOP = 28;
     static final int GUTTER = 60;
     static final int LOCK_BAR = 5;
+    /** The point of a step in which the scheduler migrated its thread (the harness's ControlledScheduler.MIGRATE); its subject is the new CPU. */
+    static final String MIGRATION = "migrate";
     private static final String[] CPU_TINTS = {"#dbeafe", "#dcfce7", "#fef9c3", "#f3e8ff", "#ffedd5", "#e0f2fe", "#fce7f3", "#ecfccb"};
     private static final String[] LOCK_COLOURS = {"#1d4ed8", "#15803d", "#a16207", "#7e22ce", "#c2410c", "#0e7490", "#be185d"};
 
@@ -80,8 +83,7 @@ public final class Timeline {
             RunRecord.TraceStep s = steps.get(row);
             boolean violating = s.index() == violation;
             boolean newOperation = !s.operation().equals(lastOperation.put(s.thread(), s.operation()));
-            String label = "cpu" + s.cpu() + " " + (newOperation ? "[" + s.operation() + "] " : "") + s.point()
-                    + (s.subject() != 0 ? " " + s.subject() : "");
+            String label = "cpu" + s.cpu() + " " + (newOperation ? "[" + s.operation() + "] " : "") + what(s);
             String detail = "step " + s.index() + ": T" + s.thread() + " on cpu" + s.cpu() + ", " + s.operation() + ", "
                     + s.point() + " " + s.subject() + (s.locks().isEmpty() ? "" : ", holds " + s.locks());
             boxes.add(new Box(s.index(), GUTTER + s.thread() * COLUMN + LOCK_BAR * 3 + 2, TOP + row * ROW,
@@ -89,6 +91,14 @@ public final class Timeline {
                     violating, label, detail, TOP + row * ROW + ROW - 6));
         }
         return boxes;
+    }
+
+    /** What a step did: its point and subject, or for a migration by the scheduler the CPU it moved to. */
+    private static String what(RunRecord.TraceStep s) {
+        if (s.point().equals(MIGRATION)) {
+            return "\u21c4 migrated to cpu" + s.subject() + " (scheduler)";
+        }
+        return s.point() + (s.subject() != 0 ? " " + s.subject() : "");
     }
 
     /** The step number down the left edge, every fifth row and at the violation. */
