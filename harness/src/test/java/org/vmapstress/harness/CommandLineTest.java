@@ -45,6 +45,11 @@ class CommandLineTest {
         "suite --bug flush-on-retire",
         "zoo --bug retire-list",
         "zoo --patch lazy-pte-clear",
+        "bench --seeds 0",
+        "bench --engines random,magic",
+        "bench --bug retire-list",
+        "bench --out /proc/x",
+        "bench --throughput 0s",
         "zoo --patch no-such-patch",
         "suite --patch no-such-patch",
         "run --shard one/two",
@@ -226,7 +231,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"suite", "run", "report", "zoo", "replay", "shrink", "bugs", "patches", "corpus", "corpus refresh"})
+    @ValueSource(strings = {"suite", "run", "report", "zoo", "bench", "replay", "shrink", "bugs", "patches", "corpus", "corpus refresh"})
     void everyCommandHasHelpThatStatesEachOptionsDefault(String command) {
         int[] exit = new int[1];
         String help = CliRunner.run(exit, (command + " --help").split(" "))[0];

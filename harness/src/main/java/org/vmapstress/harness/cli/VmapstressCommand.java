@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VmapstressCommand.Version.class,
         description = {"Stress harness for a model of the Linux vmap block allocator.", "", VmapstressCommand.VERDICTS},
-        subcommands = {SuiteCommand.class, RunCommand.class, ReportCommand.class, ZooCommand.class, ReplayCommand.class,
+        subcommands = {SuiteCommand.class, RunCommand.class, ReportCommand.class, ZooCommand.class, BenchCommand.class, ReplayCommand.class,
             ShrinkCommand.class, CorpusCommand.class, BugsCommand.class, PatchesCommand.class, CommandLine.HelpCommand.class})
 public final class VmapstressCommand implements Runnable {
     public static final int EXIT_CLEAN = Verdict.CLEAN.exitCode();

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.vmapstress.harness.BadInput;
 import org.vmapstress.harness.Explorer;
 import org.vmapstress.harness.ProfileExplorer;
@@ -182,18 +181,31 @@ final class ZooCommand implements Callable<Integer> {
 
     /** The zoo's workload profiles for one engine and seed: the random workload on CPUs 0-3 and on CPUs {0, 2}. */
     static List<ExecutionSpec> profiles(BugSet bugSet, String engine, int seed) {
-        return Stream.of(ModelShape.firstCpus(4), new ModelShape(List.of(0, 2), ModelShape.DEFAULT_VA_PAGES, ModelShape.DEFAULT_FRAMES))
-                .map(shape -> SuiteCommand.explorationSpec(bugSet, shape, engine, 0x5eed + seed)).toList();
+        return SHAPES.stream().map(shape -> SuiteCommand.explorationSpec(bugSet, shape, engine, 0x5eed + seed)).toList();
     }
+
+    /** The model shapes of the zoo's profiles: CPUs 0-3, and CPUs {0, 2} (a gap in the possible CPUs). */
+    static final List<ModelShape> SHAPES = List.of(ModelShape.firstCpus(4),
+            new ModelShape(List.of(0, 2), ModelShape.DEFAULT_VA_PAGES, ModelShape.DEFAULT_FRAMES));
 
     private void explore(PrintWriter printer, BugSet bugSet, String engine, int seed, Path dir)
             throws IOException, InterruptedException {
+        keep(printer, bugSet, dir, "run.json", detectionRun(profiles(bugSet, engine, seed), engine, budget,
+                seed == 0 ? SHRINK_BUDGET : Duration.ZERO, spec.commandLine().getErr()));
+    }
+
+    /**
+     * One exploring engine on the {@code profiles} of one configuration, within {@code budget}:
+     * its detection record (what it must find: {@link #expected}); a failure is shrunk for at
+     * most {@code shrinkBudget} (zero: not shrunk).
+     */
+    static RunRecord detectionRun(List<ExecutionSpec> profiles, String engine, Duration budget, Duration shrinkBudget,
+                                  PrintWriter err) throws InterruptedException {
         Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
-        ProfileExplorer.Outcome outcome = new ProfileExplorer(new Explorer(execution))
-                .explore(profiles(bugSet, engine, seed), budget);
-        Token shrunk = seed == 0 ? RunReporting.shrink(execution, outcome.summary(), SHRINK_BUDGET, spec.commandLine().getErr()) : null;
+        ProfileExplorer.Outcome outcome = new ProfileExplorer(new Explorer(execution)).explore(profiles, budget);
+        Token shrunk = RunReporting.shrink(execution, outcome.summary(), shrinkBudget, err);
         RunRecord record = RunReporting.record(outcome.profile(), outcome.summary(), Shard.ALL, Long.MAX_VALUE, budget, shrunk);
-        keep(printer, bugSet, dir, "run.json", record.forDetection(expected(bugSet, engine)));
+        return record.forDetection(expected(profiles.get(0).bugs(), engine));
     }
 
     private void child(PrintWriter printer, BugSet bugSet, String engine, String mode, StressArtifacts.ChildRun run)

@@ -1,0 +1,175 @@
+package org.vmapstress.harness.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.vmapstress.harness.BadInput;
+import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.model.Bug;
+import org.vmapstress.model.BugSet;
+import org.vmapstress.reports.Grading;
+import org.vmapstress.reports.html.ReportSite;
+import org.vmapstress.reports.record.RunRecord;
+import org.vmapstress.reports.record.RunRecords;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vmapstress bench}: the engines side by side, on equal workloads (run's defaults, 3
+ * workers x 20 random operations, for every engine, free-running included) and the zoo's
+ * profiles (CPUs 0-3, CPUs {0, 2}). For each zoo bug and engine, {@code --seeds} detection runs
+ * (seed 0x5eed + i), each until the first failure or its budget: median executions and
+ * seconds to the first detection over the seeds that found it. On the fixed model, one run per
+ * engine for {@code --throughput}: executions/s and schedule points/s. Every run writes a run
+ * record; the report draws the bug x engine matrix, and the tables are printed with each
+ * engine's ratio to the last engine asked for.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = {"Engines side by side on equal workloads: executions and"
+        + " seconds to the first detection of each zoo bug (median over seeds), and executions/s and schedule points/s on the fixed model.",
+        "", VmapstressCommand.VERDICTS})
+final class BenchCommand implements Callable<Integer> {
+    static final List<String> ENGINES = List.of("random", "pct3", "pos", "free");
+    private static final int THREADS = 3;
+    private static final int OPS = 20;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--engines", split = ",", paramLabel = "ENGINE", defaultValue = "random,pct3,pos,free",
+            description = "Engines to compare, comma-separated; ratios are to the last one (default: ${DEFAULT-VALUE}).")
+    private List<String> engines;
+
+    @Option(names = "--seeds", defaultValue = "10", description = "Detection runs per bug and engine (default: ${DEFAULT-VALUE}).")
+    private int seeds;
+
+    @Option(names = "--bug", paramLabel = "NAME", description = "Only these bugs (repeatable; default: the whole zoo).")
+    private List<String> bugs = new ArrayList<>();
+
+    @Option(names = "--budget-per-run", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Time each detection run has to find its bug (default: ${DEFAULT-VALUE}).")
+    private Duration budget;
+
+    @Option(names = "--throughput", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Time each engine runs on the fixed model for its executions/s (default: ${DEFAULT-VALUE}).")
+    private Duration throughput;
+
+    @Option(names = "--out", defaultValue = "target/vmapstress-bench", description = "Folder for run records and the report (default: ${DEFAULT-VALUE}).")
+    private Path out;
+
+    private final List<RunRecords.Located> records = new ArrayList<>();
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        RunRecords.requireUsable(out);
+        requireKnown();
+        List<Bug> chosen = bugs.isEmpty() ? Bug.zoo() : SwitchOptions.bugsNamed(bugs);
+        PrintWriter printer = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, RunRecord> fixed = new LinkedHashMap<>();
+        for (String engine : engines) {
+            RunRecord clean = ZooCommand.detectionRun(profiles(BugSet.NONE, engine, 0), engine, throughput, Duration.ZERO, err);
+            fixed.put(engine, keep(BugSet.NONE, engine, "throughput", clean));
+            for (Bug bug : chosen) {
+                for (int seed = 0; seed < seeds; seed++) {
+                    keep(BugSet.of(bug), engine, "seed-" + seed, ZooCommand.detectionRun(profiles(BugSet.of(bug), engine, seed), engine,
+                            budget, Duration.ZERO, err));
+                }
+                printer.printf(Locale.ROOT, "bench: %-20s %-6s %d seeds done%n", bug.cliName(), engine, seeds);
+                printer.flush();
+            }
+        }
+        ReportSite.Result report = ReportSite.writeRecords(List.copyOf(records), out);
+        printer.println();
+        printDetection(printer, report.grading().matrix());
+        printer.println();
+        printThroughput(printer, fixed);
+        printer.printf(Locale.ROOT, "%nbench: %s; report: %s%n", report.grading().headline(), report.index().toAbsolutePath().normalize());
+        return report.grading().verdict().exitCode();
+    }
+
+    private void requireKnown() {
+        BadInput.requireKnown("--engines", engines, ENGINES);
+        if (seeds < 1 || seeds > 100) {
+            throw new BadInput("--seeds " + seeds + " is out of range (1 to 100)");
+        }
+        if (budget.isZero() || budget.isNegative() || throughput.isZero() || throughput.isNegative()) {
+            throw new BadInput("--budget-per-run and --throughput must be positive");
+        }
+    }
+
+    /** The zoo's profiles, with the same workload for every engine: 3 workers x 20 random operations. */
+    static List<ExecutionSpec> profiles(BugSet bugSet, String engine, int seed) {
+        String sched = engine.equals("pct3") ? "pct:3" : engine;
+        return ZooCommand.SHAPES.stream()
+                .map(shape -> new ExecutionSpec(bugSet, shape, ExecutionSpec.RANDOM_SCENARIO, THREADS, OPS, 0x5eed + seed, sched, 0))
+                .toList();
+    }
+
+    private RunRecord keep(BugSet bugSet, String engine, String run, RunRecord record) throws IOException {
+        Path dir = out.resolve(bugSet.toString()).resolve(engine).resolve(run);
+        synchronized (records) {
+            records.add(new RunRecords.Located(RunRecords.write(dir, record), record));
+        }
+        return record;
+    }
+
+    /**
+     * Per bug and engine: median executions (and seconds) to the first detection, how many
+     * seeds found it, and the ratio of the median executions to the last engine's (below 1:
+     * fewer executions than that engine needed).
+     */
+    private void printDetection(PrintWriter printer, Grading.Matrix matrix) {
+        List<String> columns = matrix.engines();
+        String baseline = columns.get(columns.size() - 1);
+        StringBuilder header = new StringBuilder(String.format("%-20s", "executions to find"));
+        columns.forEach(e -> header.append(String.format(" %-28s", e)));
+        printer.println(header + "   (median over seeds; xR: R times " + baseline + "'s executions)");
+        matrix.rows().forEach((bugs, row) -> {
+            if (matrix.fixed(bugs)) {
+                return;
+            }
+            Grading.Cell base = row.get(baseline);
+            StringBuilder line = new StringBuilder(String.format("%-20s", bugs));
+            for (String engine : columns) {
+                Grading.Cell cell = row.get(engine);
+                line.append(String.format(" %-28s", cell == null ? "-" : describe(cell, base)));
+            }
+            printer.println(line);
+        });
+    }
+
+    private static String describe(Grading.Cell cell, Grading.Cell base) {
+        if (!cell.anyFound()) {
+            return "not found 0/" + cell.runs();
+        }
+        String ratio = base == null || !base.anyFound() || base.medianExecutions() == 0 ? ""
+                : String.format(Locale.ROOT, " x%.2f", (double) cell.medianExecutions() / base.medianExecutions());
+        return String.format(Locale.ROOT, "%d %.1fs %d/%d%s", cell.medianExecutions(), cell.medianSeconds(), cell.found(), cell.runs(), ratio);
+    }
+
+    /** Executions/s and schedule points/s of each engine on the fixed model, and their ratio to the last engine's. */
+    private static void printThroughput(PrintWriter printer, Map<String, RunRecord> fixed) {
+        List<RunRecord> runs = List.copyOf(fixed.values());
+        RunRecord base = runs.get(runs.size() - 1);
+        printer.printf(Locale.ROOT, "%-20s %14s %16s %8s   (fixed model, %s workload)%n", "throughput", "executions/s", "points/s",
+                "ratio", THREADS + " x " + OPS);
+        fixed.forEach((engine, record) -> printer.printf(Locale.ROOT, "%-20s %14.0f %16s %7.2fx%s%n", engine, perSecond(record, false),
+                record.counts().schedulePoints() == 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", perSecond(record, true)),
+                perSecond(record, false) / Math.max(1e-9, perSecond(base, false)),
+                record.failures().isEmpty() ? "" : "  FALSE ALARM: " + record.failures().get(0).invariant()));
+    }
+
+    private static double perSecond(RunRecord record, boolean points) {
+        RunRecord.Counts c = record.counts();
+        return (points ? c.schedulePoints() : c.executions()) / Math.max(1e-9, c.seconds());
+    }
+}
