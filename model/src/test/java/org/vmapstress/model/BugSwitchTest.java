@@ -270,6 +270,27 @@ class BugSwitchTest {
                 idOf(aliasesWhileABlockIsBeingCreated(BugSet.of(Bug.PUBLISH_BEFORE_INIT))));
     }
 
+    /** One vm_map_ram whose task migrates from CPU 0 to CPU 1 after vb->cpu is written, before the block is linked. */
+    private static List<Violation> mapMigratedInsideNewVmapBlock(BugSet bugs) {
+        CpuContext task = new CpuContext(0);
+        ScheduleHook migrate = (point, subject) -> {
+            if (point == SchedulePoint.NEW_BLOCK_INDEX_INSERT) {
+                task.migrateTo(1);
+            }
+        };
+        ModelFixture f = new ModelFixture(ModelConfig.small(), bugs, migrate);
+        f.model.vmMapRam(task, new int[] {f.model.pages().allocPage()});
+        return f.model.invariants().quiescent();
+    }
+
+    @Test
+    void listAddThisCpu_aMigrationInsideNewVmapBlockLeavesTheBlockOnAnotherCpusList() {
+        assertEquals(List.of(), mapMigratedInsideNewVmapBlock(BugSet.NONE));
+        List<Violation> buggy = mapMigratedInsideNewVmapBlock(BugSet.of(Bug.LIST_ADD_THIS_CPU));
+        assertEquals(InvariantId.QUEUE_OWNER, buggy.get(0).invariant(), buggy.toString());
+        assertTrue(Bug.LIST_ADD_THIS_CPU.isCanary());
+    }
+
     /** Release a full block: its last unmap makes it fully dirty; what lockdep says of that unmap. */
     private static Optional<Violation> emptyABlock(ModelFixture f) {
         try {
