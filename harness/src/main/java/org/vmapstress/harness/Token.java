@@ -137,11 +137,10 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint, List<Intege
         if (text.equals(ExecutionSpec.FREE_RUNNING)) {
             return text;
         }
-        boolean migrates = text.endsWith(ExecutionSpec.MIGRATE);
-        String policy = migrates ? text.substring(0, text.length() - ExecutionSpec.MIGRATE.length()) : text;
+        String policy = ExecutionSpec.policyOf(text);
         String depth = policy.startsWith("pct:") ? policy.substring(4) : policy.startsWith("pct") ? policy.substring(3) : null;
         if (policy.equals("random") || policy.equals("pos") || depth != null && depth.matches("[1-9][0-9]?")) {
-            return (depth != null ? "pct:" + depth : policy) + (migrates ? ExecutionSpec.MIGRATE : "");
+            return (depth != null ? "pct:" + depth : policy) + text.substring(policy.length());
         }
         throw new BadInput("unknown schedule policy '" + abbreviate(text) + "' (use random, pct:D with D from 1 to 99, or pos,"
                 + " each optionally with " + ExecutionSpec.MIGRATE + "; or free)");

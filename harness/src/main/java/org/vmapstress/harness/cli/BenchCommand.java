@@ -89,9 +89,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         ReportSite.Result report = ReportSite.writeRecords(List.copyOf(records), out);
         printer.println();
-        printDetection(printer, report.grading().matrix());
+        RunRecord baseline = List.copyOf(fixed.values()).get(fixed.size() - 1);
+        printDetection(printer, report.grading().matrix(), baseline.engine());
         printer.println();
-        printThroughput(printer, fixed);
+        printThroughput(printer, fixed, baseline);
         printer.printf(Locale.ROOT, "%nbench: %s; report: %s%n", report.grading().headline(), report.index().toAbsolutePath().normalize());
         return report.grading().verdict().exitCode();
     }
@@ -108,9 +109,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The zoo's profiles, with the same workload for every engine: 3 workers x 20 random operations. */
     static List<ExecutionSpec> profiles(BugSet bugSet, String engine, int seed) {
-        String sched = engine.equals("pct3") ? "pct:3" : engine;
-        return ZooCommand.SHAPES.stream()
-                .map(shape -> new ExecutionSpec(bugSet, shape, ExecutionSpec.RANDOM_SCENARIO, THREADS, OPS, 0x5eed + seed, sched, 0))
+        return ZooCommand.SHAPES.stream().map(shape -> new ExecutionSpec(bugSet, shape, ExecutionSpec.RANDOM_SCENARIO, THREADS, OPS,
+                        0x5eed + seed, SuiteCommand.schedOf(engine), 0))
                 .toList();
     }
 
@@ -124,12 +124,11 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * Per bug and engine: median executions (and seconds) to the first detection, how many
-     * seeds found it, and the ratio of the median executions to the last engine's (below 1:
-     * fewer executions than that engine needed).
+     * seeds found it, and the ratio of the median executions to the {@code baseline} engine's
+     * (the last asked for; below 1: fewer executions than that engine needed).
      */
-    private void printDetection(PrintWriter printer, Grading.Matrix matrix) {
+    private void printDetection(PrintWriter printer, Grading.Matrix matrix, String baseline) {
         List<String> columns = matrix.engines();
-        String baseline = columns.get(columns.size() - 1);
         StringBuilder header = new StringBuilder(String.format("%-20s", "executions to find"));
         columns.forEach(e -> header.append(String.format(" %-28s", e)));
         printer.println(header + "   (median over seeds; xR: R times " + baseline + "'s executions)");
@@ -156,10 +155,8 @@ final class BenchCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%d %.1fs %d/%d%s", cell.medianExecutions(), cell.medianSeconds(), cell.found(), cell.runs(), ratio);
     }
 
-    /** Executions/s and schedule points/s of each engine on the fixed model, and their ratio to the last engine's. */
-    private static void printThroughput(PrintWriter printer, Map<String, RunRecord> fixed) {
-        List<RunRecord> runs = List.copyOf(fixed.values());
-        RunRecord base = runs.get(runs.size() - 1);
+    /** Executions/s and schedule points/s of each engine on the fixed model, and their ratio to {@code base}'s. */
+    private static void printThroughput(PrintWriter printer, Map<String, RunRecord> fixed, RunRecord base) {
         printer.printf(Locale.ROOT, "%-20s %14s %16s %8s   (fixed model, %s workload)%n", "throughput", "executions/s", "points/s",
                 "ratio", THREADS + " x " + OPS);
         fixed.forEach((engine, record) -> printer.printf(Locale.ROOT, "%-20s %14.0f %16s %7.2fx%s%n", engine, perSecond(record, false),

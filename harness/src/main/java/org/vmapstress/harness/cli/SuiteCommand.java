@@ -246,8 +246,12 @@ final class SuiteCommand implements Callable<Integer> {
      */
     static ExecutionSpec explorationSpec(BugSet bugs, ModelShape shape, String engine, long seed) {
         boolean free = engine.equals(ExecutionSpec.FREE_RUNNING);
-        String sched = engine.equals("pct3") ? "pct:3" : engine;
-        return new ExecutionSpec(bugs, shape, "random", free ? 4 : 3, free ? 100 : 20, seed, sched, 0);
+        return new ExecutionSpec(bugs, shape, "random", free ? 4 : 3, free ? 100 : 20, seed, schedOf(engine), 0);
+    }
+
+    /** The schedule an exploring engine runs: pct3 is pct:3, the others (random, pos, free, random+migrate) their own name. */
+    static String schedOf(String engine) {
+        return engine.equals("pct3") ? "pct:3" : engine;
     }
 
     private void explore(PrintWriter printer, BugSet bugSet, Shard part, String engine, Duration share)

@@ -54,7 +54,12 @@ public record ExecutionSpec(BugSet bugs, ModelShape model, String scenario, int 
 
     /** The schedule policy without {@value #MIGRATE}: random, pct:D, pos (or free). */
     public String policyName() {
-        return migrates() ? sched.substring(0, sched.length() - MIGRATE.length()) : sched;
+        return policyOf(sched);
+    }
+
+    /** {@code sched} without its {@value #MIGRATE} suffix, if it has one. */
+    public static String policyOf(String sched) {
+        return sched.endsWith(MIGRATE) ? sched.substring(0, sched.length() - MIGRATE.length()) : sched;
     }
 
     /** Whether the scheduler may migrate workers inside operations. */

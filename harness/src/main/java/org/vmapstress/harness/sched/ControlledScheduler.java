@@ -245,7 +245,7 @@ public final class ControlledScheduler implements ScheduleHook {
      * ({@link Migrations}): a step of its own, "migrate" with the new CPU as its subject.
      */
     private void migrateMaybe(int me) {
-        if (!held[me].preemptible()) {
+        if (!migrations.any() || !held[me].preemptible()) {
             return;
         }
         int to = migrations.next(cpus[me].cpu());

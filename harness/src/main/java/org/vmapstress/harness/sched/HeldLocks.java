@@ -12,14 +12,23 @@ import org.vmapstress.model.ModelLock;
  */
 final class HeldLocks {
     private final List<ModelLock> locks = new ArrayList<>();
+    /** {@link #names()}, rebuilt when the locks change: every step reads it, few change it. */
+    private String names = "";
 
     void add(ModelLock lock) {
         locks.add(lock);
+        renamed();
     }
 
     /** Drops {@code lock} if held (a lock taken and released with no step between was never added). */
     void remove(ModelLock lock) {
-        locks.remove(lock);
+        if (locks.remove(lock)) {
+            renamed();
+        }
+    }
+
+    private void renamed() {
+        names = locks.stream().map(ModelLock::name).collect(Collectors.joining(","));
     }
 
     /**
@@ -32,6 +41,6 @@ final class HeldLocks {
 
     /** The comma-separated names a trace step carries ("" when none). */
     String names() {
-        return locks.stream().map(ModelLock::name).collect(Collectors.joining(","));
+        return names;
     }
 }

@@ -32,9 +32,14 @@ public final class Migrations {
         return new Migrations(new SplittableRandom(seed), possibleCpus);
     }
 
+    /** Whether any worker can ever be moved: not {@link #NONE}, and more than one possible CPU. */
+    boolean any() {
+        return random != null && possibleCpus.length > 1;
+    }
+
     /** The CPU a worker on {@code cpu} moves to at this point, or -1 when it stays. */
     int next(int cpu) {
-        if (random == null || possibleCpus.length < 2 || random.nextInt(ONE_IN) != 0) {
+        if (!any() || random.nextInt(ONE_IN) != 0) {
             return -1;
         }
         int other = possibleCpus[random.nextInt(possibleCpus.length - 1)];

@@ -16,14 +16,14 @@ class BenchCommandTest {
     void eachEngineFindsTheBugOnEverySeedAndTheReportDrawsTheMatrix(@TempDir Path tmp) throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = VmapstressCommand.execute(new String[] {"bench", "--bug", "lazy-pte-clear", "--seeds", "2", "--engines", "random,pos",
+        int exit = VmapstressCommand.execute(new String[] {"bench", "--bug", "lazy-pte-clear", "--seeds", "2", "--engines", "pos,random",
             "--budget-per-run", "20s", "--throughput", "1s", "--out", tmp.toString()}, new PrintWriter(out), new PrintWriter(err));
         String printed = out.toString();
         assertEquals(0, exit, printed + err);
         String row = printed.lines().filter(l -> l.startsWith("lazy-pte-clear")).findFirst().orElseThrow(() -> new AssertionError(printed));
         assertEquals(2, row.split(" 2/2").length - 1, "found on both seeds by both engines: " + row);
-        assertTrue(row.contains("x1.00"), "pos is the baseline, its own ratio 1: " + row);
-        assertTrue(printed.lines().anyMatch(l -> l.matches("pos +\\d+ +\\d+ +1\\.00x")), printed);
+        assertTrue(printed.contains("xR: R times controlled-random's executions"), "the last engine asked for is the baseline: " + printed);
+        assertTrue(printed.lines().anyMatch(l -> l.matches("random +\\d+ +\\d+ +1\\.00x")), printed);
         assertTrue(Files.readString(tmp.resolve("index.html")).contains("id=\"matrix\""));
         assertTrue(Files.exists(tmp.resolve("lazy-pte-clear").resolve("pos").resolve("seed-1").resolve("run.json")));
     }
