@@ -23,7 +23,7 @@ import org.vmapstress.reports.record.RunRecords;
 public final class Grading {
     /** Engines in the order a reader expects them; others follow alphabetically. */
     private static final List<String> ENGINE_ORDER = List.of("controlled-random", "controlled-pct3", "controlled-pos", "free-running",
-            "jcstress", "lincheck");
+            "jcstress", "lincheck", "fray");
 
     /**
      * Records that are not a search, so not a matrix column: the corpus replay checks known

@@ -9,9 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.vmapstress.harness.BadInput;
+import org.vmapstress.harness.Shard;
 import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.exec.ModelShape;
 import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
 import org.vmapstress.reports.Grading;
@@ -37,15 +40,16 @@ import picocli.CommandLine.Spec;
         + " seconds to the first detection of each zoo bug (median over seeds), and executions/s and schedule points/s on the fixed model.",
         "", VmapstressCommand.VERDICTS})
 final class BenchCommand implements Callable<Integer> {
-    static final List<String> ENGINES = List.of("random", "pct3", "pos", "free");
+    static final List<String> ENGINES = List.of("random", "pct3", "pos", "free", FrayPeer.ENGINE);
     private static final int THREADS = 3;
     private static final int OPS = 20;
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--engines", split = ",", paramLabel = "ENGINE", defaultValue = "random,pct3,pos,free",
-            description = "Engines to compare, comma-separated; ratios are to the last one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--engines", split = ",", paramLabel = "ENGINE", defaultValue = "random,pct3,pos,free,fray",
+            description = "Engines to compare, comma-separated; ratios are to the last one (default: ${DEFAULT-VALUE};"
+                    + " fray is left out, with a line that says why, where it cannot run).")
     private List<String> engines;
 
     @Option(names = "--seeds", defaultValue = "10", description = "Detection runs per bug and engine (default: ${DEFAULT-VALUE}).")
@@ -74,12 +78,20 @@ final class BenchCommand implements Callable<Integer> {
         List<Bug> chosen = bugs.isEmpty() ? Bug.zoo() : SwitchOptions.bugsNamed(bugs);
         PrintWriter printer = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Optional<FrayPeer> fray = engines.contains(FrayPeer.ENGINE)
+                ? FrayPeer.prepare(SuiteCommand.projectHome(), out, printer) : Optional.empty();
+        List<String> running = engines.stream().filter(e -> !e.equals(FrayPeer.ENGINE) || fray.isPresent()).toList();
         Map<String, RunRecord> fixed = new LinkedHashMap<>();
-        for (String engine : engines) {
-            RunRecord clean = ZooCommand.detectionRun(profiles(BugSet.NONE, engine, 0), engine, throughput, Duration.ZERO, err);
-            fixed.put(engine, keep(BugSet.NONE, engine, "throughput", clean));
+        for (String engine : running) {
+            boolean peer = engine.equals(FrayPeer.ENGINE);
+            fixed.put(engine, peer ? frayRuns(fray.get(), BugSet.NONE, 1, throughput).get(0)
+                    : keep(BugSet.NONE, engine, "throughput", ZooCommand.detectionRun(profiles(BugSet.NONE, engine, 0), engine,
+                            throughput, Duration.ZERO, err)));
             for (Bug bug : chosen) {
-                for (int seed = 0; seed < seeds; seed++) {
+                if (peer) {
+                    frayRuns(fray.get(), BugSet.of(bug), seeds, budget);
+                }
+                for (int seed = 0; seed < seeds && !peer; seed++) {
                     keep(BugSet.of(bug), engine, "seed-" + seed, ZooCommand.detectionRun(profiles(BugSet.of(bug), engine, seed), engine,
                             budget, Duration.ZERO, err));
                 }
@@ -109,15 +121,37 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The zoo's profiles, with the same workload for every engine: 3 workers x 20 random operations. */
     static List<ExecutionSpec> profiles(BugSet bugSet, String engine, int seed) {
-        return ZooCommand.SHAPES.stream().map(shape -> new ExecutionSpec(bugSet, shape, ExecutionSpec.RANDOM_SCENARIO, THREADS, OPS,
+        return ModelShape.ZOO_PROFILES.stream().map(shape -> new ExecutionSpec(bugSet, shape, ExecutionSpec.RANDOM_SCENARIO, THREADS, OPS,
                         0x5eed + seed, SuiteCommand.schedOf(engine), 0))
                 .toList();
     }
 
+    /**
+     * Fray's searches of seeds 0 to {@code count - 1} on {@code bugSet}, each for {@code each}: one
+     * detection record per seed, or one saying the run did not finish.
+     */
+    private List<RunRecord> frayRuns(FrayPeer fray, BugSet bugSet, int count, Duration each) throws IOException, InterruptedException {
+        Path dir = out.resolve(bugSet.toString()).resolve(FrayPeer.ENGINE).toAbsolutePath();
+        StressArtifacts.ChildRun run = fray.run(bugSet, 0, count, dir, each);
+        List<String> expected = ZooCommand.expected(bugSet, FrayPeer.ENGINE);
+        List<RunRecord> kept = new ArrayList<>();
+        for (Path file : run.records()) {
+            kept.add(keepAt(dir, file.getFileName().toString(), RunRecords.read(file).forDetection(expected)));
+        }
+        if (!run.finished()) {
+            kept.add(keepAt(dir, "run.json", StressArtifacts.didNotFinish(FrayPeer.ENGINE, bugSet, "fray-pos", Shard.ALL, run)
+                    .forDetection(expected)));
+        }
+        return kept;
+    }
+
     private RunRecord keep(BugSet bugSet, String engine, String run, RunRecord record) throws IOException {
-        Path dir = out.resolve(bugSet.toString()).resolve(engine).resolve(run);
+        return keepAt(out.resolve(bugSet.toString()).resolve(engine).resolve(run), "run.json", record);
+    }
+
+    private RunRecord keepAt(Path dir, String name, RunRecord record) throws IOException {
         synchronized (records) {
-            records.add(new RunRecords.Located(RunRecords.write(dir, record), record));
+            records.add(new RunRecords.Located(RunRecords.write(dir, name, record), record));
         }
         return record;
     }

@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
         "", "Exit codes: 0 every bug found and the fixed model clean, 1 a bug missed or anything found on the fixed model,"
         + " 2 bad input, 3 incomplete (no bug missed, but some run could not judge: a bug only such runs tried is undecided)."})
 final class ZooCommand implements Callable<Integer> {
-    static final List<String> ENGINES = List.of("random", "pct3", "pos", "free", "jcstress", "lincheck");
+    static final List<String> ENGINES = List.of("random", "pct3", "pos", "free", "jcstress", "lincheck", FrayPeer.ENGINE);
     /** Failures of the first seed are shrunk (the minimal token per bug); later seeds only measure detection. */
     private static final Duration SHRINK_BUDGET = Duration.ofSeconds(10);
     private static final Duration GRACE = Duration.ofSeconds(30);
@@ -57,7 +57,7 @@ final class ZooCommand implements Callable<Integer> {
     private Duration budget;
 
     @Option(names = "--engines", split = ",", paramLabel = "ENGINE", defaultValue = "random,pct3,pos,free,jcstress,lincheck",
-            description = "Engines to run, comma-separated (default: ${DEFAULT-VALUE}).")
+            description = "Engines to run, comma-separated (default: ${DEFAULT-VALUE}; also fray, Fray as a peer, where a JDK 25 is installed).")
     private List<String> engines;
 
     @Option(names = "--bug", paramLabel = "NAME", description = "Only these bugs (repeatable; default: the whole zoo).")
@@ -74,6 +74,8 @@ final class ZooCommand implements Callable<Integer> {
     private Path out;
 
     private final List<RunRecords.Located> records = new ArrayList<>();
+    /** Fray, when asked for and available here. */
+    private FrayPeer fray;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -83,6 +85,7 @@ final class ZooCommand implements Callable<Integer> {
         StressArtifacts stress = engines.contains("jcstress") || engines.contains("lincheck")
                 ? StressArtifacts.in(SuiteCommand.projectHome()) : null;
         PrintWriter printer = spec.commandLine().getOut();
+        fray = engines.contains(FrayPeer.ENGINE) ? FrayPeer.prepare(SuiteCommand.projectHome(), out, printer).orElse(null) : null;
         long start = System.nanoTime();
         try (Interruption ignored = Interruption.arm(spec.commandLine().getErr(), "zoo", watchdog(configurations.size()),
                 why -> stopped(why))) {
@@ -171,6 +174,11 @@ final class ZooCommand implements Callable<Integer> {
                 child(printer, bugSet, engine, "stress,model-checking", stress.runLincheck(bugSet, Shard.ALL, dir, sized,
                         sized.plus(GRACE)));
             }
+            case FrayPeer.ENGINE -> {
+                if (fray != null) {
+                    child(printer, bugSet, engine, "fray-pos", fray.run(bugSet, 0, seeds, dir, budget));
+                }
+            }
             default -> {
                 for (int seed = 0; seed < seeds; seed++) {
                     explore(printer, bugSet, engine, seed, seeds == 1 ? dir : dir.resolve("seed-" + seed));
@@ -181,12 +189,8 @@ final class ZooCommand implements Callable<Integer> {
 
     /** The zoo's workload profiles for one engine and seed: the random workload on CPUs 0-3 and on CPUs {0, 2}. */
     static List<ExecutionSpec> profiles(BugSet bugSet, String engine, int seed) {
-        return SHAPES.stream().map(shape -> SuiteCommand.explorationSpec(bugSet, shape, engine, 0x5eed + seed)).toList();
+        return ModelShape.ZOO_PROFILES.stream().map(shape -> SuiteCommand.explorationSpec(bugSet, shape, engine, 0x5eed + seed)).toList();
     }
-
-    /** The model shapes of the zoo's profiles: CPUs 0-3, and CPUs {0, 2} (a gap in the possible CPUs). */
-    static final List<ModelShape> SHAPES = List.of(ModelShape.firstCpus(4),
-            new ModelShape(List.of(0, 2), ModelShape.DEFAULT_VA_PAGES, ModelShape.DEFAULT_FRAMES));
 
     private void explore(PrintWriter printer, BugSet bugSet, String engine, int seed, Path dir)
             throws IOException, InterruptedException {

@@ -13,6 +13,13 @@ public record ModelShape(List<Integer> cpus, long vaPages, int frames) {
     public static final long DEFAULT_VA_PAGES = 8192;
     public static final int DEFAULT_FRAMES = 1024;
 
+    /**
+     * The shapes of the zoo's workload profiles (zoo, bench, and the peers measured against
+     * them): CPUs 0-3, and CPUs {0, 2} (a gap in the possible CPUs).
+     */
+    public static final List<ModelShape> ZOO_PROFILES = List.of(firstCpus(4),
+            new ModelShape(List.of(0, 2), DEFAULT_VA_PAGES, DEFAULT_FRAMES));
+
     public ModelShape {
         cpus = List.copyOf(cpus);
     }
