@@ -5,15 +5,15 @@ import java.util.List;
 import org.vmapstress.harness.exec.ExecutionSpec;
 
 /**
- * Explores several workload profiles of one configuration in turn, a slice of time each, until
+ * Explores several workload profiles of one configuration in turn, one execution each, until
  * one fails or the budget is spent: a bug that only one profile can show (a gap in the
- * possible CPUs, say) is then found in about (profiles x its time alone), without knowing
- * beforehand which profile it needs. Each profile continues where its last slice stopped, so
- * no execution runs twice.
+ * possible CPUs, say) is then found in about (profiles x its executions alone), without knowing
+ * beforehand which profile it needs. Each profile continues where it stopped, so no execution
+ * runs twice. (Slices of a second each cost a bug that needs the second profile a whole
+ * second of the first one's executions: 781 executions for impossible-cpu-hash in bench, where
+ * Fray, alternating per execution, needed 2.)
  */
 public final class ProfileExplorer {
-    static final Duration SLICE = Duration.ofSeconds(1);
-
     private final Explorer explorer;
 
     public ProfileExplorer(Explorer explorer) {
@@ -36,8 +36,7 @@ public final class ProfileExplorer {
                     return new Outcome(new Explorer.Summary(executions, steps, Duration.ofNanos(System.nanoTime() - start), null,
                             true, null, null), profiles.get(0));
                 }
-                Explorer.Summary slice = explorer.explore(profiles.get(p).withExec(next[p]), Shard.ALL, Long.MAX_VALUE,
-                        left.compareTo(SLICE) < 0 ? left : SLICE, progress -> { });
+                Explorer.Summary slice = explorer.explore(profiles.get(p).withExec(next[p]), Shard.ALL, 1, left, progress -> { });
                 executions += slice.executions();
                 steps += slice.steps();
                 next[p] += slice.executions();

@@ -14,6 +14,7 @@ import org.vmapstress.harness.Shard;
 import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.sched.WorkerThreads;
 import picocli.CommandLine.Command;
 import org.vmapstress.reports.Verdict;
 import org.vmapstress.reports.record.Published;
@@ -131,9 +132,9 @@ final class RunCommand implements Callable<Integer> {
             out.printf("%d free-running executions in %.1fs (%.0f executions/s)%s%n", summary.executions(),
                     summary.elapsed().toMillis() / 1000.0, summary.executionsPerSecond(), summary.budgetSpent() ? ", budget spent" : "");
         } else {
-            out.printf("%d executions, %d schedule points in %.1fs (%.0f executions/s, %.0f points/s)%s%n",
+            out.printf("%d executions, %d schedule points in %.1fs (%.0f executions/s, %.0f points/s, %s workers)%s%n",
                     summary.executions(), summary.steps(), summary.elapsed().toMillis() / 1000.0, summary.executionsPerSecond(),
-                    summary.stepsPerSecond(), summary.budgetSpent() ? ", budget spent" : "");
+                    summary.stepsPerSecond(), WorkerThreads.kind(), summary.budgetSpent() ? ", budget spent" : "");
         }
     }
 

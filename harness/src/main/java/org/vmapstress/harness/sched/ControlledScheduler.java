@@ -12,7 +12,8 @@ import org.vmapstress.model.ScheduleHook;
 import org.vmapstress.model.SchedulePoint;
 
 /**
- * Runs real worker threads one at a time over the model's schedule points: at every point the
+ * Runs real worker threads ({@link WorkerThreads}: virtual on one carrier where the JVM has them)
+ * one at a time over the model's schedule points: at every point the
  * running worker records a {@link Step}, asks the {@link SchedulePolicy} who runs next, and if
  * that is another worker hands the turn over (park/unpark) and waits for it to come back.
  * A worker that finds a model lock held is parked as blocked until the lock is released; when
@@ -94,8 +95,7 @@ public final class ControlledScheduler implements ScheduleHook {
             status[t] = Status.RUNNABLE;
             operation[t] = "start";
             held[t] = new HeldLocks();
-            workers[t] = new Thread(() -> body(id, bodies.get(id)), "controlled-worker-" + t);
-            workers[t].setDaemon(true);
+            workers[t] = WorkerThreads.unstarted(() -> body(id, bodies.get(id)), "controlled-worker-" + t);
         }
         for (Thread worker : workers) {
             worker.start();
@@ -105,6 +105,7 @@ public final class ControlledScheduler implements ScheduleHook {
         LockSupport.unpark(workers[first]);
         if (!finished.await(watchdog.toMillis(), TimeUnit.MILLISECONDS)) {
             abort(ExecutionEnd.watchdog(watchdog, describeThreads()));
+            WorkerThreads.carrierMayBeHeld();
         }
         for (Thread worker : workers) {
             worker.join(1000);
