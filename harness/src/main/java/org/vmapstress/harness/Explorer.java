@@ -9,6 +9,7 @@ import org.vmapstress.harness.exec.FreeRun;
 import org.vmapstress.harness.sched.ExecutionEnd;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.exec.FlightRecorder;
 import org.vmapstress.model.Violation;
 
 /**
@@ -26,20 +27,26 @@ public final class Explorer {
     private final FreeRun freeRun;
 
     public Explorer(Execution execution) {
+        this(execution, FlightRecorder.DEFAULT_EVENTS);
+    }
+
+    /** An explorer whose free-running executions record the last {@code recordEvents} events of each worker (0: none). */
+    public Explorer(Execution execution, int recordEvents) {
         this.execution = execution;
-        this.freeRun = new FreeRun(Duration.ofSeconds(60));
+        this.freeRun = new FreeRun(Duration.ofSeconds(60), recordEvents);
     }
 
     /**
      * Progress and outcome of an exploration. {@code failure} is a replayable failure;
-     * {@code unreproduced} a free-running violation the controlled re-search did not find again;
+     * {@code unreproduced} a free-running violation the controlled re-search did not find again
+     * (with its recorded interleaving, when the flight recorder was on);
      * {@code freeUnjudged} how the last free-running execution ended when it could not judge
      * (its watchdog, a crash).
      */
     public record Summary(long executions, long steps, Duration elapsed, ExecutionResult failure, boolean budgetSpent,
-                          Violation unreproduced, ExecutionResult last, ExecutionEnd freeUnjudged) {
+                          FreeRun.Outcome unreproduced, ExecutionResult last, ExecutionEnd freeUnjudged) {
         public Summary(long executions, long steps, Duration elapsed, ExecutionResult failure, boolean budgetSpent,
-                       Violation unreproduced, ExecutionResult last) {
+                       FreeRun.Outcome unreproduced, ExecutionResult last) {
             this(executions, steps, elapsed, failure, budgetSpent, unreproduced, last, null);
         }
 
@@ -84,7 +91,7 @@ public final class Explorer {
                 if (outcome.violation() != null) {
                     ExecutionResult again = research(template.withExec(exec), outcome.violation());
                     return new Summary(done, steps, Duration.ofNanos(System.nanoTime() - start), again, false,
-                            again == null ? outcome.violation() : null, again);
+                            again == null ? outcome : null, again);
                 }
                 if (!outcome.completed()) {
                     return new Summary(done, steps, Duration.ofNanos(System.nanoTime() - start), null, false, null, null,

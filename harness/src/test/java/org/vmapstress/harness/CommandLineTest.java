@@ -23,6 +23,7 @@ class CommandLineTest {
         "run --bug no-such-bug",
         "run --threads -3",
         "run --ops 0",
+        "run --sched free --record -1",
         "run --sched fair",
         "run --budget soon",
         "run --seed banana",

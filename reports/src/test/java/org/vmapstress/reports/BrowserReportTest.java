@@ -83,6 +83,22 @@ class BrowserReportTest {
         screenshot("failure.png");
     }
 
+    @Test
+    void aFreeRunningFailureShowsItsRecordedTimeline(@TempDir Path tmp) throws IOException {
+        Path site = tmp.resolve("site");
+        ReportSite.write(List.of(Fixtures.records("free-recorded")), site);
+
+        browser.get(site.resolve("failure-1.html").toUri().toString());
+        WebElement recorded = browser.findElement(By.id("recorded"));
+        assertTrue(recorded.isDisplayed() && recorded.getText().startsWith("Recorded while free-running"), recorded.getText());
+        WebElement timeline = browser.findElement(By.id("timeline"));
+        assertTrue(timeline.isDisplayed() && timeline.getSize().getHeight() > 1000, "drawn at size: " + timeline.getSize());
+        assertEquals(95, browser.findElements(By.cssSelector("#timeline g.step")).size(), "94 recorded events and the violation row");
+        assertTrue(browser.findElement(By.id("violation")).isDisplayed());
+        assertTrue(browser.findElement(By.id("replay-line")).getText().startsWith("No replay line"));
+        screenshot("free-recorded.png");
+    }
+
     private static void screenshot(String name) throws IOException {
         Files.createDirectories(SCREENSHOTS);
         File shot = browser.getScreenshotAs(OutputType.FILE);

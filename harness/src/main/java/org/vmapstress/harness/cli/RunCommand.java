@@ -14,6 +14,7 @@ import org.vmapstress.harness.Shard;
 import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.exec.FlightRecorder;
 import org.vmapstress.harness.sched.WorkerThreads;
 import picocli.CommandLine.Command;
 import org.vmapstress.reports.Verdict;
@@ -48,6 +49,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--ops", defaultValue = "20", description = "Operations per worker (default: ${DEFAULT-VALUE}).")
     private int ops;
+
+    @Option(names = "--record", paramLabel = "N", defaultValue = "" + FlightRecorder.DEFAULT_EVENTS,
+            description = "Free-running: the last N events of each worker become a failure's recorded interleaving (0: no flight recorder;"
+                    + " default: ${DEFAULT-VALUE}).")
+    private int record;
 
     @Option(names = "--cpus", defaultValue = "4",
             description = "Possible CPUs: a count, or ids with gaps such as 0,2 (default: ${DEFAULT-VALUE}).")
@@ -106,7 +112,7 @@ final class RunCommand implements Callable<Integer> {
         Explorer.Summary summary;
         try (Interruption ignored = Interruption.arm(spec.commandLine().getErr(), "run", budget.plus(OVERRUN),
                 why -> interrupted(template, part, latest.get(), why))) {
-            summary = new Explorer(new Execution(WATCHDOG, STEP_LIMIT)).explore(template, part, iterations, budget, progress -> {
+            summary = new Explorer(new Execution(WATCHDOG, STEP_LIMIT), record).explore(template, part, iterations, budget, progress -> {
                 latest.set(progress);
                 progressLine(out, progress, terminal);
             });
@@ -176,6 +182,7 @@ final class RunCommand implements Callable<Integer> {
     private ExecutionSpec template() {
         requireRange("--threads", threads, 1, ExecutionSpec.MAX_THREADS);
         requireRange("--ops", ops, 1, ExecutionSpec.MAX_OPS);
+        requireRange("--record", record, 0, FlightRecorder.MAX_EVENTS);
         requireRange("--iterations", iterations, 1, Long.MAX_VALUE);
         long seedValue;
         try {

@@ -17,6 +17,7 @@ import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.exec.FreeRun;
 import org.vmapstress.harness.sched.Step;
 import org.vmapstress.reports.Verdict;
 import org.vmapstress.reports.record.RunRecord;
@@ -54,8 +55,7 @@ final class RunReporting {
                     summary.freeUnjudged().kind() + ": " + summary.freeUnjudged().detail(),
                     "run it again (a free-running execution cannot be replayed)"));
         } else if (summary.unreproduced() != null) {
-            failures.add(new RunRecord.Failure(summary.unreproduced().invariant().id(), summary.unreproduced().message(),
-                    summary.executions() - 1, -1, null, null, null, 0, null, null, null));
+            failures.add(unreproduced(summary.unreproduced(), summary.executions() - 1));
         } else if (summary.executions() == 0) {
             unfinished.add(new RunRecord.Unfinished(engine(template), "ran no execution in its " + budget.toSeconds()
                     + "s (the machine is busy, or the budget too small)", "give it a larger --budget"));
@@ -92,6 +92,14 @@ final class RunReporting {
         return template.freeRunning() ? "free-running" : "controlled-" + template.sched().replace(":", "");
     }
 
+    /** A free-running failure not found again under control: its flight recording, if it has one, as its trace. */
+    static RunRecord.Failure unreproduced(FreeRun.Outcome outcome, long execution) {
+        List<RunRecord.TraceStep> recording = outcome.recorded().stream()
+                .map(step -> FORMAT.convertValue(step, RunRecord.TraceStep.class)).toList();
+        return RunRecord.Failure.recordedFreeRunning(outcome.violation().invariant().id(), outcome.violation().message(), execution,
+                recording);
+    }
+
     /** A replayable failure in the record format: token, replay line, shrunk token if known, trace and state. */
     static RunRecord.Failure failure(ExecutionResult failure, Token shrunk) {
         Token token = Token.of(failure);
@@ -110,8 +118,15 @@ final class RunReporting {
             return;
         }
         if (summary.failure() == null) {
-            out.println("FAILED (" + summary.unreproduced().invariant() + ") free-running in execution "
-                    + (summary.executions() - 1) + ", not found again under the controlled scheduler: " + summary.unreproduced());
+            FreeRun.Outcome free = summary.unreproduced();
+            out.println("FAILED (" + free.violation().invariant() + ") free-running in execution "
+                    + (summary.executions() - 1) + ", not found again under the controlled scheduler: " + free.violation());
+            if (!free.recorded().isEmpty()) {
+                List<Step> tail = free.recorded().subList(Math.max(0, free.recorded().size() - TRACE_TAIL), free.recorded().size());
+                out.println("recorded interleaving (flight recorder, order of its stamps), last " + tail.size() + " of "
+                        + free.recorded().size() + " events:");
+                tail.forEach(step -> out.println("  " + step));
+            }
             return;
         }
         report(out, summary.failure(), corpus);

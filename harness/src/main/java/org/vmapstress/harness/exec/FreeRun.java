@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.vmapstress.harness.sched.ExecutionEnd;
+import org.vmapstress.harness.sched.Step;
 import org.vmapstress.harness.workload.Op;
 import org.vmapstress.harness.workload.Workload;
 import org.vmapstress.model.CpuContext;
@@ -33,6 +34,10 @@ import org.vmapstress.model.VmapAllocator;
  * after every operation, and the end checks at the end. Not replayable by itself: a failure is
  * re-searched under the controlled scheduler by the caller.
  *
+ * <p>With a {@link FlightRecorder} ({@code recordEvents} above 0: the last so many events of each
+ * worker), the model's hook records every worker's events, and a violation's outcome carries
+ * them as its interleaving, to the order of the recorder's stamps.
+ *
  * <p>Nothing ends silently: workers still running at the watchdog are a deadlock (a violation
  * of LOCK-ORDER, the id a controlled deadlock has too) when the JVM finds them waiting for each
  * other's locks, else an execution that could not judge; so is a worker that waited too long at
@@ -43,16 +48,32 @@ public final class FreeRun {
     static final int OPS_PER_ROUND = 16;
 
     private final Duration watchdog;
+    private final int recordEvents;
+    /**
+     * The flight recorder, reused by one execution after another (runs of one FreeRun are
+     * sequential); dropped after an execution whose workers did not all end, which may still write to it.
+     */
+    private FlightRecorder reusable;
 
-    public FreeRun(Duration watchdog) {
+    /** Free-running executions ended by {@code watchdog}, recording the last {@code recordEvents} events of each worker (0: none). */
+    public FreeRun(Duration watchdog, int recordEvents) {
         this.watchdog = watchdog;
+        this.recordEvents = recordEvents;
     }
 
     /**
      * How a free-running execution ended: completed, a violation (with what broke), or an end
      * that could not judge (the watchdog, a crash).
      */
-    public record Outcome(ExecutionEnd end, Violation violation) {
+    public record Outcome(ExecutionEnd end, Violation violation, List<Step> recorded) {
+        public Outcome {
+            recorded = List.copyOf(recorded);
+        }
+
+        Outcome(ExecutionEnd end, Violation violation) {
+            this(end, violation, List.of());
+        }
+
         static Outcome of(Optional<Violation> found) {
             return found.map(v -> new Outcome(ExecutionEnd.violation(v.toString()), v))
                     .orElseGet(() -> new Outcome(ExecutionEnd.completed(), null));
@@ -66,7 +87,8 @@ public final class FreeRun {
     /** Runs the execution to its end, or until the watchdog. */
     public Outcome run(ExecutionSpec spec) throws InterruptedException {
         Workload workload = spec.workload();
-        VmapAllocator model = new VmapAllocator(spec.modelConfig(), spec.bugs(), ScheduleHook.NONE);
+        FlightRecorder recorder = recorderFor(workload.threadCount());
+        VmapAllocator model = new VmapAllocator(spec.modelConfig(), spec.bugs(), recorder != null ? recorder : ScheduleHook.NONE);
         int[] possible = model.config().possibleCpus();
         List<WorkerRun> runs = new ArrayList<>();
         AtomicReference<Violation> found = new AtomicReference<>();
@@ -80,28 +102,29 @@ public final class FreeRun {
         };
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < workload.threadCount(); t++) {
-            WorkerRun run = new WorkerRun(model, new CpuContext(possible[t % possible.length]));
+            CpuContext cpu = new CpuContext(possible[t % possible.length]);
+            WorkerRun run = new WorkerRun(model, cpu);
             List<Op> ops = workload.threads().get(t);
             runs.add(run);
             int worker = t;
-            Thread thread = new Thread(() -> runRounds(worker, run, ops, quiescence, found, unjudged), "free-worker-" + t);
+            Runnable body = () -> runRounds(worker, run, ops, quiescence, found, unjudged, recorder);
+            Thread thread = recorder != null ? recorder.worker(worker, cpu, body, "free-worker-" + t) : new Thread(body, "free-worker-" + t);
             thread.setUncaughtExceptionHandler((th, e) -> unjudged.compareAndSet(null, ExecutionEnd.crashed(worker, e)));
             thread.setDaemon(true);
             threads.add(thread);
         }
         threads.forEach(Thread::start);
-        long deadline = System.nanoTime() + watchdog.toNanos();
-        for (Thread thread : threads) {
-            TimeUnit.NANOSECONDS.timedJoin(thread, Math.max(1, deadline - System.nanoTime()));
-        }
+        awaitWorkers(threads);
         if (threads.stream().anyMatch(Thread::isAlive)) {
             // the workers' states as the watchdog found them: once told to stop, they may end before they are read
             Outcome stuck = stuck(threads, watchdog);
             quiescence.forceTermination();
-            return stuck;
+            reusable = null;
+            return recorder == null || stuck.violation() == null ? stuck : new Outcome(stuck.end(), stuck.violation(), recorder.trace());
         }
         if (found.get() != null) {
-            return Outcome.of(Optional.of(found.get()));
+            Violation violation = found.get();
+            return new Outcome(ExecutionEnd.violation(violation.toString()), violation, recorder == null ? List.of() : recorder.trace());
         }
         if (unjudged.get() != null) {
             return new Outcome(unjudged.get(), null);
@@ -110,6 +133,26 @@ public final class FreeRun {
             return Outcome.of(Execution.atTheEnd(model, runs));
         } catch (RuntimeException e) {
             return new Outcome(ExecutionEnd.crashedAtTheEnd(e), null);
+        }
+    }
+
+    /** The recorder for an execution of {@code workers} workers, emptied; null when recording is off. */
+    private FlightRecorder recorderFor(int workers) {
+        if (recordEvents == 0) {
+            return null;
+        }
+        if (reusable == null || reusable.workers() != workers) {
+            reusable = new FlightRecorder(workers, recordEvents);
+        }
+        reusable.reset();
+        return reusable;
+    }
+
+    /** Until every worker ended, or the watchdog. */
+    private void awaitWorkers(List<Thread> threads) throws InterruptedException {
+        long deadline = System.nanoTime() + watchdog.toNanos();
+        for (Thread thread : threads) {
+            TimeUnit.NANOSECONDS.timedJoin(thread, Math.max(1, deadline - System.nanoTime()));
         }
     }
 
@@ -140,10 +183,16 @@ public final class FreeRun {
     }
 
     private static void runRounds(int worker, WorkerRun run, List<Op> ops, Phaser quiescence, AtomicReference<Violation> found,
-                                  AtomicReference<ExecutionEnd> unjudged) {
+                                  AtomicReference<ExecutionEnd> unjudged, FlightRecorder recorder) {
         try {
             for (int i = 0; i < ops.size() && found.get() == null && unjudged.get() == null; i++) {
+                if (recorder != null) {
+                    recorder.operationStarts(ops.get(i).label());
+                }
                 run.run(ops.get(i)).ifPresent(v -> found.compareAndSet(null, v));
+                if (recorder != null) {
+                    recorder.operationEnds();
+                }
                 if ((i + 1) % OPS_PER_ROUND == 0) {
                     quiescence.awaitAdvanceInterruptibly(quiescence.arrive(), 60, TimeUnit.SECONDS);
                 }

@@ -19,7 +19,7 @@ class FreeRunTest {
     @Test
     void aSlowExecutionAtTheWatchdogIsIncompleteNotADeadlock() throws InterruptedException {
         ExecutionSpec spec = new ExecutionSpec(BugSet.NONE, ModelShape.firstCpus(4), "random", 4, 2000, 1, ExecutionSpec.FREE_RUNNING, 0);
-        FreeRun.Outcome outcome = new FreeRun(Duration.ofMillis(1)).run(spec);
+        FreeRun.Outcome outcome = new FreeRun(Duration.ofMillis(1), 0).run(spec);
         assertEquals(ExecutionEnd.Kind.WATCHDOG, outcome.end().kind(), outcome.end().detail());
         assertNull(outcome.violation());
         assertTrue(outcome.end().detail().contains("none deadlocked: free-worker-"), outcome.end().detail());

@@ -41,6 +41,12 @@ public record FailurePage(Grading.NumberedFailure numbered, Timeline timeline, L
                 : "No replay line: " + record().engine() + " does not record replayable schedules; rerun its command to see it again.";
     }
 
+    /** The most steps of one thread in the trace: for a flight recording, how many events of each worker it kept. */
+    public long recordedPerThread() {
+        return failure().trace().stream().collect(Collectors.groupingBy(RunRecord.TraceStep::thread, Collectors.counting()))
+                .values().stream().mapToLong(Long::longValue).max().orElse(0);
+    }
+
     public RunRecord.State state() {
         return failure().state();
     }

@@ -65,7 +65,7 @@ public final class Timeline {
     public Box violationRow() {
         int y = TOP + steps.size() * ROW;
         return new Box(violation, GUTTER, y, threads * COLUMN - 8, ROW - 2, "#fca5a5", true,
-                "violation found at step " + violation + ", after the last scheduled step", "", y + ROW - 6);
+                "violation found at step " + violation + ", after the last step of the trace", "", y + ROW - 6);
     }
 
     public List<Header> headers() {

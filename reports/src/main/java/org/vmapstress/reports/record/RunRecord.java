@@ -132,11 +132,26 @@ public record RunRecord(String format, String engine, Configuration configuratio
      * (null when there is none, e.g. a free-running failure not found again under control),
      * its shrunk token when shrinking ran, its trace and the model's state when it was found
      * (empty / null for engines that have none), and Lincheck's printed interleaving.
+     * {@code recorded}: the trace is a free-running execution's flight recording (the last
+     * events of each worker, in the order of the recorder's stamps), not a replayable schedule;
+     * false (or absent in the JSON) for every other trace.
      */
     public record Failure(String invariant, String message, long execution, int step, String token, String replay,
-                          String shrunkToken, int preemptions, List<TraceStep> trace, State state, String interleaving) {
+                          String shrunkToken, int preemptions, List<TraceStep> trace, State state, String interleaving,
+                          boolean recorded) {
         public Failure {
             trace = trace == null ? List.of() : List.copyOf(trace);
+        }
+
+        /** A failure whose trace (if any) is a schedule the engine ran, not a recording. */
+        public Failure(String invariant, String message, long execution, int step, String token, String replay,
+                       String shrunkToken, int preemptions, List<TraceStep> trace, State state, String interleaving) {
+            this(invariant, message, execution, step, token, replay, shrunkToken, preemptions, trace, state, interleaving, false);
+        }
+
+        /** A free-running failure with its flight recording: the violation was found after the last recorded step. */
+        public static Failure recordedFreeRunning(String invariant, String message, long execution, List<TraceStep> recording) {
+            return new Failure(invariant, message, execution, recording.size(), null, null, null, 0, recording, null, null, true);
         }
     }
 

@@ -10,7 +10,8 @@ import org.vmapstress.model.BugSet;
  * What Fray runs: the workload every engine of {@code bench} runs (3 workers x 20 random
  * operations, the zoo's profiles in turn), executed by the harness's free-running engine
  * ({@link FreeRun}: real threads, the model's production hook, the same operation, quiescent
- * and end checks), so that Fray interleaves the model at its own locks and atomics. Execution
+ * and end checks; no flight recorder, whose stamps would be synchronisation of their own), so
+ * that Fray interleaves the model at its own locks and atomics. Execution
  * {@code i} is profile {@code i mod 2}'s execution {@code i / 2}: the workloads the controlled
  * engines run for the same seed.
  */
@@ -32,6 +33,6 @@ record FrayWorkload(BugSet bugs, int seed) {
     }
 
     FreeRun.Outcome run(long index) throws InterruptedException {
-        return new FreeRun(WATCHDOG).run(execution(index));
+        return new FreeRun(WATCHDOG, 0).run(execution(index));
     }
 }

@@ -1,0 +1,221 @@
+package org.vmapstress.harness.exec;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.jctools.queues.SpmcArrayQueue;
+import org.vmapstress.harness.sched.Step;
+import org.vmapstress.model.CpuContext;
+import org.vmapstress.model.ModelLock;
+import org.vmapstress.model.ScheduleHook;
+import org.vmapstress.model.SchedulePoint;
+
+/**
+ * Free-running's flight recorder: the model's hook while its workers run in parallel. Each
+ * worker appends its events (an operation's start and end, every schedule point with its
+ * subject, every lock it goes to take and releases, its CPU and the locks it holds) to its own
+ * JCTools single-producer multi-consumer queue, stamped with {@link System#nanoTime()}. The
+ * queue is the worker's flight recording: it holds the last {@code keep} events, since a worker
+ * that finds it full takes the oldest event out itself (the second consumer) before it adds the
+ * new one, so a worker never waits and never loses its newest events. When an execution fails,
+ * {@link #trace} drains every queue and merges them by stamp: the failure's interleaving as it
+ * happened, to the order of the stamps (two events of different workers with close stamps may
+ * have overlapped in time; the events of one worker stay in its program order).
+ *
+ * <p>Why no drainer runs while the workers do: on two cores a thread that woke every 100-500 us
+ * to move events into rings took the CPU from the workers it recorded (10 % of free-running's
+ * executions/s, FlightRecorderBenchmark); the queue keeps the last events without one.
+ *
+ * <p>Why a clock and not a global counter: one {@code AtomicLong} incremented by every worker
+ * at every event is exactly the shared hot spot free-running must not have (its cache line
+ * bounces between the cores at each event: the recorder cost 31 % of free-running's
+ * executions/s with it, FlightRecorderBenchmark). The monotonic clock is read per core with no
+ * sharing, and it orders every lock hand-off correctly: a release is stamped before the lock is
+ * free, and the new holder's next event after it.
+ *
+ * <p>Threads: a lane is written by its worker only (its queue's producer and first consumer,
+ * its operation, its held locks); the thread that asks for the trace after the workers stopped
+ * is its queue's other consumer. A worker finds its
+ * lane in its own thread object ({@link #worker}); events of other threads (the harness's checks
+ * after the workers ended) are not recorded.
+ */
+public final class FlightRecorder implements ScheduleHook {
+    /** How many events of each worker a failure keeps, by default (run's {@code --record}). */
+    public static final int DEFAULT_EVENTS = 256;
+    /** The most events per worker a failure may keep (run's {@code --record}). */
+    public static final int MAX_EVENTS = 100_000;
+    static final String OPERATION_START = "operation start";
+    static final String OPERATION_END = "operation end";
+    private static final String ACQUIRE = "acquire";
+    private static final String RELEASE = "release";
+
+    /**
+     * One recorded event: a schedule point's label, or acquire / release of {@code lock}; the
+     * locks the worker held then. Labels and lock names are put together only when a trace is
+     * asked for, so that recording allocates nothing but the event.
+     */
+    record Event(long stamp, int worker, int cpu, String operation, String point, ModelLock lock, long subject, Held held) {
+        String label() {
+            return lock == null ? point : point + " " + lock.name();
+        }
+    }
+
+    /** The locks a worker holds, innermost first, as an immutable chain shared by the events it stamps. */
+    record Held(ModelLock lock, Held outer) {
+        static String names(Held innermost) {
+            ArrayDeque<String> names = new ArrayDeque<>();
+            for (Held h = innermost; h != null; h = h.outer()) {
+                names.addFirst(h.lock().name());
+            }
+            return String.join(",", names);
+        }
+
+        /** This chain without {@code released}: the outer chain when it is the innermost lock (the common case). */
+        static Held without(Held innermost, ModelLock released) {
+            if (innermost == null) {
+                return null;
+            }
+            if (innermost.lock() == released) {
+                return innermost.outer();
+            }
+            return new Held(innermost.lock(), without(innermost.outer(), released));
+        }
+    }
+
+    /** One worker's side: written by that worker only; its queue's other consumer is the thread that asks for the trace. */
+    private static final class Lane {
+        final int worker;
+        final SpmcArrayQueue<Event> queue;
+        Held held;
+        CpuContext cpu;
+        String operation = "start";
+
+        Lane(int worker, int keep) {
+            this.worker = worker;
+            this.queue = new SpmcArrayQueue<>(keep);
+        }
+    }
+
+    /** A worker thread of this recorder: it carries its lane. */
+    private static final class Worker extends Thread {
+        final FlightRecorder recorder;
+        final Lane lane;
+
+        Worker(FlightRecorder recorder, Lane lane, Runnable body, String name) {
+            super(body, name);
+            this.recorder = recorder;
+            this.lane = lane;
+        }
+    }
+
+    private final int keep;
+    private final List<Lane> lanes;
+
+    /** A recorder for {@code workers} workers that keeps the last {@code keep} (at least 1) events of each. */
+    public FlightRecorder(int workers, int keep) {
+        if (keep < 1) {
+            throw new IllegalArgumentException("a flight recorder keeps at least one event per worker, not " + keep);
+        }
+        this.keep = keep;
+        this.lanes = IntStream.range(0, workers).mapToObj(w -> new Lane(w, keep)).toList();
+    }
+
+    /** How many workers this recorder has lanes for. */
+    int workers() {
+        return lanes.size();
+    }
+
+    /**
+     * Empties every lane for the next execution (its queues and rings are reused: a new recorder
+     * per execution would allocate them again each time); only while no worker of it runs.
+     */
+    void reset() {
+        for (Lane lane : lanes) {
+            lane.queue.clear();
+            lane.held = null;
+            lane.operation = "start";
+        }
+    }
+
+    /** The thread of worker {@code worker} on {@code cpu}, running {@code body}; not started, a daemon. */
+    Thread worker(int worker, CpuContext cpu, Runnable body, String name) {
+        Lane lane = lanes.get(worker);
+        lane.cpu = cpu;
+        Thread thread = new Worker(this, lane, body, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** The calling thread's lane, if it is a worker of this recorder. */
+    private Lane lane() {
+        return Thread.currentThread() instanceof Worker w && w.recorder == this ? w.lane : null;
+    }
+
+    /** The calling worker starts {@code operation}. */
+    void operationStarts(String operation) {
+        Lane lane = lane();
+        lane.operation = operation;
+        append(lane, OPERATION_START, null, 0);
+    }
+
+    /** The calling worker's operation returned. */
+    void operationEnds() {
+        append(lane(), OPERATION_END, null, 0);
+    }
+
+    @Override
+    public void point(SchedulePoint point, long subject) {
+        Lane lane = lane();
+        if (lane != null) {
+            append(lane, point.label(), null, subject);
+        }
+    }
+
+    @Override
+    public void beforeLock(ModelLock lock) {
+        Lane lane = lane();
+        if (lane != null) {
+            append(lane, ACQUIRE, lock, 0);
+            lane.held = new Held(lock, lane.held);
+        }
+    }
+
+    @Override
+    public void afterUnlock(ModelLock lock) {
+        Lane lane = lane();
+        if (lane != null) {
+            lane.held = Held.without(lane.held, lock);
+            append(lane, RELEASE, lock, 0);
+        }
+    }
+
+    private void append(Lane lane, String point, ModelLock lock, long subject) {
+        Event event = new Event(System.nanoTime(), lane.worker, lane.cpu.cpu(), lane.operation, point, lock, subject, lane.held);
+        while (!lane.queue.offer(event)) {
+            lane.queue.poll();
+        }
+    }
+
+    /**
+     * The last events of every worker, merged by stamp, as trace steps numbered in that order:
+     * after the workers stopped (a join orders their writes before this read).
+     */
+    List<Step> trace() {
+        List<Event> merged = new ArrayList<>();
+        for (Lane lane : lanes) {
+            List<Event> events = new ArrayList<>(lane.queue.size());
+            lane.queue.drain(events::add);
+            merged.addAll(events.subList(Math.max(0, events.size() - keep), events.size()));
+        }
+        // a stable sort: events of one worker with equal stamps stay in program order
+        merged.sort(Comparator.comparingLong(Event::stamp));
+        List<Step> steps = new ArrayList<>(merged.size());
+        for (Event e : merged) {
+            steps.add(new Step(steps.size(), e.worker(), e.cpu(), e.operation(), e.label(), e.subject(), Held.names(e.held())));
+        }
+        return steps;
+    }
+
+}

@@ -1,0 +1,91 @@
+package org.vmapstress.harness.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.vmapstress.harness.sched.Step;
+import org.vmapstress.model.Bug;
+import org.vmapstress.model.BugSet;
+import org.vmapstress.model.CpuContext;
+import org.vmapstress.model.LockClass;
+import org.vmapstress.model.ModelLock;
+import org.vmapstress.model.ScheduleHook;
+import org.vmapstress.model.SchedulePoint;
+
+/** The free-running flight recorder: what it keeps, in which order, and a free-running failure's recorded interleaving. */
+class FlightRecorderTest {
+    @Test
+    void eachWorkerKeepsItsLastEventsAndTheTraceMergesThemByStamp() throws InterruptedException {
+        FlightRecorder recorder = new FlightRecorder(2, 3);
+        ModelLock lock = new ModelLock(LockClass.BLOCK, "vb@0.lock", ScheduleHook.NONE);
+        Thread first = worker(recorder, 0, 1, () -> {
+            recorder.operationStarts("map(1)");
+            IntStream.range(0, 5).forEach(i -> recorder.point(SchedulePoint.READ_CPU, i));
+            recorder.beforeLock(lock);
+            recorder.point(SchedulePoint.READ_CPU, 99);
+        });
+        first.start();
+        first.join();
+        Thread second = worker(recorder, 1, 3, () -> {
+            recorder.operationStarts("unmap");
+            recorder.point(SchedulePoint.READ_CPU, 7);
+        });
+        second.start();
+        second.join();
+
+        List<Step> trace = recorder.trace();
+
+        assertEquals(List.of("raw_smp_processor_id 4", "acquire vb@0.lock 0", "raw_smp_processor_id 99",
+                "operation start 0", "raw_smp_processor_id 7"), trace.stream().map(s -> s.point() + " " + s.subject()).toList(),
+                "worker 0's last three events, then worker 1's two: ordered by stamp");
+        assertEquals(List.of(0, 0, 0, 1, 1), trace.stream().map(Step::thread).toList());
+        assertEquals(List.of(1, 1, 1, 3, 3), trace.stream().map(Step::cpu).toList());
+        assertEquals("vb@0.lock", trace.get(2).locks(), "held after the acquire");
+        assertEquals("", trace.get(1).locks(), "not yet held at the acquire itself");
+        assertEquals(List.of(0, 1, 2, 3, 4), trace.stream().map(Step::index).toList());
+        assertEquals("unmap", trace.get(4).operation());
+    }
+
+    @Test
+    void aWorkerThatRecordsFarMoreThanItKeepsKeepsItsNewestEventsAndNeverWaits() throws InterruptedException {
+        FlightRecorder recorder = new FlightRecorder(1, 10);
+        Thread busy = worker(recorder, 0, 0, () -> IntStream.range(0, 100_000).forEach(i -> recorder.point(SchedulePoint.READ_CPU, i)));
+        busy.start();
+        busy.join(10_000);
+
+        List<Step> trace = recorder.trace();
+        assertEquals(IntStream.range(99_990, 100_000).boxed().toList(), trace.stream().map(s -> (int) s.subject()).toList(),
+                "the last ten events, oldest first");
+    }
+
+    @Test
+    void aFreeRunningViolationCarriesTheRecordedInterleavingOfEveryWorker() throws InterruptedException {
+        ExecutionSpec spec = new ExecutionSpec(BugSet.of(Bug.LAZY_PTE_CLEAR), ModelShape.firstCpus(4), "random", 3, 20, 0x5eed,
+                ExecutionSpec.FREE_RUNNING, 0);
+        FreeRun.Outcome outcome = null;
+        for (long exec = 0; exec < 50 && (outcome == null || outcome.violation() == null); exec++) {
+            outcome = new FreeRun(Duration.ofSeconds(30), 64).run(spec.withExec(exec));
+        }
+
+        assertEquals("UNMAP-CLEARS", outcome.violation().invariant().id());
+        List<Step> recorded = outcome.recorded();
+        assertTrue(recorded.size() > 10, recorded.size() + " events");
+        for (int worker = 0; worker < 3; worker++) {
+            int w = worker;
+            assertTrue(recorded.stream().filter(s -> s.thread() == w).count() <= 64, "at most 64 events of worker " + w);
+        }
+        assertTrue(recorded.stream().anyMatch(s -> s.operation().equals("unmap") && s.point().equals(FlightRecorder.OPERATION_END)),
+                "the unmap that returned with its PTEs still mapped is in the recording: "
+                        + recorded.subList(Math.max(0, recorded.size() - 10), recorded.size()));
+        assertEquals(IntStream.range(0, recorded.size()).boxed().toList(), recorded.stream().map(Step::index).toList());
+        assertTrue(new FreeRun(Duration.ofSeconds(30), 0).run(spec.withExec(0)).recorded().isEmpty(), "no recorder, no recording");
+    }
+
+    private static Thread worker(FlightRecorder recorder, int worker, int cpu, Runnable events) {
+        return recorder.worker(worker, new CpuContext(cpu), events, "worker-" + worker);
+    }
+}
