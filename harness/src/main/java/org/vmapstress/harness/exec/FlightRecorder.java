@@ -54,9 +54,19 @@ public final class FlightRecorder implements ScheduleHook {
     /**
      * One recorded event: a schedule point's label, or acquire / release of {@code lock}; the
      * locks the worker held then. Labels and lock names are put together only when a trace is
-     * asked for, so that recording allocates nothing but the event.
+     * asked for. Mutable, so that recording allocates nothing once a queue is full: the worker
+     * reuses the oldest event it takes out for its next one (an event in a queue is never written).
      */
-    record Event(long stamp, int worker, int cpu, String operation, String point, ModelLock lock, long subject, Held held) {
+    static final class Event {
+        long stamp;
+        int worker;
+        int cpu;
+        String operation;
+        String point;
+        ModelLock lock;
+        long subject;
+        Held held;
+
         String label() {
             return lock == null ? point : point + " " + lock.name();
         }
@@ -88,6 +98,8 @@ public final class FlightRecorder implements ScheduleHook {
     private static final class Lane {
         final int worker;
         final SpmcArrayQueue<Event> queue;
+        /** The event the worker last took out of its full queue: its next event reuses it. */
+        Event spare;
         Held held;
         CpuContext cpu;
         String operation = "start";
@@ -134,6 +146,7 @@ public final class FlightRecorder implements ScheduleHook {
     void reset() {
         for (Lane lane : lanes) {
             lane.queue.clear();
+            lane.spare = null;
             lane.held = null;
             lane.operation = "start";
         }
@@ -192,9 +205,18 @@ public final class FlightRecorder implements ScheduleHook {
     }
 
     private void append(Lane lane, String point, ModelLock lock, long subject) {
-        Event event = new Event(System.nanoTime(), lane.worker, lane.cpu.cpu(), lane.operation, point, lock, subject, lane.held);
+        Event event = lane.spare != null ? lane.spare : new Event();
+        lane.spare = null;
+        event.stamp = System.nanoTime();
+        event.worker = lane.worker;
+        event.cpu = lane.cpu.cpu();
+        event.operation = lane.operation;
+        event.point = point;
+        event.lock = lock;
+        event.subject = subject;
+        event.held = lane.held;
         while (!lane.queue.offer(event)) {
-            lane.queue.poll();
+            lane.spare = lane.queue.poll();
         }
     }
 
@@ -210,10 +232,10 @@ public final class FlightRecorder implements ScheduleHook {
             merged.addAll(events.subList(Math.max(0, events.size() - keep), events.size()));
         }
         // a stable sort: events of one worker with equal stamps stay in program order
-        merged.sort(Comparator.comparingLong(Event::stamp));
+        merged.sort(Comparator.comparingLong(e -> e.stamp));
         List<Step> steps = new ArrayList<>(merged.size());
         for (Event e : merged) {
-            steps.add(new Step(steps.size(), e.worker(), e.cpu(), e.operation(), e.label(), e.subject(), Held.names(e.held())));
+            steps.add(new Step(steps.size(), e.worker, e.cpu, e.operation, e.label(), e.subject, Held.names(e.held)));
         }
         return steps;
     }
