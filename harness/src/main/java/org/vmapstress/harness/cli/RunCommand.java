@@ -169,8 +169,9 @@ final class RunCommand implements Callable<Integer> {
     /** On a terminal one line rewritten in place; otherwise a plain line each time (about once a second). */
     private void progressLine(PrintWriter out, Explorer.Summary progress, boolean terminal) {
         long left = Math.max(0, budget.minus(progress.elapsed()).toSeconds());
-        String line = String.format("%d executions, %.0f executions/s, 0 failures, %ds left", progress.executions(),
-                progress.executionsPerSecond(), left);
+        // every execution that ends clean ran all of its workers' operations
+        String line = String.format("%d executions, %.0f executions/s, %.0f operations/s, 0 failures, %ds left", progress.executions(),
+                progress.executionsPerSecond(), progress.executionsPerSecond() * threads * ops, left);
         if (terminal) {
             out.print("\r" + line + "   ");
             out.flush();
