@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.vmapstress.harness.BadInput;
-import org.vmapstress.harness.Shard;
 import org.vmapstress.harness.exec.ExecutionSpec;
 import org.vmapstress.harness.exec.ModelShape;
 import org.vmapstress.model.Bug;
@@ -90,10 +89,11 @@ final class BenchCommand implements Callable<Integer> {
             for (Bug bug : chosen) {
                 if (peer) {
                     frayRuns(fray.get(), BugSet.of(bug), seeds, budget);
-                }
-                for (int seed = 0; seed < seeds && !peer; seed++) {
-                    keep(BugSet.of(bug), engine, "seed-" + seed, ZooCommand.detectionRun(profiles(BugSet.of(bug), engine, seed), engine,
-                            budget, Duration.ZERO, err));
+                } else {
+                    for (int seed = 0; seed < seeds; seed++) {
+                        keep(BugSet.of(bug), engine, "seed-" + seed, ZooCommand.detectionRun(profiles(BugSet.of(bug), engine, seed),
+                                engine, budget, Duration.ZERO, err));
+                    }
                 }
                 printer.printf(Locale.ROOT, "bench: %-20s %-6s %d seeds done%n", bug.cliName(), engine, seeds);
                 printer.flush();
@@ -133,14 +133,10 @@ final class BenchCommand implements Callable<Integer> {
     private List<RunRecord> frayRuns(FrayPeer fray, BugSet bugSet, int count, Duration each) throws IOException, InterruptedException {
         Path dir = out.resolve(bugSet.toString()).resolve(FrayPeer.ENGINE).toAbsolutePath();
         StressArtifacts.ChildRun run = fray.run(bugSet, 0, count, dir, each);
-        List<String> expected = ZooCommand.expected(bugSet, FrayPeer.ENGINE);
         List<RunRecord> kept = new ArrayList<>();
-        for (Path file : run.records()) {
-            kept.add(keepAt(dir, file.getFileName().toString(), RunRecords.read(file).forDetection(expected)));
-        }
-        if (!run.finished()) {
-            kept.add(keepAt(dir, "run.json", StressArtifacts.didNotFinish(FrayPeer.ENGINE, bugSet, "fray-pos", Shard.ALL, run)
-                    .forDetection(expected)));
+        List<String> expected = ZooCommand.expected(bugSet, FrayPeer.ENGINE);
+        for (StressArtifacts.Kept record : run.forDetection(FrayPeer.ENGINE, bugSet, FrayPeer.MODE, expected)) {
+            kept.add(keepAt(record.dir(), record.name(), record.record()));
         }
         return kept;
     }

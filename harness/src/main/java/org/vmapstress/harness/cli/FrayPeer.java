@@ -19,6 +19,8 @@ import org.vmapstress.model.BugSet;
  */
 record FrayPeer(Path home) {
     static final String ENGINE = "fray";
+    /** The mode a Fray run names in its records: Fray's default scheduler, POS. */
+    static final String MODE = "fray-pos";
     /** The first build links Fray's JDK (about two minutes on two cores); later ones only compile what changed. */
     private static final Duration PREPARE_LIMIT = Duration.ofMinutes(15);
     /** FrayRun's JVM start and Fray's instrumentation of the classes it loads, beyond the searches' own time. */

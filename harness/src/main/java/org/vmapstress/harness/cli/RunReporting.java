@@ -94,17 +94,25 @@ final class RunReporting {
 
     /** A free-running failure not found again under control: its flight recording, if it has one, as its trace. */
     static RunRecord.Failure unreproduced(FreeRun.Outcome outcome, long execution) {
-        List<RunRecord.TraceStep> recording = outcome.recorded().stream()
-                .map(step -> FORMAT.convertValue(step, RunRecord.TraceStep.class)).toList();
         return RunRecord.Failure.recordedFreeRunning(outcome.violation().invariant().id(), outcome.violation().message(), execution,
-                recording);
+                traceSteps(outcome.recorded()));
+    }
+
+    private static List<RunRecord.TraceStep> traceSteps(List<Step> trace) {
+        return trace.stream().map(step -> FORMAT.convertValue(step, RunRecord.TraceStep.class)).toList();
+    }
+
+    /** The last {@value #TRACE_TAIL} steps of {@code trace}, after a line "{@code intro}last N of M {@code unit}:". */
+    private static void printTail(PrintWriter out, String intro, List<Step> trace, String unit) {
+        List<Step> tail = trace.subList(Math.max(0, trace.size() - TRACE_TAIL), trace.size());
+        out.println(intro + "last " + tail.size() + " of " + trace.size() + " " + unit + ":");
+        tail.forEach(step -> out.println("  " + step));
     }
 
     /** A replayable failure in the record format: token, replay line, shrunk token if known, trace and state. */
     static RunRecord.Failure failure(ExecutionResult failure, Token shrunk) {
         Token token = Token.of(failure);
-        List<RunRecord.TraceStep> trace = failure.trace().stream()
-                .map(step -> FORMAT.convertValue(step, RunRecord.TraceStep.class)).toList();
+        List<RunRecord.TraceStep> trace = traceSteps(failure.trace());
         return new RunRecord.Failure(failure.failureId(), failure.failureMessage(), failure.spec().exec(),
                 failure.violationStep(), token.format(), token.replayLine(), shrunk == null ? null : shrunk.format(),
                 Shrinker.preemptions(failure.trace()), trace, FORMAT.convertValue(failure.snapshot(), RunRecord.State.class), null);
@@ -122,10 +130,7 @@ final class RunReporting {
             out.println("FAILED (" + free.violation().invariant() + ") free-running in execution "
                     + (summary.executions() - 1) + ", not found again under the controlled scheduler: " + free.violation());
             if (!free.recorded().isEmpty()) {
-                List<Step> tail = free.recorded().subList(Math.max(0, free.recorded().size() - TRACE_TAIL), free.recorded().size());
-                out.println("recorded interleaving (flight recorder, order of its stamps), last " + tail.size() + " of "
-                        + free.recorded().size() + " events:");
-                tail.forEach(step -> out.println("  " + step));
+                printTail(out, "recorded interleaving (flight recorder, order of its stamps), ", free.recorded(), "events");
             }
             return;
         }
@@ -137,9 +142,7 @@ final class RunReporting {
         out.println();
         out.println((failure.verdict() == Verdict.VIOLATION ? "FAILED (" : "INCOMPLETE (") + failure.failureId()
                 + ") in execution " + failure.spec().exec() + " at step " + failure.violationStep() + ": " + failure.failureMessage());
-        List<Step> trace = failure.trace();
-        out.println("last " + Math.min(TRACE_TAIL, trace.size()) + " of " + trace.size() + " steps:");
-        trace.subList(Math.max(0, trace.size() - TRACE_TAIL), trace.size()).forEach(step -> out.println("  " + step));
+        printTail(out, "", failure.trace(), "steps");
         appendToCorpus(out, token, corpus);
         out.println(token.replayLine());
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -15,6 +16,7 @@ import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
 import org.vmapstress.reports.record.Published;
 import org.vmapstress.reports.record.RunRecord;
+import org.vmapstress.reports.record.RunRecords;
 
 /**
  * What the suite runs from the stress module: {@code stress/jcstress-check} with the shaded
@@ -88,6 +90,26 @@ record StressArtifacts(Path home) {
             int code = ending.exitCode();
             return !ending.timedOut() && (code == 0 || code == 1 || code == 3) && (nothingToRun || records.size() >= expectedRecords);
         }
+
+        /**
+         * The records this child wrote, read as detection records that expect {@code expected}, each
+         * with the folder and name it was written under; and, if it did not finish, a record saying
+         * so ({@link #didNotFinish}), for the folder of its log.
+         */
+        List<Kept> forDetection(String engine, BugSet bugs, String mode, List<String> expected) {
+            List<Kept> kept = new ArrayList<>();
+            for (Path file : records) {
+                kept.add(new Kept(file.getParent(), file.getFileName().toString(), RunRecords.read(file).forDetection(expected)));
+            }
+            if (!finished()) {
+                kept.add(new Kept(log.getParent(), "run.json", didNotFinish(engine, bugs, mode, Shard.ALL, this).forDetection(expected)));
+            }
+            return kept;
+        }
+    }
+
+    /** A record to keep, and the folder and file name it belongs under. */
+    record Kept(Path dir, String name, RunRecord record) {
     }
 
     /** The jcstress tests {@code jcstressVariants(bugs)} may name: one per family for the fixed model, else at most one per bug. */

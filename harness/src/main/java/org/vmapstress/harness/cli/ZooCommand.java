@@ -176,7 +176,7 @@ final class ZooCommand implements Callable<Integer> {
             }
             case FrayPeer.ENGINE -> {
                 if (fray != null) {
-                    child(printer, bugSet, engine, "fray-pos", fray.run(bugSet, 0, seeds, dir, budget));
+                    child(printer, bugSet, engine, FrayPeer.MODE, fray.run(bugSet, 0, seeds, dir, budget));
                 }
             }
             default -> {
@@ -214,14 +214,10 @@ final class ZooCommand implements Callable<Integer> {
 
     private void child(PrintWriter printer, BugSet bugSet, String engine, String mode, StressArtifacts.ChildRun run)
             throws IOException {
-        for (Path file : run.records()) {
-            keep(printer, bugSet, file.getParent(), file.getFileName().toString(),
-                    RunRecords.read(file).forDetection(expected(bugSet, engine)));
+        for (StressArtifacts.Kept kept : run.forDetection(engine, bugSet, mode, expected(bugSet, engine))) {
+            keep(printer, bugSet, kept.dir(), kept.name(), kept.record());
         }
-        if (!run.finished()) {
-            RunRecord unfinished = StressArtifacts.didNotFinish(engine, bugSet, mode, Shard.ALL, run);
-            keep(printer, bugSet, run.log().getParent(), "run.json", unfinished.forDetection(expected(bugSet, engine)));
-        } else if (run.records().isEmpty()) {
+        if (run.finished() && run.records().isEmpty()) {
             printer.printf("zoo: %-20s %-17s no scenario re-introduces it%n", name(bugSet), engine);
         }
     }

@@ -29,17 +29,16 @@ import org.vmapstress.model.SchedulePoint;
  * executions/s, FlightRecorderBenchmark); the queue keeps the last events without one.
  *
  * <p>Why a clock and not a global counter: one {@code AtomicLong} incremented by every worker
- * at every event is exactly the shared hot spot free-running must not have (its cache line
- * bounces between the cores at each event: the recorder cost 31 % of free-running's
- * executions/s with it, FlightRecorderBenchmark). The monotonic clock is read per core with no
- * sharing, and it orders every lock hand-off correctly: a release is stamped before the lock is
- * free, and the new holder's next event after it.
+ * at every event is a line of memory all cores write, the kind of shared hot spot free-running
+ * should not add; measured, the two cost about the same here (FlightRecorderBenchmark,
+ * docs/recorder.md), and the monotonic clock shares nothing. It orders every lock hand-off
+ * correctly: a release is stamped before the lock is free, and the new holder's next event after it.
  *
  * <p>Threads: a lane is written by its worker only (its queue's producer and first consumer,
  * its operation, its held locks); the thread that asks for the trace after the workers stopped
- * is its queue's other consumer. A worker finds its
- * lane in its own thread object ({@link #worker}); events of other threads (the harness's checks
- * after the workers ended) are not recorded.
+ * is its queue's other consumer. A worker finds its lane in its own thread object
+ * ({@link #worker}); events of other threads (the harness's checks after the workers ended) are
+ * not recorded.
  */
 public final class FlightRecorder implements ScheduleHook {
     /** How many events of each worker a failure keeps, by default (run's {@code --record}). */
@@ -140,8 +139,8 @@ public final class FlightRecorder implements ScheduleHook {
     }
 
     /**
-     * Empties every lane for the next execution (its queues and rings are reused: a new recorder
-     * per execution would allocate them again each time); only while no worker of it runs.
+     * Empties every lane for the next execution (its queue is reused: a new recorder per
+     * execution would allocate the queues again each time); only while no worker of it runs.
      */
     void reset() {
         for (Lane lane : lanes) {
@@ -152,13 +151,11 @@ public final class FlightRecorder implements ScheduleHook {
         }
     }
 
-    /** The thread of worker {@code worker} on {@code cpu}, running {@code body}; not started, a daemon. */
+    /** The thread of worker {@code worker} on {@code cpu}, running {@code body}; not started. */
     Thread worker(int worker, CpuContext cpu, Runnable body, String name) {
         Lane lane = lanes.get(worker);
         lane.cpu = cpu;
-        Thread thread = new Worker(this, lane, body, name);
-        thread.setDaemon(true);
-        return thread;
+        return new Worker(this, lane, body, name);
     }
 
     /** The calling thread's lane, if it is a worker of this recorder. */

@@ -8,7 +8,8 @@ import java.lang.invoke.MethodType;
  * The threads the controlled scheduler runs its workers on. Only one worker runs at a time, so
  * on Java 21 and later they are virtual threads on one carrier: handing the turn over is then
  * a continuation switch inside one OS thread instead of an OS context switch (measured with
- * {@code bench}: 2.2x the schedule points/s under random, 2.8x under PCT, docs/bench.md). On
+ * {@code stress/handoff-bench}: 2.6x the schedule points/s under random and 3.9x under PCT on an
+ * idle machine, 16x beside two busy loops, docs/bench.md). On
  * Java 17, or with {@code -Dvmapstress.handoff=platform}, they are platform daemon threads.
  * The schedule is the policy's either way: the same token gives the same trace on both.
  *
@@ -67,7 +68,7 @@ public final class WorkerThreads {
             Class<?> builder = Class.forName("java.lang.Thread$Builder");
             Object virtual = Thread.class.getMethod("ofVirtual").invoke(null);
             return MethodHandles.publicLookup().findVirtual(builder, "unstarted", MethodType.methodType(Thread.class, Runnable.class))
-                    .bindTo(virtual).asType(MethodType.methodType(Thread.class, Runnable.class));
+                    .bindTo(virtual);
         } catch (ReflectiveOperationException e) {
             return null;
         }
