@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.jctools.queues.SpmcArrayQueue;
+import org.jctools.queues.SpscArrayQueue;
 import org.vmapstress.harness.sched.Step;
+import org.vmapstress.harness.workload.Op;
 import org.vmapstress.model.CpuContext;
 import org.vmapstress.model.ModelLock;
 import org.vmapstress.model.ScheduleHook;
@@ -16,13 +17,19 @@ import org.vmapstress.model.SchedulePoint;
  * Free-running's flight recorder: the model's hook while its workers run in parallel. Each
  * worker appends its events (an operation's start and end, every schedule point with its
  * subject, every lock it goes to take and releases, its CPU and the locks it holds) to its own
- * JCTools single-producer multi-consumer queue, stamped with {@link System#nanoTime()}. The
- * queue is the worker's flight recording: it holds the last {@code keep} events, since a worker
- * that finds it full takes the oldest event out itself (the second consumer) before it adds the
- * new one, so a worker never waits and never loses its newest events. When an execution fails,
- * {@link #trace} drains every queue and merges them by stamp: the failure's interleaving as it
- * happened, to the order of the stamps (two events of different workers with close stamps may
- * have overlapped in time; the events of one worker stay in its program order).
+ * JCTools single-producer single-consumer queue. The queue is the worker's flight recording: it
+ * holds the last {@code keep} events, since a worker that finds it full takes the oldest event
+ * out itself before it adds the new one, so a worker never waits and never loses its newest
+ * events. When an execution fails, {@link #trace} drains every queue and merges them by stamp:
+ * the failure's interleaving as it happened, to the order of the stamps (two events of
+ * different workers with close stamps may have overlapped in time; the events of one worker
+ * stay in its program order).
+ *
+ * <p>Stamps: every schedule point and operation start reads {@link System#nanoTime()}; a lock's
+ * acquire and release and an operation's end carry the stamp of the worker's event before them
+ * (the clock is most of the recorder's cost, and these events need no time of their own: an
+ * acquire is where the worker goes to take the lock, before it may wait, and a release stamped
+ * early never shows the lock's next holder inside while it is still held).
  *
  * <p>Why no drainer runs while the workers do: on two cores a thread that woke every 100-500 us
  * to move events into rings took the CPU from the workers it recorded (10 % of free-running's
@@ -31,12 +38,12 @@ import org.vmapstress.model.SchedulePoint;
  * <p>Why a clock and not a global counter: one {@code AtomicLong} incremented by every worker
  * at every event is a line of memory all cores write, the kind of shared hot spot free-running
  * should not add; measured, the two cost about the same here (FlightRecorderBenchmark,
- * docs/recorder.md), and the monotonic clock shares nothing. It orders every lock hand-off
- * correctly: a release is stamped before the lock is free, and the new holder's next event after it.
+ * docs/recorder.md), and the monotonic clock shares nothing.
  *
- * <p>Threads: a lane is written by its worker only (its queue's producer and first consumer,
- * its operation, its held locks); the thread that asks for the trace after the workers stopped
- * is its queue's other consumer. A worker finds its lane in its own thread object
+ * <p>Threads: a lane is written by its worker only (its queue's producer and, while the worker
+ * runs, its only consumer; its operation, its held locks); the thread that asks for the trace
+ * after the workers stopped (a join orders the workers' writes before it) is then the queue's
+ * consumer, never at the same time as the worker. A worker finds its lane in its own thread object
  * ({@link #worker}); events of other threads (the harness's checks after the workers ended) are
  * not recorded.
  */
@@ -60,7 +67,8 @@ public final class FlightRecorder implements ScheduleHook {
         long stamp;
         int worker;
         int cpu;
-        String operation;
+        /** The operation running, null before the first: its label is made when a trace is asked for. */
+        Op operation;
         String point;
         ModelLock lock;
         long subject;
@@ -96,16 +104,17 @@ public final class FlightRecorder implements ScheduleHook {
     /** One worker's side: written by that worker only; its queue's other consumer is the thread that asks for the trace. */
     private static final class Lane {
         final int worker;
-        final SpmcArrayQueue<Event> queue;
+        final SpscArrayQueue<Event> queue;
         /** The event the worker last took out of its full queue: its next event reuses it. */
         Event spare;
         Held held;
         CpuContext cpu;
-        String operation = "start";
+        Op operation;
+        long lastStamp;
 
         Lane(int worker, int keep) {
             this.worker = worker;
-            this.queue = new SpmcArrayQueue<>(keep);
+            this.queue = new SpscArrayQueue<>(keep);
         }
     }
 
@@ -146,8 +155,9 @@ public final class FlightRecorder implements ScheduleHook {
         for (Lane lane : lanes) {
             lane.queue.clear();
             lane.spare = null;
+            lane.lastStamp = 0;
             lane.held = null;
-            lane.operation = "start";
+            lane.operation = null;
         }
     }
 
@@ -164,22 +174,22 @@ public final class FlightRecorder implements ScheduleHook {
     }
 
     /** The calling worker starts {@code operation}. */
-    void operationStarts(String operation) {
+    void operationStarts(Op operation) {
         Lane lane = lane();
         lane.operation = operation;
-        append(lane, OPERATION_START, null, 0);
+        append(lane, OPERATION_START, null, 0, true);
     }
 
     /** The calling worker's operation returned. */
     void operationEnds() {
-        append(lane(), OPERATION_END, null, 0);
+        append(lane(), OPERATION_END, null, 0, false);
     }
 
     @Override
     public void point(SchedulePoint point, long subject) {
         Lane lane = lane();
         if (lane != null) {
-            append(lane, point.label(), null, subject);
+            append(lane, point.label(), null, subject, true);
         }
     }
 
@@ -187,7 +197,7 @@ public final class FlightRecorder implements ScheduleHook {
     public void beforeLock(ModelLock lock) {
         Lane lane = lane();
         if (lane != null) {
-            append(lane, ACQUIRE, lock, 0);
+            append(lane, ACQUIRE, lock, 0, false);
             lane.held = new Held(lock, lane.held);
         }
     }
@@ -197,14 +207,14 @@ public final class FlightRecorder implements ScheduleHook {
         Lane lane = lane();
         if (lane != null) {
             lane.held = Held.without(lane.held, lock);
-            append(lane, RELEASE, lock, 0);
+            append(lane, RELEASE, lock, 0, false);
         }
     }
 
-    private void append(Lane lane, String point, ModelLock lock, long subject) {
+    private void append(Lane lane, String point, ModelLock lock, long subject, boolean stamped) {
         Event event = lane.spare != null ? lane.spare : new Event();
         lane.spare = null;
-        event.stamp = System.nanoTime();
+        event.stamp = stamped ? (lane.lastStamp = System.nanoTime()) : lane.lastStamp;
         event.worker = lane.worker;
         event.cpu = lane.cpu.cpu();
         event.operation = lane.operation;
@@ -232,7 +242,7 @@ public final class FlightRecorder implements ScheduleHook {
         merged.sort(Comparator.comparingLong(e -> e.stamp));
         List<Step> steps = new ArrayList<>(merged.size());
         for (Event e : merged) {
-            steps.add(new Step(steps.size(), e.worker, e.cpu, e.operation, e.label(), e.subject, Held.names(e.held)));
+            steps.add(new Step(steps.size(), e.worker, e.cpu, e.operation == null ? "start" : e.operation.label(), e.label(), e.subject, Held.names(e.held)));
         }
         return steps;
     }

@@ -187,7 +187,7 @@ public final class FreeRun {
         try {
             for (int i = 0; i < ops.size() && found.get() == null && unjudged.get() == null; i++) {
                 if (recorder != null) {
-                    recorder.operationStarts(ops.get(i).label());
+                    recorder.operationStarts(ops.get(i));
                 }
                 run.run(ops.get(i)).ifPresent(v -> found.compareAndSet(null, v));
                 if (recorder != null) {

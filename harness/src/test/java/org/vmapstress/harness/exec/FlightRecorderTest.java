@@ -11,6 +11,7 @@ import org.vmapstress.harness.sched.Step;
 import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
 import org.vmapstress.model.CpuContext;
+import org.vmapstress.harness.workload.Op;
 import org.vmapstress.model.LockClass;
 import org.vmapstress.model.ModelLock;
 import org.vmapstress.model.ScheduleHook;
@@ -23,7 +24,7 @@ class FlightRecorderTest {
         FlightRecorder recorder = new FlightRecorder(2, 3);
         ModelLock lock = new ModelLock(LockClass.BLOCK, "vb@0.lock", ScheduleHook.NONE);
         Thread first = worker(recorder, 0, 1, () -> {
-            recorder.operationStarts("map(1)");
+            recorder.operationStarts(Op.of(Op.Kind.MAP, 1));
             IntStream.range(0, 5).forEach(i -> recorder.point(SchedulePoint.READ_CPU, i));
             recorder.beforeLock(lock);
             recorder.point(SchedulePoint.READ_CPU, 99);
@@ -31,7 +32,7 @@ class FlightRecorderTest {
         first.start();
         first.join();
         Thread second = worker(recorder, 1, 3, () -> {
-            recorder.operationStarts("unmap");
+            recorder.operationStarts(Op.of(Op.Kind.UNMAP));
             recorder.point(SchedulePoint.READ_CPU, 7);
         });
         second.start();
