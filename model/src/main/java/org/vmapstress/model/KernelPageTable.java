@@ -18,6 +18,14 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  */
 public final class KernelPageTable {
     static final long WRITABLE = 1L << 62;
+    /**
+     * Ints per page frame in {@link #writableMappings}: one 64-byte line each, as the kernel's
+     * count lives in each frame's own struct page. Packed, the counters of neighbouring frames
+     * share a line that CPUs mapping different pages would fight over (SharedModelScalingBenchmark);
+     * frame 0's count starts a line too, not the one that holds the array's header and whatever
+     * object lies before it.
+     */
+    private static final int FRAME_STRIDE = 16;
 
     private final SparseAtomicLongArray ptes;
     private final AtomicIntegerArray writableMappings;
@@ -25,7 +33,7 @@ public final class KernelPageTable {
 
     KernelPageTable(long vmallocPages, int pageFrames, ScheduleHook hook) {
         this.ptes = new SparseAtomicLongArray(vmallocPages);
-        this.writableMappings = new AtomicIntegerArray(pageFrames);
+        this.writableMappings = new AtomicIntegerArray((pageFrames + 1) * FRAME_STRIDE);
         this.hook = hook;
     }
 
@@ -57,7 +65,7 @@ public final class KernelPageTable {
 
     /** How many VA pages map {@code pfn} writable now. */
     public int writableMappings(int pfn) {
-        return writableMappings.get(pfn);
+        return writableMappings.get((pfn + 1) * FRAME_STRIDE);
     }
 
     /** The VA pages that map {@code pfn} writable (a scan: for messages, not hot paths). */
@@ -71,13 +79,18 @@ public final class KernelPageTable {
         return vas;
     }
 
+    /** The slot of {@link #writableMappings} that counts the frame a writable PTE maps (the PTE holds pfn + 1). */
+    private static int frameSlot(long writablePte) {
+        return (int) (writablePte & ~WRITABLE) * FRAME_STRIDE;
+    }
+
     private void replace(long va, long pte) {
         long old = ptes.getAndSet(va, pte);
         if ((old & WRITABLE) != 0) {
-            writableMappings.decrementAndGet((int) ((old & ~WRITABLE) - 1));
+            writableMappings.decrementAndGet(frameSlot(old));
         }
         if ((pte & WRITABLE) != 0) {
-            writableMappings.incrementAndGet((int) ((pte & ~WRITABLE) - 1));
+            writableMappings.incrementAndGet(frameSlot(pte));
         }
     }
 }

@@ -109,7 +109,8 @@ final class LazyPurge {
 
     /** drain_vmap_area_work(), when a free crossed lazy_max_pages() since the last drain. */
     void drainIfRequested() {
-        if (!drainRequested.compareAndSet(true, false)) {
+        // read before the compare-and-set: a CAS that fails still takes the line from every other core
+        if (!drainRequested.get() || !drainRequested.compareAndSet(true, false)) {
             return;
         }
         purgeLock.lock();

@@ -1,21 +1,31 @@
 package org.vmapstress.model;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.jctools.counters.Counter;
+import org.jctools.counters.CountersFactory;
 
 /**
  * Instrumentation for the ALIASES-FLUSHED and FLUSH-ONCE checks, not kernel state; never read
  * by the model itself.
  *
- * <p>One logical clock orders maps, unmaps and block releases. Per VA page one immutable
- * {@link PageHistory} holds what happened to the page's last mapping: when it was mapped, when
- * its unmap returned, when the block holding it began its release and when that block's area
- * reached the lazy list. A page's history is replaced as a whole (compare-and-set), so a
- * checker that reads it once sees one consistent state, never the stamps of two mappings mixed
- * (the free-running false alarm of docs/model.md was exactly such a mix). An unmap stamps a page
- * only while the page still holds the mapping it unmaps, so an unmap that returns after its VA
- * was already purged and mapped again (possible: the lazy purge may run before vm_unmap_ram
- * returns) leaves no stamp. It also counts the operations that free VA (unmaps, sync purges)
- * that have started and finished.
+ * <p>One logical clock orders unmaps, block releases and the start of every vm_unmap_aliases.
+ * Only the rare events advance it (a vm_unmap_aliases beginning, a block's release and its
+ * lazy link: {@link #now()}, {@link #blockReleaseStarted}, {@link #blockLazyLinked}); maps and
+ * unmaps, which every CPU does all the time, only read it, so its line stays shared between the
+ * cores instead of moving at every unmap (SharedModelScalingBenchmark). Because every advance is
+ * one atomic read-modify-write and every stamp one atomic read, an unmap whose stamp is at or
+ * before the time a vm_unmap_aliases began at read the clock before that call advanced it, and
+ * every unmap that returned before the call began did. Per VA page one immutable
+ * {@link PageHistory} holds what happened to the page's last mapping: which vm_map_ram made it
+ * (an identity of its own, since two mappings may read the same time), when, when its unmap
+ * returned, when the block holding it began its release and when that block's area reached the
+ * lazy list. A page's history is replaced as a whole (compare-and-set), so a checker that reads
+ * it once sees one consistent state, never the stamps of two mappings mixed (the free-running
+ * false alarm of docs/model.md was exactly such a mix). An unmap stamps a page only while the
+ * page still holds the mapping it unmaps, so an unmap that returns after its VA was already
+ * purged and mapped again (possible: the lazy purge may run before vm_unmap_ram returns) leaves
+ * no stamp. It also counts the operations that free VA (unmaps, sync purges) that have started
+ * and finished.
  *
  * <p>Blocks in transit: a vb_free that makes a block fully dirty releases it in two steps (out
  * of the index, then onto the lazy list) without any lock that vm_unmap_aliases takes. The
@@ -25,21 +35,36 @@ import java.util.concurrent.atomic.AtomicLong;
  * out again (TLB-REUSE still guards it).
  */
 final class UnmapHistory {
-    private final AtomicLong clock = new AtomicLong();
-    private final AtomicLong freesEntered = new AtomicLong();
-    private final AtomicLong freesExited = new AtomicLong();
+    /** Starts at 1: a stamp of 0 means "not yet". */
+    private final AtomicLong clock = new AtomicLong(1);
+    /**
+     * Stripes of the free counters: more than the threads that usually run, so that two threads
+     * rarely share one (a JCTools striped counter picks a thread's stripe by its random probe).
+     */
+    private static final int FREE_COUNTER_STRIPES = 16;
+    /**
+     * Every unmap counts itself in and out: one shared word would be written by every CPU at
+     * every unmap (SharedModelScalingBenchmark), so each counter is striped.
+     */
+    private final Counter freesEntered = CountersFactory.createFixedSizeStripedCounter(FREE_COUNTER_STRIPES);
+    private final Counter freesExited = CountersFactory.createFixedSizeStripedCounter(FREE_COUNTER_STRIPES);
     private final SparseAtomicReferenceArray<PageHistory> pages;
+
+    /** One vm_map_ram call: the identity of the mapping a page holds, compared by reference. */
+    static final class MapCall {
+    }
 
     /**
      * What happened to one VA page's last mapping, in clock ticks (0: not yet).
      *
+     * @param mapping  the vm_map_ram that made the mapping (null: never mapped)
      * @param mappedAt when the mapping was made (vm_map_ram)
      * @param unmappedAt when its vm_unmap_ram returned
      * @param releasedAt when a vb_free last made the block holding the page fully dirty
      * @param lazyLinkedAt when that block's area last reached the lazy list
      */
-    record PageHistory(long mappedAt, long unmappedAt, long releasedAt, long lazyLinkedAt) {
-        static final PageHistory NEVER_MAPPED = new PageHistory(0, 0, 0, 0);
+    record PageHistory(MapCall mapping, long mappedAt, long unmappedAt, long releasedAt, long lazyLinkedAt) {
+        static final PageHistory NEVER_MAPPED = new PageHistory(null, 0, 0, 0, 0);
 
         /** True when the mapping was unmapped and that unmap returned at or before {@code time}. */
         boolean unmappedBy(long time) {
@@ -66,23 +91,24 @@ final class UnmapHistory {
     }
 
     void mapped(long va, int pages) {
-        long now = clock.incrementAndGet();
+        MapCall mapping = new MapCall();
+        long now = clock.get();
         for (long p = va; p < va + pages; p++) {
-            this.pages.update(p, h -> new PageHistory(now, 0, h.releasedAt(), h.lazyLinkedAt()));
+            this.pages.update(p, h -> new PageHistory(mapping, now, 0, h.releasedAt(), h.lazyLinkedAt()));
         }
     }
 
-    /** When the mapping at {@code va} was made, read when its unmap starts. */
-    long mappedAt(long va) {
-        return pages.get(va).mappedAt();
+    /** Which vm_map_ram made the mapping at {@code va}, read when its unmap starts. */
+    MapCall mappingAt(long va) {
+        return pages.get(va).mapping();
     }
 
-    /** The unmap of the mapping made at {@code mappedAt} returned: stamps the pages that still hold it. */
-    void unmapped(long va, int pages, long mappedAt) {
-        long now = clock.incrementAndGet();
+    /** The unmap of {@code mapping} returned: stamps the pages that still hold it. */
+    void unmapped(long va, int pages, MapCall mapping) {
+        long now = clock.get();
         for (long p = va; p < va + pages; p++) {
-            this.pages.update(p, h -> h.mappedAt() == mappedAt && h.unmappedAt() == 0
-                    ? new PageHistory(mappedAt, now, h.releasedAt(), h.lazyLinkedAt()) : h);
+            this.pages.update(p, h -> h.mapping() == mapping && h.unmappedAt() == 0
+                    ? new PageHistory(mapping, h.mappedAt(), now, h.releasedAt(), h.lazyLinkedAt()) : h);
         }
     }
 
@@ -95,7 +121,7 @@ final class UnmapHistory {
     void blockReleaseStarted(VmapArea area) {
         long now = clock.incrementAndGet();
         for (long p = area.start(); p < area.end(); p++) {
-            pages.update(p, h -> new PageHistory(h.mappedAt(), h.unmappedAt(), now, h.lazyLinkedAt()));
+            pages.update(p, h -> new PageHistory(h.mapping(), h.mappedAt(), h.unmappedAt(), now, h.lazyLinkedAt()));
         }
     }
 
@@ -103,23 +129,32 @@ final class UnmapHistory {
     void blockLazyLinked(VmapArea area) {
         long now = clock.incrementAndGet();
         for (long p = area.start(); p < area.end(); p++) {
-            pages.update(p, h -> new PageHistory(h.mappedAt(), h.unmappedAt(), h.releasedAt(), now));
+            pages.update(p, h -> new PageHistory(h.mapping(), h.mappedAt(), h.unmappedAt(), h.releasedAt(), now));
         }
     }
 
-    /** The current logical time. */
+    /**
+     * The time a vm_unmap_aliases begins at, advancing the clock: every unmap that returned
+     * before this call is stamped at or before it, every unmap that reads the clock after it later.
+     */
     long now() {
-        return clock.get();
+        return clock.getAndIncrement();
     }
 
     void freeEntered() {
-        freesEntered.incrementAndGet();
+        freesEntered.inc();
     }
 
     void freeExited() {
-        freesExited.incrementAndGet();
+        freesExited.inc();
     }
 
+    /**
+     * Exits are read before entries. A striped counter's sum is read stripe by stripe, so it
+     * lies between the count when the read began and the count when it ended; read in this
+     * order, equal sums still prove that nothing was in flight when the entries were read
+     * (entries then >= exits then >= the exits read = the entries read >= entries then).
+     */
     FreeActivity freeActivity() {
         long exited = freesExited.get();
         return new FreeActivity(freesEntered.get(), exited);

@@ -80,14 +80,14 @@ public final class VmapAllocator {
         requirePossible(ctx);
         requireInVmallocSpace(va, count);
         unmapHistory.freeEntered();
-        long mappedAt = unmapHistory.mappedAt(va);
+        UnmapHistory.MapCall mapping = unmapHistory.mappingAt(va);
         try {
             if (count <= config.vmapMaxAlloc()) {
                 blocks.vbFree(va, count);
             } else {
                 freeLarge(va, count);
             }
-            unmapHistory.unmapped(va, count, mappedAt);
+            unmapHistory.unmapped(va, count, mapping);
         } finally {
             unmapHistory.freeExited();
         }
@@ -230,7 +230,11 @@ public final class VmapAllocator {
         return unmapHistory.freeActivity();
     }
 
-    /** The logical time now: every unmap that returned so far did so at or before it (for ALIASES-FLUSHED). */
+    /**
+     * The logical time now, as a vm_unmap_aliases about to begin reads it: every unmap that
+     * returned so far did so at or before it, and every unmap that returns from now on after it
+     * (for ALIASES-FLUSHED). Each call advances the model's judging clock.
+     */
     public long unmapTime() {
         return unmapHistory.now();
     }
