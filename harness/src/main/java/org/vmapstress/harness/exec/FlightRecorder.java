@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 import org.jctools.queues.SpscArrayQueue;
 import org.vmapstress.harness.sched.Step;
@@ -25,11 +26,12 @@ import org.vmapstress.model.SchedulePoint;
  * different workers with close stamps may have overlapped in time; the events of one worker
  * stay in its program order).
  *
- * <p>Stamps: every schedule point and operation start reads {@link System#nanoTime()}; a lock's
- * acquire and release and an operation's end carry the stamp of the worker's event before them
- * (the clock is most of the recorder's cost, and these events need no time of their own: an
- * acquire is where the worker goes to take the lock, before it may wait, and a release stamped
- * early never shows the lock's next holder inside while it is still held).
+ * <p>Stamps: every schedule point, lock release and operation start reads
+ * {@link System#nanoTime()}; a lock's acquire and an operation's end carry the stamp of the
+ * worker's event before them (the clock is most of the recorder's cost, and these need no time
+ * of their own: an acquire is where the worker goes to take the lock, before it may wait). A
+ * release needs its own: its holder may have had no stamped event since it went to take the
+ * lock, and the release must still sort after the previous holder's.
  *
  * <p>Why no drainer runs while the workers do: on two cores a thread that woke every 100-500 us
  * to move events into rings took the CPU from the workers it recorded (10 % of free-running's
@@ -43,7 +45,8 @@ import org.vmapstress.model.SchedulePoint;
  * <p>Threads: a lane is written by its worker only (its queue's producer and, while the worker
  * runs, its only consumer; its operation, its held locks); the thread that asks for the trace
  * after the workers stopped (a join orders the workers' writes before it) is then the queue's
- * consumer, never at the same time as the worker. A worker finds its lane in its own thread object
+ * consumer, never at the same time as the worker: after a deadlock, only the lanes of workers
+ * that ended or are deadlocked are read ({@link #trace(IntPredicate)}). A worker finds its lane in its own thread object
  * ({@link #worker}); events of other threads (the harness's checks after the workers ended) are
  * not recorded.
  */
@@ -207,7 +210,7 @@ public final class FlightRecorder implements ScheduleHook {
         Lane lane = lane();
         if (lane != null) {
             lane.held = Held.without(lane.held, lock);
-            append(lane, RELEASE, lock, 0, false);
+            append(lane, RELEASE, lock, 0, true);
         }
     }
 
@@ -232,8 +235,20 @@ public final class FlightRecorder implements ScheduleHook {
      * after the workers stopped (a join orders their writes before this read).
      */
     List<Step> trace() {
+        return trace(worker -> true);
+    }
+
+    /**
+     * The last events of the workers {@code stopped} accepts, merged by stamp: only of workers
+     * that no longer record (ended, or deadlocked), since a queue has one consumer at a time
+     * and a worker that still runs takes its own oldest events out.
+     */
+    List<Step> trace(IntPredicate stopped) {
         List<Event> merged = new ArrayList<>();
         for (Lane lane : lanes) {
+            if (!stopped.test(lane.worker)) {
+                continue;
+            }
             List<Event> events = new ArrayList<>(lane.queue.size());
             lane.queue.drain(events::add);
             merged.addAll(events.subList(Math.max(0, events.size() - keep), events.size()));

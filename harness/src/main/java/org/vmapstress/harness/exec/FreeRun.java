@@ -14,6 +14,7 @@ import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 import org.vmapstress.harness.sched.ExecutionEnd;
 import org.vmapstress.harness.sched.Step;
@@ -120,7 +121,8 @@ public final class FreeRun {
             Outcome stuck = stuck(threads, watchdog);
             quiescence.forceTermination();
             reusable = null;
-            return recorder == null || stuck.violation() == null ? stuck : new Outcome(stuck.end(), stuck.violation(), recorder.trace());
+            return recorder == null || stuck.violation() == null ? stuck
+                    : new Outcome(stuck.end(), stuck.violation(), recorder.trace(stoppedWorkers(threads)));
         }
         if (found.get() != null) {
             Violation violation = found.get();
@@ -148,6 +150,21 @@ public final class FreeRun {
         return reusable;
     }
 
+    /**
+     * The workers that record no more after a deadlock: ended, or in the JVM's deadlock (a worker
+     * that still runs would take its own oldest events out while its recording is read).
+     */
+    private static IntPredicate stoppedWorkers(List<Thread> threads) {
+        Set<Long> ids = deadlockedThreadIds();
+        return worker -> !threads.get(worker).isAlive() || ids.contains(threads.get(worker).getId());
+    }
+
+    /** The ids of the threads the JVM finds deadlocked on monitors or locks (ReentrantLocks included). */
+    private static Set<Long> deadlockedThreadIds() {
+        long[] deadlocked = ManagementFactory.getThreadMXBean().findDeadlockedThreads();
+        return deadlocked == null ? Set.of() : Arrays.stream(deadlocked).boxed().collect(Collectors.toSet());
+    }
+
     /** Until every worker ended, or the watchdog. */
     private void awaitWorkers(List<Thread> threads) throws InterruptedException {
         long deadline = System.nanoTime() + watchdog.toNanos();
@@ -163,8 +180,7 @@ public final class FreeRun {
      */
     static Outcome stuck(List<Thread> threads, Duration watchdog) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long[] deadlocked = mx.findDeadlockedThreads();
-        Set<Long> ids = deadlocked == null ? Set.of() : Arrays.stream(deadlocked).boxed().collect(Collectors.toSet());
+        Set<Long> ids = deadlockedThreadIds();
         String states = threads.stream().map(t -> mx.getThreadInfo(t.getId(), 4)).filter(Objects::nonNull)
                 .map(FreeRun::state).collect(Collectors.joining("; "));
         if (threads.stream().anyMatch(t -> ids.contains(t.getId()))) {

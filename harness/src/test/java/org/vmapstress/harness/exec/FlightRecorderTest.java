@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.vmapstress.harness.sched.Step;
@@ -84,6 +85,58 @@ class FlightRecorderTest {
                         + recorded.subList(Math.max(0, recorded.size() - 10), recorded.size()));
         assertEquals(IntStream.range(0, recorded.size()).boxed().toList(), recorded.stream().map(Step::index).toList());
         assertTrue(new FreeRun(Duration.ofSeconds(30), 0).run(spec.withExec(0)).recorded().isEmpty(), "no recorder, no recording");
+    }
+
+    @Test
+    void aReleaseSortsAfterThePreviousHoldersReleaseThoughItsHolderStampedNothingInside() throws InterruptedException {
+        FlightRecorder recorder = new FlightRecorder(2, 16);
+        ModelLock lock = new ModelLock(LockClass.PAGE_ALLOC, "zone.lock", ScheduleHook.NONE);
+        CountDownLatch firstHolderDone = new CountDownLatch(1);
+        CountDownLatch secondStarted = new CountDownLatch(1);
+        Thread second = worker(recorder, 1, 1, () -> {
+            recorder.operationStarts(Op.of(Op.Kind.REUSE_DATA));
+            secondStarted.countDown();
+            awaitQuietly(firstHolderDone);
+            recorder.beforeLock(lock);
+            recorder.afterUnlock(lock);
+        });
+        Thread first = worker(recorder, 0, 0, () -> {
+            awaitQuietly(secondStarted);
+            recorder.operationStarts(Op.of(Op.Kind.MAP, 1));
+            recorder.beforeLock(lock);
+            recorder.point(SchedulePoint.PAGE_ALLOC, 0);
+            recorder.afterUnlock(lock);
+            firstHolderDone.countDown();
+        });
+        second.start();
+        first.start();
+        first.join();
+        second.join();
+
+        List<String> order = recorder.trace().stream().map(s -> s.thread() + " " + s.point()).toList();
+        assertTrue(order.indexOf("1 release zone.lock") > order.indexOf("0 release zone.lock"),
+                "worker 1 took the lock after worker 0 released it: " + order);
+    }
+
+    @Test
+    void onlyTheLanesOfStoppedWorkersAreRead() throws InterruptedException {
+        FlightRecorder recorder = new FlightRecorder(2, 4);
+        for (int w = 0; w < 2; w++) {
+            int worker = w;
+            Thread thread = worker(recorder, worker, worker, () -> recorder.point(SchedulePoint.READ_CPU, worker));
+            thread.start();
+            thread.join();
+        }
+
+        assertEquals(List.of(1), recorder.trace(worker -> worker == 1).stream().map(Step::thread).toList());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Thread worker(FlightRecorder recorder, int worker, int cpu, Runnable events) {
