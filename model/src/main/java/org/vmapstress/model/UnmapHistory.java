@@ -35,13 +35,14 @@ import org.jctools.counters.CountersFactory;
  * out again (TLB-REUSE still guards it).
  */
 final class UnmapHistory {
-    /** Starts at 1: a stamp of 0 means "not yet". */
-    private final AtomicLong clock = new AtomicLong(1);
     /**
      * Stripes of the free counters: more than the threads that usually run, so that two threads
      * rarely share one (a JCTools striped counter picks a thread's stripe by its random probe).
      */
     private static final int FREE_COUNTER_STRIPES = 16;
+
+    /** Starts at 1: a stamp of 0 means "not yet". */
+    private final AtomicLong clock = new AtomicLong(1);
     /**
      * Every unmap counts itself in and out: one shared word would be written by every CPU at
      * every unmap (SharedModelScalingBenchmark), so each counter is striped.

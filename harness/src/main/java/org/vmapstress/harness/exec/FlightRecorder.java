@@ -46,9 +46,9 @@ import org.vmapstress.model.SchedulePoint;
  * runs, its only consumer; its operation, its held locks); the thread that asks for the trace
  * after the workers stopped (a join orders the workers' writes before it) is then the queue's
  * consumer, never at the same time as the worker: after a deadlock, only the lanes of workers
- * that ended or are deadlocked are read ({@link #trace(IntPredicate)}). A worker finds its lane in its own thread object
- * ({@link #worker}); events of other threads (the harness's checks after the workers ended) are
- * not recorded.
+ * that ended or are deadlocked are read ({@link #trace(IntPredicate)}). A worker finds its lane
+ * in its own thread object ({@link #worker}); events of other threads (the harness's checks
+ * after the workers ended) are not recorded.
  */
 public final class FlightRecorder implements ScheduleHook {
     /** How many events of each worker a failure keeps, by default (run's {@code --record}). */
@@ -104,7 +104,7 @@ public final class FlightRecorder implements ScheduleHook {
         }
     }
 
-    /** One worker's side: written by that worker only; its queue's other consumer is the thread that asks for the trace. */
+    /** One worker's side: written by that worker only; once it stopped, the thread that asks for the trace consumes its queue. */
     private static final class Lane {
         final int worker;
         final SpscArrayQueue<Event> queue;
@@ -257,7 +257,8 @@ public final class FlightRecorder implements ScheduleHook {
         merged.sort(Comparator.comparingLong(e -> e.stamp));
         List<Step> steps = new ArrayList<>(merged.size());
         for (Event e : merged) {
-            steps.add(new Step(steps.size(), e.worker, e.cpu, e.operation == null ? "start" : e.operation.label(), e.label(), e.subject, Held.names(e.held)));
+            String operation = e.operation == null ? "start" : e.operation.label();
+            steps.add(new Step(steps.size(), e.worker, e.cpu, operation, e.label(), e.subject, Held.names(e.held)));
         }
         return steps;
     }

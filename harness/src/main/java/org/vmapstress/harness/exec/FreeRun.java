@@ -118,11 +118,12 @@ public final class FreeRun {
         awaitWorkers(threads);
         if (threads.stream().anyMatch(Thread::isAlive)) {
             // the workers' states as the watchdog found them: once told to stop, they may end before they are read
-            Outcome stuck = stuck(threads, watchdog);
+            Set<Long> deadlocked = deadlockedThreadIds();
+            Outcome stuck = stuck(threads, watchdog, deadlocked);
             quiescence.forceTermination();
             reusable = null;
             return recorder == null || stuck.violation() == null ? stuck
-                    : new Outcome(stuck.end(), stuck.violation(), recorder.trace(stoppedWorkers(threads)));
+                    : new Outcome(stuck.end(), stuck.violation(), recorder.trace(stoppedWorkers(threads, deadlocked)));
         }
         if (found.get() != null) {
             Violation violation = found.get();
@@ -154,13 +155,12 @@ public final class FreeRun {
      * The workers that record no more after a deadlock: ended, or in the JVM's deadlock (a worker
      * that still runs would take its own oldest events out while its recording is read).
      */
-    private static IntPredicate stoppedWorkers(List<Thread> threads) {
-        Set<Long> ids = deadlockedThreadIds();
-        return worker -> !threads.get(worker).isAlive() || ids.contains(threads.get(worker).getId());
+    private static IntPredicate stoppedWorkers(List<Thread> threads, Set<Long> deadlocked) {
+        return worker -> !threads.get(worker).isAlive() || deadlocked.contains(threads.get(worker).getId());
     }
 
     /** The ids of the threads the JVM finds deadlocked on monitors or locks (ReentrantLocks included). */
-    private static Set<Long> deadlockedThreadIds() {
+    static Set<Long> deadlockedThreadIds() {
         long[] deadlocked = ManagementFactory.getThreadMXBean().findDeadlockedThreads();
         return deadlocked == null ? Set.of() : Arrays.stream(deadlocked).boxed().collect(Collectors.toSet());
     }
@@ -174,16 +174,16 @@ public final class FreeRun {
     }
 
     /**
-     * Workers still running at the watchdog: a deadlock when the JVM finds some of them waiting
-     * for each other's locks (the model's locks are ReentrantLocks, which it tracks), else no
+     * Workers still running at the watchdog: a deadlock when some of them are among the threads
+     * the JVM found {@code deadlocked} ({@link #deadlockedThreadIds}: the model's locks are
+     * ReentrantLocks, which it tracks), else no
      * progress for another reason (a livelock, a starved machine), which cannot be judged.
      */
-    static Outcome stuck(List<Thread> threads, Duration watchdog) {
+    static Outcome stuck(List<Thread> threads, Duration watchdog, Set<Long> deadlocked) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        Set<Long> ids = deadlockedThreadIds();
         String states = threads.stream().map(t -> mx.getThreadInfo(t.getId(), 4)).filter(Objects::nonNull)
                 .map(FreeRun::state).collect(Collectors.joining("; "));
-        if (threads.stream().anyMatch(t -> ids.contains(t.getId()))) {
+        if (threads.stream().anyMatch(t -> deadlocked.contains(t.getId()))) {
             String graph = "free-running workers deadlocked after " + watchdog.toSeconds() + " s: " + states;
             return new Outcome(ExecutionEnd.deadlock(graph), new Violation(InvariantId.LOCK_ORDER, graph));
         }

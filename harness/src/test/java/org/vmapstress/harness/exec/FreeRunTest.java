@@ -36,7 +36,7 @@ class FreeRunTest {
         first.start();
         second.start();
         waitUntilBlocked(first, second);
-        FreeRun.Outcome outcome = FreeRun.stuck(List.of(first, second), Duration.ofSeconds(60));
+        FreeRun.Outcome outcome = FreeRun.stuck(List.of(first, second), Duration.ofSeconds(60), FreeRun.deadlockedThreadIds());
         assertEquals(ExecutionEnd.Kind.DEADLOCK, outcome.end().kind(), outcome.end().detail());
         assertEquals(InvariantId.LOCK_ORDER, outcome.violation().invariant());
         assertEquals(InvariantId.LOCK_ORDER.id(), new ExecutionResult(null, ExecutionEnd.deadlock("graph"), null, 0, List.of(), 0,
