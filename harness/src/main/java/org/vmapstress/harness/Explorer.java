@@ -2,7 +2,6 @@ package org.vmapstress.harness;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.FreeRun;
@@ -10,7 +9,8 @@ import org.vmapstress.harness.sched.ExecutionEnd;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
 import org.vmapstress.harness.exec.FlightRecorder;
-import org.vmapstress.model.Violation;
+import org.vmapstress.harness.exec.Recording;
+import org.vmapstress.harness.sched.RecordedOrder;
 
 /**
  * Exploration: executions 0, 1, 2, ... of one spec (each with its own workload and schedule
@@ -22,6 +22,8 @@ import org.vmapstress.model.Violation;
 public final class Explorer {
     /** The controlled policies a free-running failure is re-searched with, on the same workload. */
     private static final List<String> RESEARCH_POLICIES = List.of("random", "pct:1", "pct:2", "pct:3");
+    /** How many randomly swapped variants of a free-running failure's recorded order the re-search follows ({@link RecordedOrder#variants}). */
+    private static final int SWAPPED_ORDERS = 16;
 
     private final Execution execution;
     private final FreeRun freeRun;
@@ -89,7 +91,7 @@ public final class Explorer {
             if (template.freeRunning()) {
                 FreeRun.Outcome outcome = freeRun.run(template.withExec(exec));
                 if (outcome.violation() != null) {
-                    ExecutionResult again = research(template.withExec(exec), outcome.violation());
+                    ExecutionResult again = research(template.withExec(exec), outcome);
                     return new Summary(done, steps, Duration.ofNanos(System.nanoTime() - start), again, false,
                             again == null ? outcome : null, again);
                 }
@@ -113,11 +115,26 @@ public final class Explorer {
         return new Summary(iterations, steps, Duration.ofNanos(System.nanoTime() - start), null, false, null, last);
     }
 
-    /** The same workload under each controlled policy: the first failure with the same invariant, or null. */
-    private ExecutionResult research(ExecutionSpec freeSpec, Violation seen) throws InterruptedException {
+    /**
+     * The same workload under control: first following the failure's flight recording (as
+     * recorded, then perturbed), then under each controlled policy; the first failure with the
+     * same invariant, replayable (a recorded order's picks become its {@code choices}), or null.
+     */
+    private ExecutionResult research(ExecutionSpec freeSpec, FreeRun.Outcome seen) throws InterruptedException {
+        String id = seen.violation().invariant().id();
+        Recording recording = seen.recording();
+        List<int[]> orders = recording.order().isEmpty() ? List.of()
+                : RecordedOrder.variants(recording.order(), recording.failingWorker(), SWAPPED_ORDERS);
+        for (int[] order : orders) {
+            RecordedOrder follow = new RecordedOrder(order, freeSpec.workload().threadCount());
+            ExecutionResult result = execution.run(freeSpec, follow);
+            if (result.failed() && result.failureId().equals(id)) {
+                return result.as(freeSpec.withSched(follow.choices()));
+            }
+        }
         for (String policy : RESEARCH_POLICIES) {
             ExecutionResult result = execution.run(freeSpec.withSched(policy));
-            if (result.failed() && result.failureId().equals(seen.invariant().id())) {
+            if (result.failed() && result.failureId().equals(id)) {
                 return result;
             }
         }

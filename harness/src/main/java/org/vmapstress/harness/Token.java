@@ -7,7 +7,7 @@ import java.util.Map;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
 import org.vmapstress.harness.exec.ModelShape;
-import org.vmapstress.harness.exec.ModelShape;
+import org.vmapstress.harness.sched.Choices;
 import org.vmapstress.harness.workload.Workload;
 import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
@@ -21,6 +21,8 @@ import org.vmapstress.model.BugSet;
  */
 public record Token(ExecutionSpec spec, int steps, long fingerprint, List<Integer> checkpoints) {
     public static final String VERSION = "vms1";
+    /** How a token writes a {@link Choices} schedule's name ({@code choices:} without its ':'). */
+    private static final String CHOICES = Choices.PREFIX.replace(":", "");
     private static final List<String> KEYS = List.of("bugs", "cpus", "va", "frames", "scenario", "threads", "ops", "seed", "sched", "exec",
             "steps", "fp", "cp");
 
@@ -82,7 +84,7 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint, List<Intege
         ExecutionSpec spec = new ExecutionSpec(bugs(fields.get("bugs")),
                 shape(cpus(fields.get("cpus")), number(fields, "va"), number(fields, "frames")), scenario(fields.get("scenario")),
                 (int) bounded(fields, "threads", 1, ExecutionSpec.MAX_THREADS), (int) bounded(fields, "ops", 1, ExecutionSpec.MAX_OPS),
-                number(fields, "seed"), sched(fields.get("sched")), bounded(fields, "exec", 0, Long.MAX_VALUE));
+                number(fields, "seed"), tokenSched(fields.get("sched")), bounded(fields, "exec", 0, Long.MAX_VALUE));
         return new Token(spec, (int) bounded(fields, "steps", 0, Integer.MAX_VALUE), number(fields, "fp"),
                 checkpoints(fields.get("cp")));
     }
@@ -127,6 +129,20 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint, List<Intege
                     + "' (see ./vmapstress bugs)")));
         }
         return BugSet.of(bugs);
+    }
+
+    /** A token's schedule: one {@link #sched} accepts, or {@code choices<packed>}, the picks of a schedule without a seed ({@link Choices}). */
+    private static String tokenSched(String text) {
+        if (!text.startsWith(CHOICES)) {
+            return sched(text);
+        }
+        String packed = text.substring(CHOICES.length());
+        try {
+            Choices.unpack(packed);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("replay token field sched: its choices do not unpack (" + e.getMessage() + ")");
+        }
+        return Choices.PREFIX + packed;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.vmapstress.harness.sched.ControlledScheduler;
 import org.vmapstress.harness.sched.ExecutionAborted;
 import org.vmapstress.harness.sched.ExecutionEnd;
+import org.vmapstress.harness.sched.SchedulePolicy;
 import org.vmapstress.harness.workload.Op;
 import org.vmapstress.harness.workload.Workload;
 import org.vmapstress.model.CpuContext;
@@ -37,9 +38,18 @@ public final class Execution {
 
     public ExecutionResult run(ExecutionSpec spec) throws InterruptedException {
         Workload workload = spec.workload();
+        long expectedSteps = (long) STEPS_PER_OP_ESTIMATE * workload.threadCount() * Math.max(1, workload.opsOf(0));
+        return run(spec, spec.policy(expectedSteps));
+    }
+
+    /**
+     * Runs {@code spec} with {@code policy} making its picks instead of the spec's own policy
+     * (one that has no name a spec can carry, such as {@link org.vmapstress.harness.sched.RecordedOrder}).
+     */
+    public ExecutionResult run(ExecutionSpec spec, SchedulePolicy policy) throws InterruptedException {
+        Workload workload = spec.workload();
         int threads = workload.threadCount();
-        long expectedSteps = (long) STEPS_PER_OP_ESTIMATE * threads * Math.max(1, workload.opsOf(0));
-        ControlledScheduler scheduler = new ControlledScheduler(spec.policy(expectedSteps), spec.migrations(), threads, stepLimit);
+        ControlledScheduler scheduler = new ControlledScheduler(policy, spec.migrations(), threads, stepLimit);
         VmapAllocator model = new VmapAllocator(spec.modelConfig(), spec.bugs(), scheduler);
         int[] possible = model.config().possibleCpus();
         List<CpuContext> cpus = new ArrayList<>();

@@ -24,6 +24,11 @@ public record ExecutionResult(ExecutionSpec spec, ExecutionEnd end, Violation vi
         return end.kind().verdict();
     }
 
+    /** The same result, named by {@code replayable} (a spec that runs the same steps, e.g. its picks as {@code choices}). */
+    public ExecutionResult as(ExecutionSpec replayable) {
+        return new ExecutionResult(replayable, end, violation, violationStep, trace, fingerprint, checkpoints, snapshot);
+    }
+
     public int steps() {
         return trace.size();
     }

@@ -1,5 +1,6 @@
 package org.vmapstress.harness.exec;
 
+import org.vmapstress.harness.sched.Choices;
 import org.vmapstress.harness.sched.Migrations;
 import org.vmapstress.harness.sched.Pct;
 import org.vmapstress.harness.sched.Pos;
@@ -16,7 +17,9 @@ import org.vmapstress.model.ModelConfig;
  *
  * @param model the possible CPUs (gaps allowed) and the model's sizes
  * @param sched {@code random}, {@code pct:D} or {@code pos}, each optionally with
- *        {@value #MIGRATE} (the scheduler may migrate workers inside operations), or {@code free}
+ *        {@value #MIGRATE} (the scheduler may migrate workers inside operations), or {@code free};
+ *        or {@code choices:<packed>}, the picks of a schedule that has no seed ({@link Choices}: a
+ *        free-running failure re-found by following its flight recording)
  */
 public record ExecutionSpec(BugSet bugs, ModelShape model, String scenario, int threads, int ops, long seed, String sched,
                             long exec) {
@@ -46,6 +49,9 @@ public record ExecutionSpec(BugSet bugs, ModelShape model, String scenario, int 
     public SchedulePolicy policy(long expectedSteps) {
         long schedSeed = mix(seed, exec, 0x5c4ed);
         String policy = policyName();
+        if (policy.startsWith(Choices.PREFIX)) {
+            return new Choices(Choices.unpack(policy.substring(Choices.PREFIX.length())));
+        }
         if (policy.startsWith("pct:")) {
             return new Pct(Integer.parseInt(policy.substring(4)), workload().threadCount(), expectedSteps, schedSeed);
         }

@@ -2,6 +2,7 @@ package org.vmapstress.harness.exec;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.IntPredicate;
@@ -24,7 +25,9 @@ import org.vmapstress.model.SchedulePoint;
  * events. When an execution fails, {@link #trace} drains every queue and merges them by stamp:
  * the failure's interleaving as it happened, to the order of the stamps (two events of
  * different workers with close stamps may have overlapped in time; the events of one worker
- * stay in its program order).
+ * stay in its program order). Each worker also logs the stamp of every schedule step since the
+ * execution started (a growing array of longs), so that the controlled re-search can follow
+ * the order of the whole execution ({@link Recording#order}), which the last events alone do not give.
  *
  * <p>Stamps: every schedule point, lock release and operation start reads
  * {@link System#nanoTime()}; a lock's acquire and an operation's end carry the stamp of the
@@ -59,6 +62,7 @@ public final class FlightRecorder implements ScheduleHook {
     static final String OPERATION_END = "operation end";
     private static final String ACQUIRE = "acquire";
     private static final String RELEASE = "release";
+    private static final int STEP_LOG_START = 1024;
 
     /**
      * One recorded event: a schedule point's label, or acquire / release of {@code lock}; the
@@ -114,6 +118,15 @@ public final class FlightRecorder implements ScheduleHook {
         CpuContext cpu;
         Op operation;
         long lastStamp;
+        /**
+         * The stamp of every schedule step (every event but an operation's start and end) since
+         * the execution started, in program order: the order of the whole execution, which the
+         * queue, keeping the last events only, does not have.
+         */
+        long[] stepStamps = new long[STEP_LOG_START];
+        int steps;
+        /** Whether the worker's operation saw the execution's violation. */
+        boolean sawViolation;
 
         Lane(int worker, int keep) {
             this.worker = worker;
@@ -161,6 +174,8 @@ public final class FlightRecorder implements ScheduleHook {
             lane.lastStamp = 0;
             lane.held = null;
             lane.operation = null;
+            lane.steps = 0;
+            lane.sawViolation = false;
         }
     }
 
@@ -188,11 +203,17 @@ public final class FlightRecorder implements ScheduleHook {
         append(lane(), OPERATION_END, null, 0, false);
     }
 
+    /** The calling worker's operation saw the execution's violation (the first one found). */
+    void sawViolation() {
+        lane().sawViolation = true;
+    }
+
     @Override
     public void point(SchedulePoint point, long subject) {
         Lane lane = lane();
         if (lane != null) {
             append(lane, point.label(), null, subject, true);
+            logStep(lane);
         }
     }
 
@@ -201,6 +222,7 @@ public final class FlightRecorder implements ScheduleHook {
         Lane lane = lane();
         if (lane != null) {
             append(lane, ACQUIRE, lock, 0, false);
+            logStep(lane);
             lane.held = new Held(lock, lane.held);
         }
     }
@@ -211,6 +233,7 @@ public final class FlightRecorder implements ScheduleHook {
         if (lane != null) {
             lane.held = Held.without(lane.held, lock);
             append(lane, RELEASE, lock, 0, true);
+            logStep(lane);
         }
     }
 
@@ -230,37 +253,54 @@ public final class FlightRecorder implements ScheduleHook {
         }
     }
 
+    /** The event just appended was a step of a controlled execution too (a schedule point, a lock's acquire or release): its stamp into the step log. */
+    private static void logStep(Lane lane) {
+        if (lane.steps == lane.stepStamps.length) {
+            lane.stepStamps = Arrays.copyOf(lane.stepStamps, lane.steps * 2);
+        }
+        lane.stepStamps[lane.steps++] = lane.lastStamp;
+    }
+
     /**
      * The last events of every worker, merged by stamp, as trace steps numbered in that order:
      * after the workers stopped (a join orders their writes before this read).
      */
     List<Step> trace() {
-        return trace(worker -> true);
+        return recording(worker -> true).steps();
     }
 
     /**
-     * The last events of the workers {@code stopped} accepts, merged by stamp: only of workers
-     * that no longer record (ended, or deadlocked), since a queue has one consumer at a time
-     * and a worker that still runs takes its own oldest events out.
+     * The recording of the workers {@code stopped} accepts: only of workers that no longer
+     * record (ended, or deadlocked), since a queue has one consumer at a time and a worker that
+     * still runs takes its own oldest events out. Its steps are their last events merged by
+     * stamp; its order is the worker of every schedule step since the execution started, merged
+     * by stamp from the step logs.
      */
-    List<Step> trace(IntPredicate stopped) {
+    Recording recording(IntPredicate stopped) {
         List<Event> merged = new ArrayList<>();
+        List<long[]> order = new ArrayList<>();
+        int failingWorker = -1;
         for (Lane lane : lanes) {
             if (!stopped.test(lane.worker)) {
                 continue;
             }
+            failingWorker = lane.sawViolation ? lane.worker : failingWorker;
             List<Event> events = new ArrayList<>(lane.queue.size());
             lane.queue.drain(events::add);
             merged.addAll(events.subList(Math.max(0, events.size() - keep), events.size()));
+            for (int i = 0; i < lane.steps; i++) {
+                order.add(new long[] {lane.stepStamps[i], lane.worker});
+            }
         }
-        // a stable sort: events of one worker with equal stamps stay in program order
+        // stable sorts: events of one worker with equal stamps stay in program order
         merged.sort(Comparator.comparingLong(e -> e.stamp));
+        order.sort(Comparator.comparingLong(entry -> entry[0]));
         List<Step> steps = new ArrayList<>(merged.size());
         for (Event e : merged) {
             String operation = e.operation == null ? "start" : e.operation.label();
             steps.add(new Step(steps.size(), e.worker, e.cpu, operation, e.label(), e.subject, Held.names(e.held)));
         }
-        return steps;
+        return new Recording(steps, order.stream().map(entry -> (int) entry[1]).toList(), failingWorker);
     }
 
 }

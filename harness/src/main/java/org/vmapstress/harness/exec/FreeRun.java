@@ -66,18 +66,19 @@ public final class FreeRun {
      * How a free-running execution ended: completed, a violation (with what broke), or an end
      * that could not judge (the watchdog, a crash).
      */
-    public record Outcome(ExecutionEnd end, Violation violation, List<Step> recorded) {
-        public Outcome {
-            recorded = List.copyOf(recorded);
-        }
-
+    public record Outcome(ExecutionEnd end, Violation violation, Recording recording) {
         Outcome(ExecutionEnd end, Violation violation) {
-            this(end, violation, List.of());
+            this(end, violation, Recording.NONE);
         }
 
         static Outcome of(Optional<Violation> found) {
             return found.map(v -> new Outcome(ExecutionEnd.violation(v.toString()), v))
                     .orElseGet(() -> new Outcome(ExecutionEnd.completed(), null));
+        }
+
+        /** The recorded events, merged by stamp (none without a recorder). */
+        public List<Step> recorded() {
+            return recording.steps();
         }
 
         public boolean completed() {
@@ -123,11 +124,11 @@ public final class FreeRun {
             quiescence.forceTermination();
             reusable = null;
             return recorder == null || stuck.violation() == null ? stuck
-                    : new Outcome(stuck.end(), stuck.violation(), recorder.trace(stoppedWorkers(threads, deadlocked)));
+                    : new Outcome(stuck.end(), stuck.violation(), recorder.recording(stoppedWorkers(threads, deadlocked)));
         }
         if (found.get() != null) {
             Violation violation = found.get();
-            return new Outcome(ExecutionEnd.violation(violation.toString()), violation, recorder == null ? List.of() : recorder.trace());
+            return new Outcome(ExecutionEnd.violation(violation.toString()), violation, recorder == null ? Recording.NONE : recorder.recording(worker -> true));
         }
         if (unjudged.get() != null) {
             return new Outcome(unjudged.get(), null);
@@ -205,7 +206,10 @@ public final class FreeRun {
                 if (recorder != null) {
                     recorder.operationStarts(ops.get(i));
                 }
-                run.run(ops.get(i)).ifPresent(v -> found.compareAndSet(null, v));
+                Optional<Violation> violation = run.run(ops.get(i));
+                if (violation.isPresent() && found.compareAndSet(null, violation.get()) && recorder != null) {
+                    recorder.sawViolation();
+                }
                 if (recorder != null) {
                     recorder.operationEnds();
                 }

@@ -128,7 +128,7 @@ class FlightRecorderTest {
             thread.join();
         }
 
-        assertEquals(List.of(1), recorder.trace(worker -> worker == 1).stream().map(Step::thread).toList());
+        assertEquals(List.of(1), recorder.recording(worker -> worker == 1).steps().stream().map(Step::thread).toList());
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
