@@ -3,6 +3,7 @@ package org.vmapstress.harness;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.FreeRun;
 import org.vmapstress.harness.sched.ExecutionEnd;
@@ -24,6 +25,12 @@ public final class Explorer {
     private static final List<String> RESEARCH_POLICIES = List.of("random", "pct:1", "pct:2", "pct:3");
     /** How many randomly swapped variants of a free-running failure's recorded order the re-search follows ({@link RecordedOrder#variants}). */
     private static final int SWAPPED_ORDERS = 16;
+    /**
+     * How long the re-search follows recorded orders at most (about 270 of them: a few ms each
+     * for the default workload, far more for long executions), so that it ends well inside the
+     * run's overrun allowance and a failure seen free-running is never lost to the watchdog.
+     */
+    private static final Duration RECORDED_ORDER_BUDGET = Duration.ofSeconds(30);
 
     private final Execution execution;
     private final FreeRun freeRun;
@@ -123,10 +130,11 @@ public final class Explorer {
     private ExecutionResult research(ExecutionSpec freeSpec, FreeRun.Outcome seen) throws InterruptedException {
         String id = seen.violation().invariant().id();
         Recording recording = seen.recording();
-        List<int[]> orders = recording.order().isEmpty() ? List.of()
+        List<Supplier<int[]>> orders = recording.order().isEmpty() ? List.of()
                 : RecordedOrder.variants(recording.order(), recording.failingWorker(), SWAPPED_ORDERS);
-        for (int[] order : orders) {
-            RecordedOrder follow = new RecordedOrder(order, freeSpec.workload().threadCount());
+        long deadline = System.nanoTime() + RECORDED_ORDER_BUDGET.toNanos();
+        for (int i = 0; i < orders.size() && System.nanoTime() < deadline; i++) {
+            RecordedOrder follow = new RecordedOrder(orders.get(i).get(), freeSpec.workload().threadCount());
             ExecutionResult result = execution.run(freeSpec, follow);
             if (result.failed() && result.failureId().equals(id)) {
                 return result.as(freeSpec.withSched(follow.choices()));

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -64,19 +65,21 @@ public final class RecordedOrder implements SchedulePolicy {
      * together with each other one (a race between two such steps, as a lookup done early
      * against a write done late); up to {@value #RUN_AHEAD_VARIANTS} run-ahead variants; then
      * {@code swapped} variants whose neighbouring entries of two workers near the end are
-     * swapped at random (seeded 1, 2, ...: stamps close together).
+     * swapped at random (seeded 1, 2, ...: stamps close together). Each is made when it is
+     * asked for: a long execution's order is large, and the re-search may stop early.
      */
-    public static List<int[]> variants(List<Integer> order, int failingWorker, int swapped) {
+    public static List<Supplier<int[]>> variants(List<Integer> order, int failingWorker, int swapped) {
         int[] recorded = order.stream().mapToInt(Integer::intValue).toArray();
         List<Integer> aheads = runAheadEntries(recorded, lastEntryOf(recorded, failingWorker));
-        List<int[]> variants = new ArrayList<>();
-        variants.add(recorded);
-        aheads.forEach(j -> variants.add(runAhead(recorded, j)));
+        List<Supplier<int[]>> variants = new ArrayList<>();
+        variants.add(() -> recorded);
+        aheads.forEach(j -> variants.add(() -> runAhead(recorded, j)));
         aheads.stream().filter(j -> recorded[j] == failingWorker).findFirst().ifPresent(failing -> aheads.stream()
-                .filter(j -> !j.equals(failing)).forEach(j -> variants.add(runAhead(recorded, Math.min(j, failing), Math.max(j, failing)))));
-        List<int[]> kept = new ArrayList<>(variants.subList(0, Math.min(variants.size(), RUN_AHEAD_VARIANTS + 1)));
+                .filter(j -> !j.equals(failing)).forEach(j -> variants.add(() -> runAhead(recorded, Math.min(j, failing), Math.max(j, failing)))));
+        List<Supplier<int[]>> kept = new ArrayList<>(variants.subList(0, Math.min(variants.size(), RUN_AHEAD_VARIANTS + 1)));
         for (long seed = 1; seed <= swapped; seed++) {
-            kept.add(swappedNearTheEnd(recorded, seed));
+            long swapSeed = seed;
+            kept.add(() -> swappedNearTheEnd(recorded, swapSeed));
         }
         return kept;
     }
@@ -84,7 +87,7 @@ public final class RecordedOrder implements SchedulePolicy {
     /** The entries that can run ahead (another worker's entry lies between them and their worker's entry before), nearest {@code anchor} first. */
     private static List<Integer> runAheadEntries(int[] order, int anchor) {
         List<Integer> entries = new ArrayList<>();
-        for (int distance = 0; distance < order.length; distance++) {
+        for (int distance = 0; distance < order.length && entries.size() < RUN_AHEAD_VARIANTS; distance++) {
             for (int j : new int[] {anchor - distance, anchor + distance + 1}) {
                 if (j > 0 && j < order.length && previousEntryOf(order, j) < j - 1) {
                     entries.add(j);
