@@ -26,11 +26,13 @@ public final class Explorer {
     /** How many randomly swapped variants of a free-running failure's recorded order the re-search follows ({@link RecordedOrder#variants}). */
     private static final int SWAPPED_ORDERS = 16;
     /**
-     * How long the re-search follows recorded orders at most (about 270 of them: a few ms each
-     * for the default workload, far more for long executions), so that it ends well inside the
-     * run's overrun allowance and a failure seen free-running is never lost to the watchdog.
+     * How long a re-search runs at most: it starts no execution after this (recorded orders are
+     * followed in its first two thirds, the policies after them in the rest). The default
+     * workload's re-search takes seconds; a long execution's may not, and a free-running
+     * execution (60 s watchdog) plus this plus one execution in flight (20 s) stays inside
+     * the 2 minutes a run may overrun its budget: a failure seen is never lost to that watchdog.
      */
-    private static final Duration RECORDED_ORDER_BUDGET = Duration.ofSeconds(30);
+    private static final Duration RESEARCH_BUDGET = Duration.ofSeconds(30);
 
     private final Execution execution;
     private final FreeRun freeRun;
@@ -132,16 +134,18 @@ public final class Explorer {
         Recording recording = seen.recording();
         List<Supplier<int[]>> orders = recording.order().isEmpty() ? List.of()
                 : RecordedOrder.variants(recording.order(), recording.failingWorker(), SWAPPED_ORDERS);
-        long deadline = System.nanoTime() + RECORDED_ORDER_BUDGET.toNanos();
-        for (int i = 0; i < orders.size() && System.nanoTime() < deadline; i++) {
+        long start = System.nanoTime();
+        long deadline = start + RESEARCH_BUDGET.toNanos();
+        long ordersDeadline = start + RESEARCH_BUDGET.toNanos() * 2 / 3;
+        for (int i = 0; i < orders.size() && System.nanoTime() < ordersDeadline; i++) {
             RecordedOrder follow = new RecordedOrder(orders.get(i).get(), freeSpec.workload().threadCount());
             ExecutionResult result = execution.run(freeSpec, follow);
             if (result.failed() && result.failureId().equals(id)) {
                 return result.as(freeSpec.withSched(follow.choices()));
             }
         }
-        for (String policy : RESEARCH_POLICIES) {
-            ExecutionResult result = execution.run(freeSpec.withSched(policy));
+        for (int p = 0; p < RESEARCH_POLICIES.size() && System.nanoTime() < deadline; p++) {
+            ExecutionResult result = execution.run(freeSpec.withSched(RESEARCH_POLICIES.get(p)));
             if (result.failed() && result.failureId().equals(id)) {
                 return result;
             }

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.vmapstress.harness.BadInput;
 import org.vmapstress.harness.CorpusLine;
 import org.vmapstress.harness.Explorer;
+import org.vmapstress.harness.sched.Choices;
 import org.vmapstress.harness.Shard;
 import org.vmapstress.harness.Shrinker;
 import org.vmapstress.harness.Token;
@@ -130,8 +131,14 @@ final class CorpusCommand implements Runnable {
                     Verdict.CLEAN);
         }
 
-        /** The first execution of {@code spec}'s configuration, from execution 0, that violates {@code invariant}; null if none within half the budget. */
-        private ExecutionResult refind(Execution execution, ExecutionSpec spec, String invariant) throws InterruptedException {
+        /**
+         * The first execution of {@code spec}'s configuration, from execution 0, that violates
+         * {@code invariant}; null if none within half the budget. A line whose schedule is its
+         * choices (a free-running failure re-found by its recording) has no seed to explore
+         * with: its configuration is explored under the random walk.
+         */
+        private ExecutionResult refind(Execution execution, ExecutionSpec lineSpec, String invariant) throws InterruptedException {
+            ExecutionSpec spec = lineSpec.policyName().startsWith(Choices.PREFIX) ? lineSpec.withSched("random") : lineSpec;
             long deadline = System.nanoTime() + budget.dividedBy(2).toNanos();
             Explorer explorer = new Explorer(execution);
             long next = 0;

@@ -49,7 +49,7 @@ import org.vmapstress.model.SchedulePoint;
  * runs, its only consumer; its operation, its held locks); the thread that asks for the trace
  * after the workers stopped (a join orders the workers' writes before it) is then the queue's
  * consumer, never at the same time as the worker: after a deadlock, only the lanes of workers
- * that ended or are deadlocked are read ({@link #trace(IntPredicate)}). A worker finds its lane
+ * that ended or are deadlocked are read ({@link #recording(IntPredicate)}). A worker finds its lane
  * in its own thread object ({@link #worker}); events of other threads (the harness's checks
  * after the workers ended) are not recorded.
  */
@@ -278,7 +278,6 @@ public final class FlightRecorder implements ScheduleHook {
      */
     Recording recording(IntPredicate stopped) {
         List<Event> merged = new ArrayList<>();
-        List<long[]> order = new ArrayList<>();
         int failingWorker = -1;
         for (Lane lane : lanes) {
             if (!stopped.test(lane.worker)) {
@@ -288,19 +287,41 @@ public final class FlightRecorder implements ScheduleHook {
             List<Event> events = new ArrayList<>(lane.queue.size());
             lane.queue.drain(events::add);
             merged.addAll(events.subList(Math.max(0, events.size() - keep), events.size()));
-            for (int i = 0; i < lane.steps; i++) {
-                order.add(new long[] {lane.stepStamps[i], lane.worker});
-            }
         }
-        // stable sorts: events of one worker with equal stamps stay in program order
+        // a stable sort: events of one worker with equal stamps stay in program order
         merged.sort(Comparator.comparingLong(e -> e.stamp));
-        order.sort(Comparator.comparingLong(entry -> entry[0]));
         List<Step> steps = new ArrayList<>(merged.size());
         for (Event e : merged) {
             String operation = e.operation == null ? "start" : e.operation.label();
             steps.add(new Step(steps.size(), e.worker, e.cpu, operation, e.label(), e.subject, Held.names(e.held)));
         }
-        return new Recording(steps, order.stream().map(entry -> (int) entry[1]).toList(), failingWorker);
+        return new Recording(steps, mergedStepOrder(stopped), failingWorker);
+    }
+
+    /**
+     * The worker of every logged step of the lanes {@code stopped} accepts, merged by stamp
+     * (each lane's log is in stamp order already; on equal stamps the lower worker first).
+     * After a deadlock a lane is read with no join before it: its step count is taken as at
+     * most its log's length.
+     */
+    private List<Integer> mergedStepOrder(IntPredicate stopped) {
+        List<Lane> read = lanes.stream().filter(lane -> stopped.test(lane.worker)).toList();
+        int[] next = new int[read.size()];
+        int[] ends = read.stream().mapToInt(lane -> Math.min(lane.steps, lane.stepStamps.length)).toArray();
+        List<Integer> order = new ArrayList<>(Arrays.stream(ends).sum());
+        while (true) {
+            int earliest = -1;
+            for (int l = 0; l < read.size(); l++) {
+                if (next[l] < ends[l] && (earliest < 0 || read.get(l).stepStamps[next[l]] < read.get(earliest).stepStamps[next[earliest]])) {
+                    earliest = l;
+                }
+            }
+            if (earliest < 0) {
+                return order;
+            }
+            order.add(read.get(earliest).worker);
+            next[earliest]++;
+        }
     }
 
 }

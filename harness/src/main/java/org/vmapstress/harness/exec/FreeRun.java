@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.vmapstress.harness.sched.ExecutionEnd;
 import org.vmapstress.harness.sched.Step;
@@ -71,8 +72,9 @@ public final class FreeRun {
             this(end, violation, Recording.NONE);
         }
 
-        static Outcome of(Optional<Violation> found) {
-            return found.map(v -> new Outcome(ExecutionEnd.violation(v.toString()), v))
+        /** How the end checks ended: completed, or their violation with the recording (read only then). */
+        static Outcome of(Optional<Violation> found, Supplier<Recording> recording) {
+            return found.map(v -> new Outcome(ExecutionEnd.violation(v.toString()), v, recording.get()))
                     .orElseGet(() -> new Outcome(ExecutionEnd.completed(), null));
         }
 
@@ -134,7 +136,8 @@ public final class FreeRun {
             return new Outcome(unjudged.get(), null);
         }
         try {
-            return Outcome.of(Execution.atTheEnd(model, runs));
+            // every worker ended: all lanes may be read
+            return Outcome.of(Execution.atTheEnd(model, runs), () -> recorder == null ? Recording.NONE : recorder.recording(worker -> true));
         } catch (RuntimeException e) {
             return new Outcome(ExecutionEnd.crashedAtTheEnd(e), null);
         }

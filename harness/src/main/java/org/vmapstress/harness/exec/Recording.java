@@ -6,8 +6,8 @@ import org.vmapstress.harness.sched.Step;
 /**
  * A free-running execution's flight recording ({@link FlightRecorder}): the last events of each
  * worker merged by stamp, as trace steps a report draws; and the order in which the workers ran
- * their schedule steps from the execution's start (the steps before a worker's recorded ones
- * placed by estimate), which the controlled re-search follows ({@link org.vmapstress.harness.sched.RecordedOrder}).
+ * their schedule steps from the execution's start (every step's stamp, from each worker's step
+ * log), which the controlled re-search follows ({@link org.vmapstress.harness.sched.RecordedOrder}).
  *
  * @param steps the recorded events, numbered in stamp order
  * @param order the worker of every schedule step (an operation's start and end are not steps), in stamp order

@@ -19,7 +19,10 @@ import java.util.zip.Inflater;
 public final class Choices implements SchedulePolicy {
     /** The policy's name in a spec, before its packed choices: {@code choices:<packed>}. */
     public static final String PREFIX = "choices:";
-    private static final int MAX_PICKS = 1 << 22;
+    /** Picks a token may carry at most (the controlled step limit is 200,000): more is not a token this harness wrote. */
+    static final int MAX_PICKS = 1 << 22;
+    /** Worker ids are below ExecutionSpec.MAX_THREADS (64): one byte each. */
+    private static final int MAX_WORKERS = 64;
 
     private final byte[] picks;
     private int next;
@@ -73,7 +76,7 @@ public final class Choices implements SchedulePolicy {
             }
             byte[] ids = picks.toByteArray();
             for (byte id : ids) {
-                if (id < 0 || id >= 64) {
+                if (id < 0 || id >= MAX_WORKERS) {
                     throw new IllegalArgumentException("a choice names worker " + id + " (workers are 0 to 63)");
                 }
             }

@@ -1,12 +1,10 @@
 package org.vmapstress.harness.sched;
 
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
-import java.util.stream.IntStream;
 
 /**
  * Follows a flight recording: the workers run their steps in the order a free-running execution
@@ -28,28 +26,36 @@ import java.util.stream.IntStream;
 public final class RecordedOrder implements SchedulePolicy {
     /** How many run-ahead variants the re-search follows at most ({@link #variants}). */
     static final int RUN_AHEAD_VARIANTS = 256;
+    /** How many of the failing worker's run-ahead entries nearest its last are each paired with another worker's ({@link #variants}). */
+    static final int FAILING_ENTRIES_PAIRED = 3;
     /** Swapped variants: neighbouring entries of two workers among the last so many ... */
     static final int SWAPPED_TAIL = 256;
     /** ... each pair swapped with probability 1 in so many. */
     static final int SWAP_ONE_IN = 4;
 
-    private final int[] order;
-    private final boolean[] ran;
-    /** Each worker's entries in the order that it has not run yet, first first. */
-    private final List<ArrayDeque<Integer>> unrunOf;
-    private int first;
+    /** Each worker's positions in the order, ascending. */
+    private final int[][] entriesOf;
+    /** How many of its entries each worker has run. */
+    private final int[] ran;
     private final ByteArrayOutputStream picks = new ByteArrayOutputStream();
 
-    /** A policy that follows {@code order} (the worker of each step) with {@code threads} workers. */
+    /** A policy that follows {@code order} (the worker of each step) with {@code threads} workers; entries of other workers are passed over. */
     public RecordedOrder(int[] order, int threads) {
-        this.order = order.clone();
-        this.ran = new boolean[order.length];
-        this.unrunOf = IntStream.range(0, threads).mapToObj(t -> new ArrayDeque<Integer>()).toList();
+        int[] counts = new int[threads];
+        for (int worker : order) {
+            if (worker < threads) {
+                counts[worker]++;
+            }
+        }
+        this.entriesOf = new int[threads][];
+        for (int t = 0; t < threads; t++) {
+            entriesOf[t] = new int[counts[t]];
+        }
+        this.ran = new int[threads];
+        int[] filled = new int[threads];
         for (int i = 0; i < order.length; i++) {
             if (order[i] < threads) {
-                unrunOf.get(order[i]).add(i);
-            } else {
-                ran[i] = true;
+                entriesOf[order[i]][filled[order[i]]++] = i;
             }
         }
     }
@@ -61,9 +67,10 @@ public final class RecordedOrder implements SchedulePolicy {
      * that allows. The variants do some of it early: an entry "run ahead" is moved up to just
      * after the same worker's entry before it. In turn: the order as recorded; each entry run
      * ahead alone, nearest the failing worker's last entry first ({@code failingWorker}; the
-     * end of the order when it is -1); the failing worker's last entry that can run ahead
-     * together with each other one (a race between two such steps, as a lookup done early
-     * against a write done late); up to {@value #RUN_AHEAD_VARIANTS} run-ahead variants; then
+     * end of the order when it is -1); each of the failing worker's last {@value #FAILING_ENTRIES_PAIRED}
+     * entries that can run ahead together with another worker's (a race between two such
+     * steps, as a lookup done early against a write done late), nearest first; up to {@value #RUN_AHEAD_VARIANTS} run-ahead variants, half
+     * of them alone and half in pairs; then
      * {@code swapped} variants whose neighbouring entries of two workers near the end are
      * swapped at random (seeded 1, 2, ...: stamps close together). Each is made when it is
      * asked for: a long execution's order is large, and the re-search may stop early.
@@ -73,21 +80,22 @@ public final class RecordedOrder implements SchedulePolicy {
         List<Integer> aheads = runAheadEntries(recorded, lastEntryOf(recorded, failingWorker));
         List<Supplier<int[]>> variants = new ArrayList<>();
         variants.add(() -> recorded);
-        aheads.forEach(j -> variants.add(() -> runAhead(recorded, j)));
-        aheads.stream().filter(j -> recorded[j] == failingWorker).findFirst().ifPresent(failing -> aheads.stream()
-                .filter(j -> !j.equals(failing)).forEach(j -> variants.add(() -> runAhead(recorded, Math.min(j, failing), Math.max(j, failing)))));
-        List<Supplier<int[]>> kept = new ArrayList<>(variants.subList(0, Math.min(variants.size(), RUN_AHEAD_VARIANTS + 1)));
+        aheads.stream().limit(RUN_AHEAD_VARIANTS / 2).forEach(j -> variants.add(() -> runAhead(recorded, j)));
+        List<Integer> failingAheads = aheads.stream().filter(j -> recorded[j] == failingWorker).limit(FAILING_ENTRIES_PAIRED).toList();
+        aheads.stream().filter(j -> recorded[j] != failingWorker)
+                .flatMap(j -> failingAheads.stream().map(failing -> new int[] {Math.min(j, failing), Math.max(j, failing)}))
+                .limit(RUN_AHEAD_VARIANTS / 2).forEach(pair -> variants.add(() -> runAhead(recorded, pair)));
         for (long seed = 1; seed <= swapped; seed++) {
             long swapSeed = seed;
-            kept.add(() -> swappedNearTheEnd(recorded, swapSeed));
+            variants.add(() -> swappedNearTheEnd(recorded, swapSeed));
         }
-        return kept;
+        return variants;
     }
 
     /** The entries that can run ahead (another worker's entry lies between them and their worker's entry before), nearest {@code anchor} first. */
     private static List<Integer> runAheadEntries(int[] order, int anchor) {
         List<Integer> entries = new ArrayList<>();
-        for (int distance = 0; distance < order.length && entries.size() < RUN_AHEAD_VARIANTS; distance++) {
+        for (int distance = 0; distance < order.length && entries.size() < RUN_AHEAD_VARIANTS / 2 + 1; distance++) {
             for (int j : new int[] {anchor - distance, anchor + distance + 1}) {
                 if (j > 0 && j < order.length && previousEntryOf(order, j) < j - 1) {
                     entries.add(j);
@@ -145,25 +153,20 @@ public final class RecordedOrder implements SchedulePolicy {
 
     @Override
     public void reached(int worker, String point, long subject) {
-        if (point.startsWith("wait ") || point.equals(ControlledScheduler.MIGRATE)) {
-            return;
-        }
-        Integer entry = unrunOf.get(worker).poll();
-        if (entry != null) {
-            ran[entry] = true;
-            while (first < ran.length && ran[first]) {
-                first++;
-            }
+        if (!point.startsWith("wait ") && !point.equals(ControlledScheduler.MIGRATE) && ran[worker] < entriesOf[worker].length) {
+            ran[worker]++;
         }
     }
 
+    /** The runnable worker whose next unrun entry comes first in the order; past the order, the current worker if runnable. */
     @Override
     public int pick(List<Integer> runnable, int current, int step) {
         int chosen = runnable.contains(current) ? current : runnable.get(0);
-        for (int i = first; i < order.length; i++) {
-            if (!ran[i] && runnable.contains(order[i])) {
-                chosen = order[i];
-                break;
+        int earliest = Integer.MAX_VALUE;
+        for (int worker : runnable) {
+            if (ran[worker] < entriesOf[worker].length && entriesOf[worker][ran[worker]] < earliest) {
+                earliest = entriesOf[worker][ran[worker]];
+                chosen = worker;
             }
         }
         picks.write(chosen);

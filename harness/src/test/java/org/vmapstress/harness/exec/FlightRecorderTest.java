@@ -24,20 +24,15 @@ class FlightRecorderTest {
     void eachWorkerKeepsItsLastEventsAndTheTraceMergesThemByStamp() throws InterruptedException {
         FlightRecorder recorder = new FlightRecorder(2, 3);
         ModelLock lock = new ModelLock(LockClass.BLOCK, "vb@0.lock", ScheduleHook.NONE);
-        Thread first = worker(recorder, 0, 1, () -> {
+        oneAfterTheOther(recorder, new int[] {1, 3}, () -> {
             recorder.operationStarts(Op.of(Op.Kind.MAP, 1));
             IntStream.range(0, 5).forEach(i -> recorder.point(SchedulePoint.READ_CPU, i));
             recorder.beforeLock(lock);
             recorder.point(SchedulePoint.READ_CPU, 99);
-        });
-        first.start();
-        first.join();
-        Thread second = worker(recorder, 1, 3, () -> {
+        }, () -> {
             recorder.operationStarts(Op.of(Op.Kind.UNMAP));
             recorder.point(SchedulePoint.READ_CPU, 7);
         });
-        second.start();
-        second.join();
 
         List<Step> trace = recorder.trace();
 
@@ -119,6 +114,32 @@ class FlightRecorderTest {
     }
 
     @Test
+    void theOrderHasEveryStepFromTheStartAndNamesTheFailingWorkerUntilTheNextReset() throws InterruptedException {
+        FlightRecorder recorder = new FlightRecorder(2, 2);
+        ModelLock lock = new ModelLock(LockClass.BLOCK, "vb@0.lock", ScheduleHook.NONE);
+        oneAfterTheOther(recorder, new int[] {0, 1}, () -> {
+            recorder.operationStarts(Op.of(Op.Kind.MAP, 1));
+            IntStream.range(0, 5).forEach(i -> recorder.point(SchedulePoint.READ_CPU, i));
+            recorder.operationEnds();
+        }, () -> {
+            recorder.operationStarts(Op.of(Op.Kind.UNMAP));
+            recorder.beforeLock(lock);
+            recorder.afterUnlock(lock);
+            recorder.sawViolation();
+        });
+
+        Recording recording = recorder.recording(worker -> true);
+
+        assertEquals(List.of(0, 0, 0, 0, 0, 1, 1), recording.order(), "five points, then an acquire and a release: every step, from the start");
+        assertEquals(4, recording.steps().size(), "the queues keep the last two events of each worker");
+        assertEquals(1, recording.failingWorker());
+        recorder.reset();
+        Recording empty = recorder.recording(worker -> true);
+        assertEquals(List.of(), empty.order());
+        assertEquals(-1, empty.failingWorker());
+    }
+
+    @Test
     void onlyTheLanesOfStoppedWorkersAreRead() throws InterruptedException {
         FlightRecorder recorder = new FlightRecorder(2, 4);
         for (int w = 0; w < 2; w++) {
@@ -136,6 +157,15 @@ class FlightRecorderTest {
             latch.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Worker i runs {@code bodies[i]} on {@code cpus[i]}, each to its end before the next starts. */
+    private static void oneAfterTheOther(FlightRecorder recorder, int[] cpus, Runnable... bodies) throws InterruptedException {
+        for (int w = 0; w < bodies.length; w++) {
+            Thread thread = worker(recorder, w, cpus[w], bodies[w]);
+            thread.start();
+            thread.join();
         }
     }
 

@@ -65,19 +65,43 @@ class RecordedOrderTest {
         assertArrayEquals(new int[] {0, 1, 1, 0, 0}, variants.get(1), "the failing worker's last entry ahead first");
         assertArrayEquals(new int[] {0, 0, 1, 0, 1}, variants.get(2), "worker 0's entry 2 ahead, to just after its entry 0");
         assertArrayEquals(new int[] {1, 0, 0, 0, 1}, variants.get(3), "a worker's first entry ahead of everything");
-        assertArrayEquals(new int[] {0, 0, 1, 1, 0}, variants.get(4), "the failing worker's last ahead together with entry 2");
-        assertArrayEquals(new int[] {1, 1, 0, 0, 0}, variants.get(5), "... and together with entry 1");
+        assertArrayEquals(new int[] {0, 0, 1, 1, 0}, variants.get(4), "worker 0's entry 2 ahead together with the failing worker's last");
+        assertArrayEquals(new int[] {1, 0, 0, 0, 1}, variants.get(5), "... and with the failing worker's first (entry 2 then has nothing to pass)");
         assertEquals(6, variants.size());
     }
 
     @Test
-    void swappedVariantsAreSeededAndKeepEveryEntry() {
+    void swappedVariantsAreSeededSwapNeighboursOfTwoWorkersAndKeepEveryEntry() {
         List<Integer> order = List.of(0, 1, 0, 1, 0, 1, 0, 1, 2, 0, 2, 1);
         int runAheads = RecordedOrder.variants(order, -1, 0).size();
         int[] swapped = RecordedOrder.variants(order, -1, 1).get(runAheads).get();
 
         assertArrayEquals(swapped, RecordedOrder.variants(order, -1, 1).get(runAheads).get(), "seeded");
         assertArrayEquals(order.stream().mapToInt(Integer::intValue).sorted().toArray(), java.util.Arrays.stream(swapped).sorted().toArray());
+        int changed = 0;
+        for (int i = 0; i < swapped.length; i++) {
+            if (swapped[i] != order.get(i)) {
+                changed++;
+                assertTrue(i + 1 < swapped.length && swapped[i] == order.get(i + 1) && swapped[i + 1] == order.get(i),
+                        "position " + i + " changed only as half of a swap with its neighbour: " + java.util.Arrays.toString(swapped));
+                i++;
+            }
+        }
+        assertTrue(changed > 0, "seed 1 swaps something in twelve entries: " + java.util.Arrays.toString(swapped));
+    }
+
+    @Test
+    void aLongOrderKeepsRoomForThePairsWithTheFailingWorker() {
+        List<Integer> order = java.util.stream.IntStream.range(0, 1000).map(i -> i % 2).boxed().toList();
+        List<int[]> variants = made(RecordedOrder.variants(order, 1, 0));
+
+        assertEquals(1 + RecordedOrder.RUN_AHEAD_VARIANTS, variants.size(), "as recorded, then half alone and half in pairs");
+        int[] lastPair = variants.get(variants.size() - 1);
+        int moved = 0;
+        for (int i = 0; i < lastPair.length; i++) {
+            moved += lastPair[i] != order.get(i) ? 1 : 0;
+        }
+        assertTrue(moved > 2, "the last variant moves two entries, not one: " + moved + " positions differ");
     }
 
     @Test
@@ -91,6 +115,8 @@ class RecordedOrderTest {
         assertThrows(IllegalArgumentException.class, () -> Choices.unpack("a:b"));
         assertThrows(IllegalArgumentException.class, () -> Choices.unpack(packed.substring(0, packed.length() / 2)));
         assertThrows(IllegalArgumentException.class, () -> Choices.unpack(Choices.pack(new byte[] {64})));
+        assertThrows(IllegalArgumentException.class, () -> Choices.unpack(Choices.pack(new byte[Choices.MAX_PICKS + 1])),
+                "a zip bomb of zeros is refused, not inflated");
     }
 
     private static List<int[]> made(List<java.util.function.Supplier<int[]>> variants) {
