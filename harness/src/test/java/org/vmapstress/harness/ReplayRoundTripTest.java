@@ -70,16 +70,22 @@ class ReplayRoundTripTest {
      * publish-before-init, seen free-running, which random and PCT on the same workload did not
      * find again (docs/recorder.md): following the flight recording finds it, and the printed
      * token (its schedule the follower's choices) parses and replays it. Free-running is not
-     * deterministic and the re-search misses some recordings (1 in 5 measured), so up to five
-     * seeds are tried; the test fails when none is re-found by its recording, or a token does not replay.
+     * deterministic and the re-search misses some recordings, so seeds are tried until one is
+     * re-found by its recording: the test fails when five failures were seen and none was, or a
+     * token does not replay. A machine so loaded that free-running sees none within its time
+     * (the bug's window needs the workers to run in parallel) cannot judge: the test is then
+     * aborted, reported as skipped, never passed.
      */
     @Test
     void aFreeRunningFailureReFoundByItsRecordingReplaysFromItsToken() throws InterruptedException {
-        for (long seed = 1001; seed <= 1005; seed++) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        int seen = 0;
+        for (long seed = 1001; seen < 5 && System.nanoTime() < deadline; seed++) {
             ExecutionSpec free = new ExecutionSpec(BugSet.of(Bug.PUBLISH_BEFORE_INIT), ModelShape.firstCpus(4), "random", 4, 20, seed,
                     ExecutionSpec.FREE_RUNNING, 0);
-            Explorer.Summary summary = new Explorer(EXECUTION).explore(free, 2000, Duration.ofSeconds(20), s -> { });
+            Explorer.Summary summary = new Explorer(EXECUTION).explore(free, 5000, Duration.ofSeconds(15), s -> { });
             ExecutionResult found = summary.failure();
+            seen += found != null || summary.unreproduced() != null ? 1 : 0;
             if (found != null && found.spec().sched().startsWith("choices:")) {
                 Token printed = Token.parse(Token.of(found).format());
                 ExecutionResult replayed = EXECUTION.run(printed.spec());
@@ -89,7 +95,8 @@ class ReplayRoundTripTest {
                 return;
             }
         }
-        throw new AssertionError("publish-before-init not re-found by following its recording from five seeds");
+        org.junit.jupiter.api.Assumptions.assumeTrue(seen > 0, "publish-before-init not seen free-running within 90 s: nothing to re-search");
+        throw new AssertionError("publish-before-init seen free-running " + seen + " times, never re-found by following its recording");
     }
 
     @Test
