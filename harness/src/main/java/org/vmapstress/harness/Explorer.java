@@ -134,22 +134,28 @@ public final class Explorer {
         Recording recording = seen.recording();
         List<Supplier<int[]>> orders = recording.order().isEmpty() ? List.of()
                 : RecordedOrder.variants(recording.order(), recording.failingWorker(), SWAPPED_ORDERS);
+        int threads = freeSpec.workload().threadCount();
         long start = System.nanoTime();
         long deadline = start + RESEARCH_BUDGET.toNanos();
         long ordersDeadline = start + RESEARCH_BUDGET.toNanos() * 2 / 3;
         for (int i = 0; i < orders.size() && System.nanoTime() < ordersDeadline; i++) {
-            RecordedOrder follow = new RecordedOrder(orders.get(i).get(), freeSpec.workload().threadCount());
+            RecordedOrder follow = new RecordedOrder(orders.get(i).get(), threads);
             ExecutionResult result = execution.run(freeSpec, follow);
-            if (result.failed() && result.failureId().equals(id)) {
+            if (sameFailure(result, id)) {
                 return result.as(freeSpec.withSched(follow.choices()));
             }
         }
         for (int p = 0; p < RESEARCH_POLICIES.size() && System.nanoTime() < deadline; p++) {
             ExecutionResult result = execution.run(freeSpec.withSched(RESEARCH_POLICIES.get(p)));
-            if (result.failed() && result.failureId().equals(id)) {
+            if (sameFailure(result, id)) {
                 return result;
             }
         }
         return null;
+    }
+
+    /** Whether {@code result} failed with the invariant {@code id} the free-running execution broke. */
+    private static boolean sameFailure(ExecutionResult result, String id) {
+        return result.failed() && result.failureId().equals(id);
     }
 }

@@ -277,12 +277,10 @@ public final class FlightRecorder implements ScheduleHook {
      * by stamp from the step logs.
      */
     Recording recording(IntPredicate stopped) {
+        List<Lane> read = lanes.stream().filter(lane -> stopped.test(lane.worker)).toList();
         List<Event> merged = new ArrayList<>();
         int failingWorker = -1;
-        for (Lane lane : lanes) {
-            if (!stopped.test(lane.worker)) {
-                continue;
-            }
+        for (Lane lane : read) {
             failingWorker = lane.sawViolation ? lane.worker : failingWorker;
             List<Event> events = new ArrayList<>(lane.queue.size());
             lane.queue.drain(events::add);
@@ -295,17 +293,15 @@ public final class FlightRecorder implements ScheduleHook {
             String operation = e.operation == null ? "start" : e.operation.label();
             steps.add(new Step(steps.size(), e.worker, e.cpu, operation, e.label(), e.subject, Held.names(e.held)));
         }
-        return new Recording(steps, mergedStepOrder(stopped), failingWorker);
+        return new Recording(steps, mergedStepOrder(read), failingWorker);
     }
 
     /**
-     * The worker of every logged step of the lanes {@code stopped} accepts, merged by stamp
-     * (each lane's log is in stamp order already; on equal stamps the lower worker first).
-     * After a deadlock a lane is read with no join before it: its step count is taken as at
-     * most its log's length.
+     * The worker of every logged step of the lanes {@code read}, merged by stamp (each lane's
+     * log is in stamp order already; on equal stamps the lower worker first). After a deadlock
+     * a lane is read with no join before it: its step count is taken as at most its log's length.
      */
-    private List<Integer> mergedStepOrder(IntPredicate stopped) {
-        List<Lane> read = lanes.stream().filter(lane -> stopped.test(lane.worker)).toList();
+    private static List<Integer> mergedStepOrder(List<Lane> read) {
         int[] next = new int[read.size()];
         int[] ends = read.stream().mapToInt(lane -> Math.min(lane.steps, lane.stepStamps.length)).toArray();
         List<Integer> order = new ArrayList<>(Arrays.stream(ends).sum());

@@ -130,14 +130,13 @@ public final class FreeRun {
         }
         if (found.get() != null) {
             Violation violation = found.get();
-            return new Outcome(ExecutionEnd.violation(violation.toString()), violation, recorder == null ? Recording.NONE : recorder.recording(worker -> true));
+            return new Outcome(ExecutionEnd.violation(violation.toString()), violation, everyLane(recorder));
         }
         if (unjudged.get() != null) {
             return new Outcome(unjudged.get(), null);
         }
         try {
-            // every worker ended: all lanes may be read
-            return Outcome.of(Execution.atTheEnd(model, runs), () -> recorder == null ? Recording.NONE : recorder.recording(worker -> true));
+            return Outcome.of(Execution.atTheEnd(model, runs), () -> everyLane(recorder));
         } catch (RuntimeException e) {
             return new Outcome(ExecutionEnd.crashedAtTheEnd(e), null);
         }
@@ -153,6 +152,11 @@ public final class FreeRun {
         }
         reusable.reset();
         return reusable;
+    }
+
+    /** The recording of every worker, once all of them ended (none without a recorder). */
+    private static Recording everyLane(FlightRecorder recorder) {
+        return recorder == null ? Recording.NONE : recorder.recording(worker -> true);
     }
 
     /**
