@@ -19,10 +19,16 @@ import org.vmapstress.model.SchedulePoint;
  * Free-running's flight recorder: the model's hook while its workers run in parallel. Each
  * worker appends its events (an operation's start and end, every schedule point with its
  * subject, every lock it goes to take and releases, its CPU and the locks it holds) to its own
- * JCTools single-producer single-consumer queue. The queue is the worker's flight recording: it
- * holds the last {@code keep} events, since a worker that finds it full takes the oldest event
- * out itself before it adds the new one, so a worker never waits and never loses its newest
- * events. When an execution fails, {@link #trace} drains every queue and merges them by stamp:
+ * JCTools single-producer single-consumer queue, in chunks of 32 events: the worker fills a
+ * chunk's columns in place (primitive slots; a lock only for acquires and releases) and hands the
+ * chunk to its queue once full. The queue is the worker's flight recording: it holds chunks
+ * enough for the last {@code keep} events, since a worker that finds it full takes the oldest
+ * chunk out itself, to fill next, before it adds the new one, so a worker never waits and never
+ * loses its newest events. (One queue slot and one event object per event, the first design,
+ * cost an object's reference stores, each with the garbage collector's card-marking barrier, and
+ * three queue operations per event. Side by side, that design cost 25 % of free-running's
+ * executions/s at 4 workers x 100 operations and 17 % at run's default 3 x 20; the chunks 15-17 %
+ * and 7 %: docs/recorder.md.) When an execution fails, {@link #trace} drains every queue and merges them by stamp:
  * the failure's interleaving as it happened, to the order of the stamps (two events of
  * different workers with close stamps may have overlapped in time; the events of one worker
  * stay in its program order). Each worker also logs the stamp of every schedule step since the
@@ -62,31 +68,37 @@ public final class FlightRecorder implements ScheduleHook {
     static final String OPERATION_END = "operation end";
     private static final String ACQUIRE = "acquire";
     private static final String RELEASE = "release";
+    private static final int KIND_OPERATION_START = -1;
+    private static final int KIND_OPERATION_END = -2;
+    private static final int KIND_ACQUIRE = -3;
+    private static final int KIND_RELEASE = -4;
+    private static final SchedulePoint[] POINTS = SchedulePoint.values();
     private static final int STEP_LOG_START = 1024;
 
     /**
-     * One recorded event: a schedule point's label, or acquire / release of {@code lock}; the
-     * locks the worker held then. Labels and lock names are put together only when a trace is
-     * asked for. Mutable, so that recording allocates nothing once a queue is full: the worker
-     * reuses the oldest event it takes out for its next one (an event in a queue is never written).
+     * Up to {@link #EVENTS} consecutive events of one worker, one array slot of each column per
+     * event: the worker fills its chunk in place and hands it to its queue once full, so that an
+     * event costs a few primitive stores (a lock only for acquires and releases), no object and
+     * no queue operation. A chunk in the queue is never written; the oldest one taken out of a
+     * full queue is filled again.
      */
-    static final class Event {
-        long stamp;
-        int worker;
-        int cpu;
-        /** The operation running, null before the first: its label is made when a trace is asked for. */
-        Op operation;
-        String point;
-        ModelLock lock;
-        long subject;
-        Held held;
-
-        String label() {
-            return lock == null ? point : point + " " + lock.name();
-        }
+    private static final class Chunk {
+        static final int EVENTS = 32;
+        final long[] stamps = new long[EVENTS];
+        final long[] subjects = new long[EVENTS];
+        /** A schedule point's ordinal, or one of the recorder's own kinds (negative). */
+        final int[] kinds = new int[EVENTS];
+        final int[] cpus = new int[EVENTS];
+        /** The index of the operation running in its lane's operations of this execution; -1 before the first. */
+        final int[] operations = new int[EVENTS];
+        /** The lock of an acquire or release; null for the other events. */
+        final ModelLock[] locks = new ModelLock[EVENTS];
+        /** The locks the worker held at the chunk's first event; those at the others follow from its acquires and releases. */
+        Held heldAtStart;
+        int size;
     }
 
-    /** The locks a worker holds, innermost first, as an immutable chain shared by the events it stamps. */
+    /** The locks a worker holds, innermost first, as an immutable chain (its lane's now, a chunk's at its first event). */
     record Held(ModelLock lock, Held outer) {
         static String names(Held innermost) {
             ArrayDeque<String> names = new ArrayDeque<>();
@@ -111,12 +123,16 @@ public final class FlightRecorder implements ScheduleHook {
     /** One worker's side: written by that worker only; once it stopped, the thread that asks for the trace consumes its queue. */
     private static final class Lane {
         final int worker;
-        final SpscArrayQueue<Event> queue;
-        /** The event the worker last took out of its full queue: its next event reuses it. */
-        Event spare;
+        /** The worker's full chunks, oldest first: enough of them to hold its last {@code keep} events. */
+        final SpscArrayQueue<Chunk> queue;
+        /** The chunk the worker fills now (its newest events). */
+        Chunk chunk = new Chunk();
+        /** Emptied chunks, from the queue of the execution before, to fill before allocating more. */
+        final ArrayDeque<Chunk> spares = new ArrayDeque<>();
+        /** This execution's operations of the worker, in order: an event names its operation by index. */
+        final List<Op> operations = new ArrayList<>();
         Held held;
         CpuContext cpu;
-        Op operation;
         long lastStamp;
         /**
          * The stamp of every schedule step (every event but an operation's start and end) since
@@ -130,7 +146,7 @@ public final class FlightRecorder implements ScheduleHook {
 
         Lane(int worker, int keep) {
             this.worker = worker;
-            this.queue = new SpscArrayQueue<>(keep);
+            this.queue = new SpscArrayQueue<>(Math.max(2, (keep + Chunk.EVENTS - 1) / Chunk.EVENTS));
         }
     }
 
@@ -169,11 +185,11 @@ public final class FlightRecorder implements ScheduleHook {
      */
     void reset() {
         for (Lane lane : lanes) {
-            lane.queue.clear();
-            lane.spare = null;
+            lane.queue.drain(lane.spares::push);
+            lane.chunk.size = 0;
             lane.lastStamp = 0;
             lane.held = null;
-            lane.operation = null;
+            lane.operations.clear();
             lane.steps = 0;
             lane.sawViolation = false;
         }
@@ -194,13 +210,13 @@ public final class FlightRecorder implements ScheduleHook {
     /** The calling worker starts {@code operation}. */
     void operationStarts(Op operation) {
         Lane lane = lane();
-        lane.operation = operation;
-        append(lane, OPERATION_START, null, 0, true);
+        lane.operations.add(operation);
+        append(lane, KIND_OPERATION_START, null, 0, true);
     }
 
     /** The calling worker's operation returned. */
     void operationEnds() {
-        append(lane(), OPERATION_END, null, 0, false);
+        append(lane(), KIND_OPERATION_END, null, 0, false);
     }
 
     /** The calling worker's operation saw the execution's violation (the first one found). */
@@ -212,7 +228,7 @@ public final class FlightRecorder implements ScheduleHook {
     public void point(SchedulePoint point, long subject) {
         Lane lane = lane();
         if (lane != null) {
-            append(lane, point.label(), null, subject, true);
+            append(lane, point.ordinal(), null, subject, true);
             logStep(lane);
         }
     }
@@ -221,7 +237,7 @@ public final class FlightRecorder implements ScheduleHook {
     public void beforeLock(ModelLock lock) {
         Lane lane = lane();
         if (lane != null) {
-            append(lane, ACQUIRE, lock, 0, false);
+            append(lane, KIND_ACQUIRE, lock, 0, false);
             logStep(lane);
             lane.held = new Held(lock, lane.held);
         }
@@ -232,25 +248,40 @@ public final class FlightRecorder implements ScheduleHook {
         Lane lane = lane();
         if (lane != null) {
             lane.held = Held.without(lane.held, lock);
-            append(lane, RELEASE, lock, 0, true);
+            append(lane, KIND_RELEASE, lock, 0, true);
             logStep(lane);
         }
     }
 
-    private void append(Lane lane, String point, ModelLock lock, long subject, boolean stamped) {
-        Event event = lane.spare != null ? lane.spare : new Event();
-        lane.spare = null;
-        event.stamp = stamped ? (lane.lastStamp = System.nanoTime()) : lane.lastStamp;
-        event.worker = lane.worker;
-        event.cpu = lane.cpu.cpu();
-        event.operation = lane.operation;
-        event.point = point;
-        event.lock = lock;
-        event.subject = subject;
-        event.held = lane.held;
-        while (!lane.queue.offer(event)) {
-            lane.spare = lane.queue.poll();
+    private static void append(Lane lane, int kind, ModelLock lock, long subject, boolean stamped) {
+        Chunk chunk = lane.chunk;
+        int i = chunk.size;
+        if (i == 0) {
+            chunk.heldAtStart = lane.held;
         }
+        chunk.stamps[i] = stamped ? (lane.lastStamp = System.nanoTime()) : lane.lastStamp;
+        chunk.kinds[i] = kind;
+        chunk.cpus[i] = lane.cpu.cpu();
+        chunk.operations[i] = lane.operations.size() - 1;
+        chunk.subjects[i] = subject;
+        chunk.locks[i] = lock;
+        chunk.size = i + 1;
+        if (chunk.size == Chunk.EVENTS) {
+            handOver(lane);
+        }
+    }
+
+    /** The worker's chunk is full: into its queue (the oldest chunk out, if the queue is full, to be filled next). */
+    private static void handOver(Lane lane) {
+        Chunk next = null;
+        while (!lane.queue.offer(lane.chunk)) {
+            next = lane.queue.poll();
+        }
+        if (next == null) {
+            next = lane.spares.isEmpty() ? new Chunk() : lane.spares.pop();
+        }
+        next.size = 0;
+        lane.chunk = next;
     }
 
     /** The event just appended was a step of a controlled execution too (a schedule point, a lock's acquire or release): its stamp into the step log. */
@@ -278,22 +309,61 @@ public final class FlightRecorder implements ScheduleHook {
      */
     Recording recording(IntPredicate stopped) {
         List<Lane> read = lanes.stream().filter(lane -> stopped.test(lane.worker)).toList();
-        List<Event> merged = new ArrayList<>();
+        List<Stamped> merged = new ArrayList<>();
         int failingWorker = -1;
         for (Lane lane : read) {
             failingWorker = lane.sawViolation ? lane.worker : failingWorker;
-            List<Event> events = new ArrayList<>(lane.queue.size());
-            lane.queue.drain(events::add);
+            List<Stamped> events = events(lane);
             merged.addAll(events.subList(Math.max(0, events.size() - keep), events.size()));
         }
         // a stable sort: events of one worker with equal stamps stay in program order
-        merged.sort(Comparator.comparingLong(e -> e.stamp));
+        merged.sort(Comparator.comparingLong(Stamped::stamp));
         List<Step> steps = new ArrayList<>(merged.size());
-        for (Event e : merged) {
-            String operation = e.operation == null ? "start" : e.operation.label();
-            steps.add(new Step(steps.size(), e.worker, e.cpu, operation, e.label(), e.subject, Held.names(e.held)));
+        for (Stamped e : merged) {
+            steps.add(e.step().numbered(steps.size()));
         }
         return new Recording(steps, mergedStepOrder(read), failingWorker);
+    }
+
+    /** A recorded event as a trace step (numbered once merged), with its stamp. */
+    private record Stamped(long stamp, Step step) {
+    }
+
+    /**
+     * The events of {@code lane}'s queue and current chunk, oldest first, as steps: the queue is
+     * drained (its chunks go to the spares). After a deadlock a lane is read with no join before
+     * it: a chunk's size is taken as at most its columns' length.
+     */
+    private static List<Stamped> events(Lane lane) {
+        List<Chunk> chunks = new ArrayList<>();
+        lane.queue.drain(chunks::add);
+        lane.spares.addAll(chunks);
+        chunks.add(lane.chunk);
+        List<Stamped> events = new ArrayList<>();
+        for (Chunk chunk : chunks) {
+            Held held = chunk.heldAtStart;
+            for (int i = 0; i < Math.min(chunk.size, Chunk.EVENTS); i++) {
+                int kind = chunk.kinds[i];
+                ModelLock lock = chunk.locks[i];
+                Held heldAtEvent = kind == KIND_RELEASE ? Held.without(held, lock) : held;
+                held = kind == KIND_ACQUIRE ? new Held(lock, held) : heldAtEvent;
+                int operation = chunk.operations[i];
+                String operationLabel = operation < 0 ? "start" : lane.operations.get(operation).label();
+                events.add(new Stamped(chunk.stamps[i], new Step(0, lane.worker, chunk.cpus[i], operationLabel,
+                        label(kind, lock), chunk.subjects[i], Held.names(heldAtEvent))));
+            }
+        }
+        return events;
+    }
+
+    private static String label(int kind, ModelLock lock) {
+        return switch (kind) {
+            case KIND_OPERATION_START -> OPERATION_START;
+            case KIND_OPERATION_END -> OPERATION_END;
+            case KIND_ACQUIRE -> ACQUIRE + " " + lock.name();
+            case KIND_RELEASE -> RELEASE + " " + lock.name();
+            default -> POINTS[kind].label();
+        };
     }
 
     /**

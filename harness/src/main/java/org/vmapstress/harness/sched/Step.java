@@ -7,6 +7,11 @@ package org.vmapstress.harness.sched;
  * a trace's fingerprint: they follow from the steps before.
  */
 public record Step(int index, int thread, int cpu, String operation, String point, long subject, String locks) {
+    /** This step as step {@code newIndex} of a trace (a recorded step is numbered once the workers' events are merged). */
+    public Step numbered(int newIndex) {
+        return new Step(newIndex, thread, cpu, operation, point, subject, locks);
+    }
+
     @Override
     public String toString() {
         return String.format("%5d  T%d cpu%d  %-22s %s %d%s", index, thread, cpu, operation, point, subject,

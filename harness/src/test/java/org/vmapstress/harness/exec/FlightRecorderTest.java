@@ -15,7 +15,6 @@ import org.vmapstress.model.CpuContext;
 import org.vmapstress.harness.workload.Op;
 import org.vmapstress.model.LockClass;
 import org.vmapstress.model.ModelLock;
-import org.vmapstress.model.ScheduleHook;
 import org.vmapstress.model.SchedulePoint;
 
 /** The free-running flight recorder: what it keeps, in which order, and a free-running failure's recorded interleaving. */
@@ -23,11 +22,11 @@ class FlightRecorderTest {
     @Test
     void eachWorkerKeepsItsLastEventsAndTheTraceMergesThemByStamp() throws InterruptedException {
         FlightRecorder recorder = new FlightRecorder(2, 3);
-        ModelLock lock = new ModelLock(LockClass.BLOCK, "vb@0.lock", ScheduleHook.NONE);
+        ModelLock lock = new ModelLock(LockClass.BLOCK, "vb@0.lock", recorder);
         oneAfterTheOther(recorder, new int[] {1, 3}, () -> {
             recorder.operationStarts(Op.of(Op.Kind.MAP, 1));
             IntStream.range(0, 5).forEach(i -> recorder.point(SchedulePoint.READ_CPU, i));
-            recorder.beforeLock(lock);
+            lock.lock();
             recorder.point(SchedulePoint.READ_CPU, 99);
         }, () -> {
             recorder.operationStarts(Op.of(Op.Kind.UNMAP));
@@ -60,6 +59,29 @@ class FlightRecorderTest {
     }
 
     @Test
+    void theLocksHeldCarryOverFromOneChunkOfEventsToTheNext() throws InterruptedException {
+        FlightRecorder recorder = new FlightRecorder(1, 50);
+        ModelLock outer = new ModelLock(LockClass.BLOCK, "vb@0.lock", recorder);
+        ModelLock inner = new ModelLock(LockClass.QUEUE, "vbq[0].lock", recorder);
+        oneAfterTheOther(recorder, new int[] {0}, () -> {
+            outer.lock();
+            inner.lock();
+            IntStream.range(0, 100).forEach(i -> recorder.point(SchedulePoint.READ_CPU, i));
+            outer.unlock();
+            recorder.point(SchedulePoint.READ_CPU, 100);
+            inner.unlock();
+        });
+
+        List<Step> trace = recorder.trace();
+
+        assertEquals(50, trace.size());
+        assertEquals(List.of("vb@0.lock,vbq[0].lock"), trace.subList(0, 46).stream().map(Step::locks).distinct().toList(),
+                "both locks, taken a hundred events before the kept ones, are held at every point");
+        assertEquals(List.of("release vb@0.lock vbq[0].lock", "raw_smp_processor_id vbq[0].lock", "release vbq[0].lock "),
+                trace.subList(47, 50).stream().map(s -> s.point() + " " + s.locks()).toList(), "the outer lock released first");
+    }
+
+    @Test
     void aFreeRunningViolationCarriesTheRecordedInterleavingOfEveryWorker() throws InterruptedException {
         ExecutionSpec spec = new ExecutionSpec(BugSet.of(Bug.LAZY_PTE_CLEAR), ModelShape.firstCpus(4), "random", 3, 20, 0x5eed,
                 ExecutionSpec.FREE_RUNNING, 0);
@@ -85,22 +107,22 @@ class FlightRecorderTest {
     @Test
     void aReleaseSortsAfterThePreviousHoldersReleaseThoughItsHolderStampedNothingInside() throws InterruptedException {
         FlightRecorder recorder = new FlightRecorder(2, 16);
-        ModelLock lock = new ModelLock(LockClass.PAGE_ALLOC, "zone.lock", ScheduleHook.NONE);
+        ModelLock lock = new ModelLock(LockClass.PAGE_ALLOC, "zone.lock", recorder);
         CountDownLatch firstHolderDone = new CountDownLatch(1);
         CountDownLatch secondStarted = new CountDownLatch(1);
         Thread second = worker(recorder, 1, 1, () -> {
             recorder.operationStarts(Op.of(Op.Kind.REUSE_DATA));
             secondStarted.countDown();
             awaitQuietly(firstHolderDone);
-            recorder.beforeLock(lock);
-            recorder.afterUnlock(lock);
+            lock.lock();
+            lock.unlock();
         });
         Thread first = worker(recorder, 0, 0, () -> {
             awaitQuietly(secondStarted);
             recorder.operationStarts(Op.of(Op.Kind.MAP, 1));
-            recorder.beforeLock(lock);
+            lock.lock();
             recorder.point(SchedulePoint.PAGE_ALLOC, 0);
-            recorder.afterUnlock(lock);
+            lock.unlock();
             firstHolderDone.countDown();
         });
         second.start();
@@ -116,15 +138,15 @@ class FlightRecorderTest {
     @Test
     void theOrderHasEveryStepFromTheStartAndNamesTheFailingWorkerUntilTheNextReset() throws InterruptedException {
         FlightRecorder recorder = new FlightRecorder(2, 2);
-        ModelLock lock = new ModelLock(LockClass.BLOCK, "vb@0.lock", ScheduleHook.NONE);
+        ModelLock lock = new ModelLock(LockClass.BLOCK, "vb@0.lock", recorder);
         oneAfterTheOther(recorder, new int[] {0, 1}, () -> {
             recorder.operationStarts(Op.of(Op.Kind.MAP, 1));
             IntStream.range(0, 5).forEach(i -> recorder.point(SchedulePoint.READ_CPU, i));
             recorder.operationEnds();
         }, () -> {
             recorder.operationStarts(Op.of(Op.Kind.UNMAP));
-            recorder.beforeLock(lock);
-            recorder.afterUnlock(lock);
+            lock.lock();
+            lock.unlock();
             recorder.sawViolation();
         });
 

@@ -20,8 +20,10 @@ import org.vmapstress.model.BugSet;
 
 /**
  * What the free-running flight recorder costs: executions/s of free-running on the fixed model
- * (the zoo's free workload, 4 workers x 100 random operations on CPUs 0-3) with the recorder off
- * ({@code record=0}) and keeping the last 256 events of each worker, side by side in one run.
+ * (random operations on CPUs 0-3) with the recorder off ({@code record=0}) and keeping the last
+ * 256 events of each worker, side by side in one run, for two workloads: {@code 3x20}, what
+ * {@code run} runs by default (3 workers x 20 operations), and {@code 4x100}, longer executions
+ * in which the model's own work, and so the events, weigh more against starting the threads.
  * Each invocation is one execution (a fresh model and workload, its threads started and joined).
  *
  * <p>Run: {@code ./mvnw -q -pl stress -am test-compile && java -cp
@@ -37,6 +39,10 @@ public class FlightRecorderBenchmark {
     @Param({"0", "256"})
     public int record;
 
+    /** Workers x operations per worker. */
+    @Param({"3x20", "4x100"})
+    public String workload;
+
     private FreeRun freeRun;
     private ExecutionSpec spec;
     private long exec;
@@ -44,7 +50,9 @@ public class FlightRecorderBenchmark {
     @Setup
     public void setUp() {
         freeRun = new FreeRun(Duration.ofSeconds(60), record);
-        spec = new ExecutionSpec(BugSet.NONE, ModelShape.firstCpus(4), ExecutionSpec.RANDOM_SCENARIO, 4, 100, 0x5eed,
+        String[] workersByOps = workload.split("x");
+        spec = new ExecutionSpec(BugSet.NONE, ModelShape.firstCpus(4), ExecutionSpec.RANDOM_SCENARIO,
+                Integer.parseInt(workersByOps[0]), Integer.parseInt(workersByOps[1]), 0x5eed,
                 ExecutionSpec.FREE_RUNNING, 0);
     }
 
