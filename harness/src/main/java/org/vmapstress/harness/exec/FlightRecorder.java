@@ -64,6 +64,8 @@ public final class FlightRecorder implements ScheduleHook {
     public static final int DEFAULT_EVENTS = 256;
     /** The most events per worker a failure may keep (run's {@code --record}). */
     public static final int MAX_EVENTS = 100_000;
+    /** How many events a chunk holds: a worker's queue takes one chunk per so many events. */
+    static final int CHUNK_EVENTS = 32;
     static final String OPERATION_START = "operation start";
     static final String OPERATION_END = "operation end";
     private static final String ACQUIRE = "acquire";
@@ -76,23 +78,22 @@ public final class FlightRecorder implements ScheduleHook {
     private static final int STEP_LOG_START = 1024;
 
     /**
-     * Up to {@link #EVENTS} consecutive events of one worker, one array slot of each column per
+     * Up to {@link #CHUNK_EVENTS} consecutive events of one worker, one array slot of each column per
      * event: the worker fills its chunk in place and hands it to its queue once full, so that an
      * event costs a few primitive stores (a lock only for acquires and releases), no object and
      * no queue operation. A chunk in the queue is never written; the oldest one taken out of a
      * full queue is filled again.
      */
     private static final class Chunk {
-        static final int EVENTS = 32;
-        final long[] stamps = new long[EVENTS];
-        final long[] subjects = new long[EVENTS];
+        final long[] stamps = new long[CHUNK_EVENTS];
+        final long[] subjects = new long[CHUNK_EVENTS];
         /** A schedule point's ordinal, or one of the recorder's own kinds (negative). */
-        final int[] kinds = new int[EVENTS];
-        final int[] cpus = new int[EVENTS];
+        final int[] kinds = new int[CHUNK_EVENTS];
+        final int[] cpus = new int[CHUNK_EVENTS];
         /** The index of the operation running in its lane's operations of this execution; -1 before the first. */
-        final int[] operations = new int[EVENTS];
+        final int[] operations = new int[CHUNK_EVENTS];
         /** The lock of an acquire or release; null for the other events. */
-        final ModelLock[] locks = new ModelLock[EVENTS];
+        final ModelLock[] locks = new ModelLock[CHUNK_EVENTS];
         /** The locks the worker held at the chunk's first event; those at the others follow from its acquires and releases. */
         Held heldAtStart;
         int size;
@@ -103,7 +104,7 @@ public final class FlightRecorder implements ScheduleHook {
         static String names(Held innermost) {
             ArrayDeque<String> names = new ArrayDeque<>();
             for (Held h = innermost; h != null; h = h.outer()) {
-                names.addFirst(h.lock().name());
+                names.addFirst(nameOf(h.lock()));
             }
             return String.join(",", names);
         }
@@ -127,7 +128,7 @@ public final class FlightRecorder implements ScheduleHook {
         final SpscArrayQueue<Chunk> queue;
         /** The chunk the worker fills now (its newest events). */
         Chunk chunk = new Chunk();
-        /** Emptied chunks, from the queue of the execution before, to fill before allocating more. */
+        /** Chunks to fill before allocating more: those drained from the queue by a trace or a reset. */
         final ArrayDeque<Chunk> spares = new ArrayDeque<>();
         /** This execution's operations of the worker, in order: an event names its operation by index. */
         final List<Op> operations = new ArrayList<>();
@@ -146,7 +147,8 @@ public final class FlightRecorder implements ScheduleHook {
 
         Lane(int worker, int keep) {
             this.worker = worker;
-            this.queue = new SpscArrayQueue<>(Math.max(2, (keep + Chunk.EVENTS - 1) / Chunk.EVENTS));
+            // JCTools rounds the capacity up to a power of two, at least 4
+            this.queue = new SpscArrayQueue<>((keep + CHUNK_EVENTS - 1) / CHUNK_EVENTS);
         }
     }
 
@@ -266,7 +268,7 @@ public final class FlightRecorder implements ScheduleHook {
         chunk.subjects[i] = subject;
         chunk.locks[i] = lock;
         chunk.size = i + 1;
-        if (chunk.size == Chunk.EVENTS) {
+        if (chunk.size == CHUNK_EVENTS) {
             handOver(lane);
         }
     }
@@ -313,8 +315,7 @@ public final class FlightRecorder implements ScheduleHook {
         int failingWorker = -1;
         for (Lane lane : read) {
             failingWorker = lane.sawViolation ? lane.worker : failingWorker;
-            List<Stamped> events = events(lane);
-            merged.addAll(events.subList(Math.max(0, events.size() - keep), events.size()));
+            merged.addAll(events(lane, keep));
         }
         // a stable sort: events of one worker with equal stamps stay in program order
         merged.sort(Comparator.comparingLong(Stamped::stamp));
@@ -330,40 +331,68 @@ public final class FlightRecorder implements ScheduleHook {
     }
 
     /**
-     * The events of {@code lane}'s queue and current chunk, oldest first, as steps: the queue is
-     * drained (its chunks go to the spares). After a deadlock a lane is read with no join before
-     * it: a chunk's size is taken as at most its columns' length.
+     * The last {@code keep} events of {@code lane} (its queue's chunks and its current one),
+     * oldest first, as steps: the queue is drained (its chunks go to the spares, so a second read
+     * before the next reset has the current chunk only). After a deadlock a lane is read with no
+     * join before it, so nothing orders its worker's last plain writes (the current chunk, its
+     * operations) before this read: a chunk's size is taken as at most its columns' length, and
+     * an operation or lock not seen yet is named "?".
      */
-    private static List<Stamped> events(Lane lane) {
+    private static List<Stamped> events(Lane lane, int keep) {
         List<Chunk> chunks = new ArrayList<>();
         lane.queue.drain(chunks::add);
         lane.spares.addAll(chunks);
         chunks.add(lane.chunk);
-        List<Stamped> events = new ArrayList<>();
+        int total = chunks.stream().mapToInt(FlightRecorder::size).sum();
+        int skip = Math.max(0, total - keep);
+        List<Stamped> events = new ArrayList<>(total - skip);
         for (Chunk chunk : chunks) {
+            int size = size(chunk);
+            if (skip >= size) {
+                skip -= size;
+                continue;
+            }
             Held held = chunk.heldAtStart;
-            for (int i = 0; i < Math.min(chunk.size, Chunk.EVENTS); i++) {
+            for (int i = 0; i < size; i++) {
                 int kind = chunk.kinds[i];
                 ModelLock lock = chunk.locks[i];
                 Held heldAtEvent = kind == KIND_RELEASE ? Held.without(held, lock) : held;
                 held = kind == KIND_ACQUIRE ? new Held(lock, held) : heldAtEvent;
-                int operation = chunk.operations[i];
-                String operationLabel = operation < 0 ? "start" : lane.operations.get(operation).label();
-                events.add(new Stamped(chunk.stamps[i], new Step(0, lane.worker, chunk.cpus[i], operationLabel,
-                        label(kind, lock), chunk.subjects[i], Held.names(heldAtEvent))));
+                if (i >= skip) {
+                    events.add(new Stamped(chunk.stamps[i], new Step(0, lane.worker, chunk.cpus[i],
+                            operationLabel(lane, chunk.operations[i]), label(kind, lock), chunk.subjects[i], Held.names(heldAtEvent))));
+                }
             }
+            skip = 0;
         }
         return events;
+    }
+
+    private static int size(Chunk chunk) {
+        return Math.min(chunk.size, CHUNK_EVENTS);
+    }
+
+    private static String operationLabel(Lane lane, int operation) {
+        if (operation < 0) {
+            return "start";
+        }
+        Op op = operation < lane.operations.size() ? lane.operations.get(operation) : null;
+        return op == null ? "?" : op.label();
     }
 
     private static String label(int kind, ModelLock lock) {
         return switch (kind) {
             case KIND_OPERATION_START -> OPERATION_START;
             case KIND_OPERATION_END -> OPERATION_END;
-            case KIND_ACQUIRE -> ACQUIRE + " " + lock.name();
-            case KIND_RELEASE -> RELEASE + " " + lock.name();
+            case KIND_ACQUIRE -> ACQUIRE + " " + nameOf(lock);
+            case KIND_RELEASE -> RELEASE + " " + nameOf(lock);
             default -> POINTS[kind].label();
         };
+    }
+
+    /** A recorded lock's name; "?" for one a lane read after a deadlock has not shown yet. */
+    private static String nameOf(ModelLock lock) {
+        return lock == null ? "?" : lock.name();
     }
 
     /**
