@@ -8,6 +8,7 @@ import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
 import org.vmapstress.harness.exec.ModelShape;
+import org.vmapstress.harness.sched.ControlledScheduler;
 import org.vmapstress.harness.sched.Step;
 
 /**
@@ -106,7 +107,7 @@ public final class Shrinker {
     public static int preemptions(List<Step> trace) {
         int switches = 0;
         for (int i = 1; i < trace.size(); i++) {
-            if (trace.get(i).thread() != trace.get(i - 1).thread() && !trace.get(i - 1).point().startsWith("wait ")) {
+            if (trace.get(i).thread() != trace.get(i - 1).thread() && !trace.get(i - 1).point().startsWith(ControlledScheduler.WAIT)) {
                 switches++;
             }
         }

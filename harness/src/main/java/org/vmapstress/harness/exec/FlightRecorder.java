@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 import org.jctools.queues.SpscArrayQueue;
+import org.vmapstress.harness.sched.ControlledScheduler;
 import org.vmapstress.harness.sched.Step;
 import org.vmapstress.harness.workload.Op;
 import org.vmapstress.model.CpuContext;
@@ -68,8 +69,6 @@ public final class FlightRecorder implements ScheduleHook {
     static final int CHUNK_EVENTS = 32;
     static final String OPERATION_START = "operation start";
     static final String OPERATION_END = "operation end";
-    private static final String ACQUIRE = "acquire";
-    private static final String RELEASE = "release";
     private static final int KIND_OPERATION_START = -1;
     private static final int KIND_OPERATION_END = -2;
     private static final int KIND_ACQUIRE = -3;
@@ -384,8 +383,8 @@ public final class FlightRecorder implements ScheduleHook {
         return switch (kind) {
             case KIND_OPERATION_START -> OPERATION_START;
             case KIND_OPERATION_END -> OPERATION_END;
-            case KIND_ACQUIRE -> ACQUIRE + " " + nameOf(lock);
-            case KIND_RELEASE -> RELEASE + " " + nameOf(lock);
+            case KIND_ACQUIRE -> ControlledScheduler.ACQUIRE + nameOf(lock);
+            case KIND_RELEASE -> ControlledScheduler.RELEASE + nameOf(lock);
             default -> POINTS[kind].label();
         };
     }

@@ -43,6 +43,11 @@ public final class ControlledScheduler implements ScheduleHook {
     private static final long EXPENSIVE_YIELD_NANOS = 500_000;
     /** The label of a migration step, chosen by {@link Migrations}. */
     public static final String MIGRATE = "migrate";
+    /** A lock step's label is one of these, then the lock's name: going to take it, released, or waiting for it. */
+    public static final String ACQUIRE = "acquire ";
+    public static final String RELEASE = "release ";
+    /** A wait is not a step of a recorded order: the worker tries the lock again when its next step comes. */
+    public static final String WAIT = "wait ";
 
     private final SchedulePolicy policy;
     private final Migrations migrations;
@@ -180,7 +185,7 @@ public final class ControlledScheduler implements ScheduleHook {
         if (me != null) {
             acquiring[me] = lock;
         }
-        schedule("acquire " + lock.name(), 0);
+        schedule(ACQUIRE + lock.name(), 0);
     }
 
     @Override
@@ -199,7 +204,7 @@ public final class ControlledScheduler implements ScheduleHook {
                 blockedOn[t] = null;
             }
         }
-        schedule("release " + lock.name(), 0);
+        schedule(RELEASE + lock.name(), 0);
     }
 
     @Override
@@ -217,7 +222,7 @@ public final class ControlledScheduler implements ScheduleHook {
         checkNotAborted();
         status[me] = Status.BLOCKED;
         blockedOn[me] = lock;
-        record(me, "wait " + lock.name(), 0);
+        record(me, WAIT + lock.name(), 0);
         List<Integer> runnable = runnable();
         if (runnable.isEmpty()) {
             abort(ExecutionEnd.deadlock(describeLockGraph()));

@@ -14,6 +14,9 @@ import java.util.SplittableRandom;
  * walk. Seeded, so replayable.
  */
 public final class Pos implements SchedulePolicy {
+    /** The label prefixes of lock steps: such a step touches the lock named after the prefix. */
+    private static final List<String> LOCK_STEPS = List.of(ControlledScheduler.ACQUIRE, ControlledScheduler.RELEASE, ControlledScheduler.WAIT);
+
     private final SplittableRandom random;
     private final double[] priority;
     /** What each worker's pending event touches ({@link #conflictKey}); null before its first point. */
@@ -47,9 +50,10 @@ public final class Pos implements SchedulePolicy {
      * lock; another step its subject; a step without a subject touches nothing another can race with.
      */
     static Object conflictKey(String point, long subject) {
-        int space = point.indexOf(' ');
-        if (space > 0 && (point.startsWith("acquire") || point.startsWith("release") || point.startsWith("wait"))) {
-            return point.substring(space + 1);
+        for (String lockStep : LOCK_STEPS) {
+            if (point.startsWith(lockStep)) {
+                return point.substring(lockStep.length());
+            }
         }
         return subject == 0 ? null : subject;
     }

@@ -153,7 +153,7 @@ public final class RecordedOrder implements SchedulePolicy {
 
     @Override
     public void reached(int worker, String point, long subject) {
-        if (!point.startsWith("wait ") && !point.equals(ControlledScheduler.MIGRATE) && ran[worker] < entriesOf[worker].length) {
+        if (!point.startsWith(ControlledScheduler.WAIT) && !point.equals(ControlledScheduler.MIGRATE) && ran[worker] < entriesOf[worker].length) {
             ran[worker]++;
         }
     }
