@@ -28,8 +28,8 @@ import org.vmapstress.model.SchedulePoint;
  * loses its newest events. (One queue slot and one event object per event, the first design,
  * cost an object's reference stores, each with the garbage collector's card-marking barrier, and
  * three queue operations per event. Side by side, that design cost 25 % of free-running's
- * executions/s at 4 workers x 100 operations and 17 % at run's default 3 x 20; the chunks 15-17 %
- * and 7 %: docs/recorder.md.) When an execution fails, {@link #trace} drains every queue and merges them by stamp:
+ * executions/s at 4 workers x 100 operations and 17 % at run's default 3 x 20; the chunks 12-17 %
+ * and 0-7 %: docs/recorder.md.) When an execution fails, {@link #trace} drains every queue and merges them by stamp:
  * the failure's interleaving as it happened, to the order of the stamps (two events of
  * different workers with close stamps may have overlapped in time; the events of one worker
  * stay in its program order). Each worker also logs the stamp of every schedule step since the
@@ -53,7 +53,7 @@ import org.vmapstress.model.SchedulePoint;
  * docs/recorder.md), and the monotonic clock shares nothing.
  *
  * <p>Threads: a lane is written by its worker only (its queue's producer and, while the worker
- * runs, its only consumer; its operation, its held locks); the thread that asks for the trace
+ * runs, its only consumer; its operations, its held locks, its step log); the thread that asks for the trace
  * after the workers stopped (a join orders the workers' writes before it) is then the queue's
  * consumer, never at the same time as the worker: after a deadlock, only the lanes of workers
  * that ended or are deadlocked are read ({@link #recording(IntPredicate)}). A worker finds its lane
