@@ -10,7 +10,9 @@ import org.vmapstress.harness.sched.ControlledScheduler;
 import org.vmapstress.harness.sched.ExecutionEnd;
 import org.vmapstress.harness.sched.RandomWalk;
 import org.vmapstress.model.CpuContext;
+import org.vmapstress.model.InvariantId;
 import org.vmapstress.model.LockClass;
+import org.vmapstress.model.ModelAssertion;
 import org.vmapstress.model.ModelLock;
 import org.vmapstress.model.SchedulePoint;
 
@@ -38,6 +40,46 @@ class SchedulerFailureTest {
             }
         }
         throw new AssertionError("no seed of ten let T0 take the lock first");
+    }
+
+    /**
+     * A worker dying of a model assertion reports it before any other worker runs: the locks its
+     * finally blocks release on the way out are no schedule points, so a worker waiting for one
+     * cannot run on the half-done state first and report what it caused as the first violation.
+     */
+    @Test
+    void aWorkerDyingOfAnAssertionReportsItBeforeAnotherTakesItsLock() throws InterruptedException {
+        int dyingFirst = 0;
+        for (long seed = 0; seed < 40; seed++) {
+            ControlledScheduler scheduler = new ControlledScheduler(new RandomWalk(seed), 2, 10_000);
+            ModelLock lock = new ModelLock(LockClass.PURGE, "vmap_purge_lock", scheduler);
+            List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Runnable dying = () -> {
+                try {
+                    lock.lock();
+                    try {
+                        events.add("took");
+                        throw new ModelAssertion(InvariantId.PUBLISHED_INIT, "a half-done operation");
+                    } finally {
+                        lock.unlock();
+                    }
+                } catch (ModelAssertion assertion) {
+                    events.add("reported");
+                }
+            };
+            Runnable waiting = () -> {
+                scheduler.point(SchedulePoint.READ_CPU, 0);
+                lock.lock();
+                events.add("the other took");
+                lock.unlock();
+            };
+            scheduler.run(List.of(dying, waiting), CPUS, Duration.ofSeconds(10));
+            if (events.indexOf("took") < events.indexOf("the other took")) {
+                dyingFirst++;
+                assertEquals(List.of("took", "reported", "the other took"), events, "seed " + seed);
+            }
+        }
+        assertTrue(dyingFirst > 0, "no seed of forty let the dying worker take the lock first");
     }
 
     @Test

@@ -8,6 +8,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * hook a contended acquire blocks for real; under a controlled hook it never blocks, it hands
  * the turn back through {@link ScheduleHook#blocked} until the lock is free.
  *
+ * <p>A thread unwinding from a {@link ModelAssertion} releases its locks without a schedule
+ * point ({@link ScheduleHook#releasedWhileDying}), so no other thread runs before the assertion
+ * is reported (see {@link LockDep}).
+ *
  * <p>Not reentrant in effect: LockDep rejects a second acquire by the holder before the
  * underlying (reentrant) lock could allow it.
  */
@@ -39,11 +43,16 @@ public final class ModelLock {
         LockDep.acquired(this);
     }
 
+    /** Releases the lock; a schedule point, except for a thread dying of a model assertion ({@link LockDep}), which only tells the hook. */
     public void unlock() {
-        LockDep.released(this);
+        boolean dying = LockDep.released(this);
         holder = null;
         lock.unlock();
-        hook.afterUnlock(this);
+        if (dying) {
+            hook.releasedWhileDying(this);
+        } else {
+            hook.afterUnlock(this);
+        }
     }
 
     public boolean isHeldByCurrentThread() {

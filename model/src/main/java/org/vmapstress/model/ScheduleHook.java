@@ -3,7 +3,7 @@ package org.vmapstress.model;
 /**
  * The one seam between the model and a scheduler. The model calls {@link #point} before every
  * interleaving-relevant step and routes every lock through {@link #beforeLock},
- * {@link #blocked} and {@link #afterUnlock}.
+ * {@link #blocked} and {@link #afterUnlock} (or {@link #releasedWhileDying}).
  *
  * <p>{@link #NONE}, the production hook, does nothing: every method is empty and
  * {@link #controlsBlocking()} is false, so model locks block for real and the JIT inlines the
@@ -32,6 +32,15 @@ public interface ScheduleHook {
 
     /** Called after the calling thread released {@code lock} (a schedule point). */
     default void afterUnlock(ModelLock lock) {
+    }
+
+    /**
+     * Called after the calling thread, dying of a {@link ModelAssertion}, released {@code lock} on
+     * its way out: not a schedule point (a task killed by an oops gives no other task the turn;
+     * see {@link LockDep}). An observer may record it: the release did happen, and a thread
+     * running in parallel may take the lock next.
+     */
+    default void releasedWhileDying(ModelLock lock) {
     }
 
     /** True when threads run one at a time: locks then spin through {@link #blocked}. */

@@ -70,6 +70,56 @@ class LockDepTest {
         assertEquals(InvariantId.LOCK_ORDER, violationOf(purge::unlock));
     }
 
+    /**
+     * A thread dying of a model assertion (the kernel's oops) gives no one the turn: the locks
+     * its finally blocks release are released, not as schedule points (the hook is told apart);
+     * taking a lock again ends its dying, and its releases are schedule points once more.
+     */
+    @Test
+    void theReleasesOnTheWayOutOfAnAssertionAreNoSchedulePoints() {
+        List<String> releases = new java.util.ArrayList<>();
+        List<String> releasesWhileDying = new java.util.ArrayList<>();
+        ScheduleHook observer = new ScheduleHook() {
+            @Override
+            public void point(SchedulePoint point, long subject) {
+            }
+
+            @Override
+            public void afterUnlock(ModelLock lock) {
+                releases.add(lock.name());
+            }
+
+            @Override
+            public void releasedWhileDying(ModelLock lock) {
+                releasesWhileDying.add(lock.name());
+            }
+        };
+        ModelLock outer = new ModelLock(LockClass.PURGE, "vmap_purge_lock", observer);
+        ModelLock inner = new ModelLock(LockClass.BLOCK, "vb@0.lock", observer);
+        assertEquals(InvariantId.PUBLISHED_INIT, violationOf(() -> {
+            outer.lock();
+            try {
+                inner.lock();
+                try {
+                    throw new ModelAssertion(InvariantId.PUBLISHED_INIT, "raised while both are held");
+                } finally {
+                    inner.unlock();
+                }
+            } finally {
+                outer.unlock();
+            }
+        }));
+        assertEquals(List.of(), releases, "no schedule point on the way out");
+        assertEquals(List.of("vb@0.lock", "vmap_purge_lock"), releasesWhileDying, "but the hook is told");
+        assertEquals(List.of(), LockDep.heldByCurrentThread(), "but released");
+        assertEquals(null, outer.holder());
+
+        outer.lock();
+        outer.unlock();
+        assertEquals(List.of("vmap_purge_lock"), releases, "alive again once it takes a lock");
+        assertEquals(2, releasesWhileDying.size());
+    }
+
     /** Under a controlled hook a contended lock never blocks its thread: it hands back the turn until free. */
     @Test
     void aContendedLockUnderAControlledHookSpinsThroughTheHook() throws InterruptedException {

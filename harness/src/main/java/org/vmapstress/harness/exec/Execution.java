@@ -86,7 +86,7 @@ public final class Execution {
                                AtomicReference<Found> found) {
         for (Op op : ops) {
             scheduler.setOperation(op.label());
-            Optional<Violation> violation = run.run(op);
+            Optional<Violation> violation = run.run(op).map(WorkerRun.Raised::violation);
             if (violation.isPresent()) {
                 found.compareAndSet(null, new Found(violation.get(), scheduler.steps(), model.snapshot()));
                 scheduler.abort(ExecutionEnd.violation(violation.get().toString()));

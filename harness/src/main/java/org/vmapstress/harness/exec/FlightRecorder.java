@@ -141,8 +141,6 @@ public final class FlightRecorder implements ScheduleHook {
          */
         long[] stepStamps = new long[STEP_LOG_START];
         int steps;
-        /** Whether the worker's operation saw the execution's violation. */
-        boolean sawViolation;
 
         Lane(int worker, int keep) {
             this.worker = worker;
@@ -192,7 +190,6 @@ public final class FlightRecorder implements ScheduleHook {
             lane.held = null;
             lane.operations.clear();
             lane.steps = 0;
-            lane.sawViolation = false;
         }
     }
 
@@ -220,11 +217,6 @@ public final class FlightRecorder implements ScheduleHook {
         append(lane(), KIND_OPERATION_END, null, 0, false);
     }
 
-    /** The calling worker's operation saw the execution's violation (the first one found). */
-    void sawViolation() {
-        lane().sawViolation = true;
-    }
-
     @Override
     public void point(SchedulePoint point, long subject) {
         Lane lane = lane();
@@ -242,6 +234,16 @@ public final class FlightRecorder implements ScheduleHook {
             logStep(lane);
             lane.held = new Held(lock, lane.held);
         }
+    }
+
+    /**
+     * Recorded as any release, with its step: it did happen, and another worker may take the lock
+     * next. A controlled execution following the recording has no step there (the dying worker
+     * gives no one the turn), and its failure comes before it.
+     */
+    @Override
+    public void releasedWhileDying(ModelLock lock) {
+        afterUnlock(lock);
     }
 
     @Override
@@ -298,7 +300,7 @@ public final class FlightRecorder implements ScheduleHook {
      * after the workers stopped (a join orders their writes before this read).
      */
     List<Step> trace() {
-        return recording(worker -> true).steps();
+        return recording(worker -> true, -1).steps();
     }
 
     /**
@@ -306,14 +308,13 @@ public final class FlightRecorder implements ScheduleHook {
      * record (ended, or deadlocked), since a queue has one consumer at a time and a worker that
      * still runs takes its own oldest events out. Its steps are their last events merged by
      * stamp; its order is the worker of every schedule step since the execution started, merged
-     * by stamp from the step logs.
+     * by stamp from the step logs. {@code failingWorker} is the worker that saw the execution's
+     * violation, -1 for none.
      */
-    Recording recording(IntPredicate stopped) {
+    Recording recording(IntPredicate stopped, int failingWorker) {
         List<Lane> read = lanes.stream().filter(lane -> stopped.test(lane.worker)).toList();
         List<Stamped> merged = new ArrayList<>();
-        int failingWorker = -1;
         for (Lane lane : read) {
-            failingWorker = lane.sawViolation ? lane.worker : failingWorker;
             merged.addAll(events(lane, keep));
         }
         // a stable sort: events of one worker with equal stamps stay in program order

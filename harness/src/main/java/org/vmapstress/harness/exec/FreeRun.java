@@ -95,12 +95,12 @@ public final class FreeRun {
         VmapAllocator model = new VmapAllocator(spec.modelConfig(), spec.bugs(), recorder != null ? recorder : ScheduleHook.NONE);
         int[] possible = model.config().possibleCpus();
         List<WorkerRun> runs = new ArrayList<>();
-        AtomicReference<Violation> found = new AtomicReference<>();
+        AtomicReference<Seen> found = new AtomicReference<>();
         AtomicReference<ExecutionEnd> unjudged = new AtomicReference<>();
         Phaser quiescence = new Phaser(workload.threadCount()) {
             @Override
             protected boolean onAdvance(int phase, int parties) {
-                quiescentCheck(model, runs).ifPresent(v -> found.compareAndSet(null, v));
+                quiescentCheck(model, runs).ifPresent(v -> found.accumulateAndGet(new Seen(-1, v, System.nanoTime()), Seen::first));
                 return parties == 0 || found.get() != null;
             }
         };
@@ -126,17 +126,17 @@ public final class FreeRun {
             quiescence.forceTermination();
             reusable = null;
             return recorder == null || stuck.violation() == null ? stuck
-                    : new Outcome(stuck.end(), stuck.violation(), recorder.recording(stoppedWorkers(threads, deadlocked)));
+                    : new Outcome(stuck.end(), stuck.violation(), recorder.recording(stoppedWorkers(threads, deadlocked), -1));
         }
         if (found.get() != null) {
-            Violation violation = found.get();
-            return new Outcome(ExecutionEnd.violation(violation.toString()), violation, everyLane(recorder));
+            Seen first = found.get();
+            return new Outcome(ExecutionEnd.violation(first.violation().toString()), first.violation(), everyLane(recorder, first.worker()));
         }
         if (unjudged.get() != null) {
             return new Outcome(unjudged.get(), null);
         }
         try {
-            return Outcome.of(Execution.atTheEnd(model, runs), () -> everyLane(recorder));
+            return Outcome.of(Execution.atTheEnd(model, runs), () -> everyLane(recorder, -1));
         } catch (RuntimeException e) {
             return new Outcome(ExecutionEnd.crashedAtTheEnd(e), null);
         }
@@ -154,9 +154,23 @@ public final class FreeRun {
         return reusable;
     }
 
-    /** The recording of every worker, once all of them ended (none without a recorder). */
-    private static Recording everyLane(FlightRecorder recorder) {
-        return recorder == null ? Recording.NONE : recorder.recording(worker -> true);
+    /** The recording of every worker, once all of them ended (none without a recorder); {@code failingWorker} -1 for none. */
+    private static Recording everyLane(FlightRecorder recorder, int failingWorker) {
+        return recorder == null ? Recording.NONE : recorder.recording(worker -> true, failingWorker);
+    }
+
+    /**
+     * A violation a worker ({@code -1}: the quiescent checks) saw, raised at {@code at}
+     * ({@link System#nanoTime}). Workers run in parallel, so two may see one each; the execution's
+     * is the one raised first, whichever was reported first: a worker dying of a model assertion
+     * releases its locks before it reports, and another worker may meanwhile see what its
+     * half-done operation left (publish-before-init's PUBLISHED-INIT, then an ALIASES-FLUSHED
+     * its unfinished vm_unmap_aliases caused).
+     */
+    record Seen(int worker, Violation violation, long at) {
+        static Seen first(Seen current, Seen other) {
+            return current == null || other.at < current.at ? other : current;
+        }
     }
 
     /**
@@ -206,17 +220,14 @@ public final class FreeRun {
         return info.getThreadName() + " " + info.getThreadState() + waits + " at " + frames;
     }
 
-    private static void runRounds(int worker, WorkerRun run, List<Op> ops, Phaser quiescence, AtomicReference<Violation> found,
+    private static void runRounds(int worker, WorkerRun run, List<Op> ops, Phaser quiescence, AtomicReference<Seen> found,
                                   AtomicReference<ExecutionEnd> unjudged, FlightRecorder recorder) {
         try {
             for (int i = 0; i < ops.size() && found.get() == null && unjudged.get() == null; i++) {
                 if (recorder != null) {
                     recorder.operationStarts(ops.get(i));
                 }
-                Optional<Violation> violation = run.run(ops.get(i));
-                if (violation.isPresent() && found.compareAndSet(null, violation.get()) && recorder != null) {
-                    recorder.sawViolation();
-                }
+                run.run(ops.get(i)).ifPresent(raised -> found.accumulateAndGet(new Seen(worker, raised.violation(), raised.at()), Seen::first));
                 if (recorder != null) {
                     recorder.operationEnds();
                 }

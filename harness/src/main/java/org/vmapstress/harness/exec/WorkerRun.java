@@ -38,15 +38,23 @@ final class WorkerRun {
         this.cpu = cpu;
     }
 
-    /** Runs one operation; returns the violation it revealed, if any. */
-    Optional<Violation> run(Op op) {
+    /** Runs one operation; returns the violation it revealed, if any, with when it was raised. */
+    Optional<Raised> run(Op op) {
         try {
             Optional<Violation> found = dispatch(op);
             lastWasAliases = op.kind() == Op.Kind.ALIASES;
-            return found;
+            return found.map(v -> new Raised(v, System.nanoTime()));
         } catch (ModelAssertion assertion) {
-            return Optional.of(assertion.violation());
+            return Optional.of(new Raised(assertion.violation(), assertion.raisedAt()));
         }
+    }
+
+    /**
+     * A violation and when it was raised ({@link System#nanoTime}): a model assertion when it
+     * was thrown, a check when it returned. A violation that another one caused (by a state an
+     * assertion left half done) is raised after it.
+     */
+    record Raised(Violation violation, long at) {
     }
 
     private Optional<Violation> dispatch(Op op) {

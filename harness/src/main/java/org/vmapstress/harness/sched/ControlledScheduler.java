@@ -190,9 +190,22 @@ public final class ControlledScheduler implements ScheduleHook {
 
     @Override
     public void afterUnlock(ModelLock lock) {
+        if (released(lock)) {
+            schedule(RELEASE + lock.name(), 0);
+        }
+    }
+
+    /** A dying worker keeps the turn: the release is booked (its waiters may run later), not a step. */
+    @Override
+    public void releasedWhileDying(ModelLock lock) {
+        released(lock);
+    }
+
+    /** Books the calling worker's release of {@code lock}: its waiters become runnable. False outside a running execution's worker. */
+    private boolean released(ModelLock lock) {
         Integer me = workerId.get();
         if (me == null || end != null) {
-            return;
+            return false;
         }
         held[me].remove(lock);
         if (acquiring[me] == lock) {
@@ -204,7 +217,7 @@ public final class ControlledScheduler implements ScheduleHook {
                 blockedOn[t] = null;
             }
         }
-        schedule(RELEASE + lock.name(), 0);
+        return true;
     }
 
     @Override

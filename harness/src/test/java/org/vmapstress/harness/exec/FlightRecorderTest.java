@@ -13,7 +13,9 @@ import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
 import org.vmapstress.model.CpuContext;
 import org.vmapstress.harness.workload.Op;
+import org.vmapstress.model.InvariantId;
 import org.vmapstress.model.LockClass;
+import org.vmapstress.model.ModelAssertion;
 import org.vmapstress.model.ModelLock;
 import org.vmapstress.model.SchedulePoint;
 
@@ -139,7 +141,7 @@ class FlightRecorderTest {
     }
 
     @Test
-    void theOrderHasEveryStepFromTheStartAndNamesTheFailingWorkerUntilTheNextReset() throws InterruptedException {
+    void theOrderHasEveryStepFromTheStartUntilTheNextReset() throws InterruptedException {
         FlightRecorder recorder = new FlightRecorder(2, 2);
         ModelLock lock = new ModelLock(LockClass.BLOCK, "vb@0.lock", recorder);
         oneAfterTheOther(recorder, new int[] {0, 1}, () -> {
@@ -150,18 +152,45 @@ class FlightRecorderTest {
             recorder.operationStarts(Op.of(Op.Kind.UNMAP));
             lock.lock();
             lock.unlock();
-            recorder.sawViolation();
         });
 
-        Recording recording = recorder.recording(worker -> true);
+        Recording recording = recorder.recording(worker -> true, 1);
 
         assertEquals(List.of(0, 0, 0, 0, 0, 1, 1), recording.order(), "five points, then an acquire and a release: every step, from the start");
         assertEquals(4, recording.steps().size(), "the queues keep the last two events of each worker");
-        assertEquals(1, recording.failingWorker());
         recorder.reset();
-        Recording empty = recorder.recording(worker -> true);
+        Recording empty = recorder.recording(worker -> true, -1);
         assertEquals(List.of(), empty.order());
-        assertEquals(-1, empty.failingWorker());
+    }
+
+    /**
+     * A worker dying of a model assertion releases its locks without a schedule point of a
+     * controlled execution, but they are released, and another worker may take them next: the
+     * recording has the releases, with their steps, and the held locks end with them.
+     */
+    @Test
+    void theReleasesOfAWorkerDyingOfAnAssertionAreRecordedWithTheirSteps() throws InterruptedException {
+        FlightRecorder recorder = new FlightRecorder(1, 8);
+        ModelLock purge = new ModelLock(LockClass.PURGE, "vmap_purge_lock", recorder);
+        oneAfterTheOther(recorder, new int[] {0}, () -> {
+            recorder.operationStarts(Op.of(Op.Kind.ALIASES));
+            try {
+                purge.lock();
+                try {
+                    throw new ModelAssertion(InvariantId.PUBLISHED_INIT, "raised while the lock is held");
+                } finally {
+                    purge.unlock();
+                }
+            } catch (ModelAssertion dying) {
+                recorder.point(SchedulePoint.READ_CPU, 1);
+            }
+        });
+
+        Recording recording = recorder.recording(worker -> true, 0);
+        assertEquals(List.of("operation start", "acquire vmap_purge_lock", "release vmap_purge_lock", "raw_smp_processor_id"),
+                recording.steps().stream().map(Step::point).toList());
+        assertEquals("", recording.steps().get(3).locks(), "held no more");
+        assertEquals(List.of(0, 0, 0), recording.order(), "the acquire, the release and the point are steps");
     }
 
     @Test
@@ -174,7 +203,7 @@ class FlightRecorderTest {
             thread.join();
         }
 
-        assertEquals(List.of(1), recorder.recording(worker -> worker == 1).steps().stream().map(Step::thread).toList());
+        assertEquals(List.of(1), recorder.recording(worker -> worker == 1, -1).steps().stream().map(Step::thread).toList());
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

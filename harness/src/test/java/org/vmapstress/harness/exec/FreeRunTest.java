@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.vmapstress.harness.sched.ExecutionEnd;
 import org.vmapstress.model.BugSet;
 import org.vmapstress.model.InvariantId;
+import org.vmapstress.model.Violation;
 
 /** How a free-running execution that does not end by itself is judged: never silently, never as a guess. */
 class FreeRunTest {
@@ -23,6 +24,24 @@ class FreeRunTest {
         assertEquals(ExecutionEnd.Kind.WATCHDOG, outcome.end().kind(), outcome.end().detail());
         assertNull(outcome.violation());
         assertTrue(outcome.end().detail().contains("none deadlocked: free-worker-"), outcome.end().detail());
+    }
+
+    /**
+     * Parallel workers may each see a violation: the execution's is the one raised first, also
+     * when it is reported last (a worker dying of an assertion, whose released lock let another
+     * run on the state it left and report first).
+     */
+    @Test
+    void theViolationRaisedFirstIsTheExecutionsWhicheverIsReportedFirst() {
+        FreeRun.Seen caused = new FreeRun.Seen(1, new Violation(InvariantId.ALIASES_FLUSHED, "what the half-done purge left"), 200);
+        FreeRun.Seen assertion = new FreeRun.Seen(0, new Violation(InvariantId.PUBLISHED_INIT, "raised first"), 100);
+        java.util.concurrent.atomic.AtomicReference<FreeRun.Seen> found = new java.util.concurrent.atomic.AtomicReference<>();
+
+        found.accumulateAndGet(caused, FreeRun.Seen::first);
+        found.accumulateAndGet(assertion, FreeRun.Seen::first);
+        assertEquals(assertion, found.get());
+        found.accumulateAndGet(new FreeRun.Seen(2, caused.violation(), 300), FreeRun.Seen::first);
+        assertEquals(assertion, found.get(), "a later one never displaces it");
     }
 
     /** Two threads each holding the lock the other waits for: a LOCK-ORDER violation, the id a controlled deadlock has. */
