@@ -79,7 +79,7 @@ class BrowserReportTest {
                 replay.getText());
         WebElement copy = browser.findElement(By.cssSelector("button.copy"));
         copy.click();
-        assertEquals("Copied", copy.getText());
+        assertEquals("Copied", textOnceSettled(copy, "Copied"), "the copy button says so once the clipboard took the line");
         screenshot("failure.png");
     }
 
@@ -103,5 +103,24 @@ class BrowserReportTest {
         Files.createDirectories(SCREENSHOTS);
         File shot = browser.getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * The element's text once it reads {@code expected}, or what it reads after five seconds:
+     * the copy button's text changes when the clipboard's promise settles, after the click returned.
+     */
+    private static String textOnceSettled(WebElement element, String expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        String text = element.getText();
+        while (!expected.equals(text) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            text = element.getText();
+        }
+        return text;
     }
 }
