@@ -17,6 +17,9 @@ import org.vmapstress.reports.record.RunRecord;
  * settings and model, as {@link LincheckRun} runs it) must fail, and the failure must name one
  * of the invariants that bug breaks ({@link Bug#breaks()}), never another or a crash.
  * racy-lazy-count is left out: stress finds it in some runs only (docs/lincheck.md).
+ * publish-before-init is asserted under model checking: stress finds it too, but only while its
+ * two threads really run in parallel, which a busy machine does not give it (beside four busy
+ * loops stress missed it in all 500 iterations); model checking schedules the threads itself.
  */
 class ZooLincheckTest {
     @AfterEach
@@ -28,7 +31,7 @@ class ZooLincheckTest {
     @CsvSource({
         "lazy-pte-clear, stress", "lazy-pte-clear, model-checking", "last-region-mapped, stress",
         "no-fragment-purge, stress", "head-insert, stress", "free-list-walk, stress", "flush-over-and-over, stress",
-        "purge-usable-blocks, stress", "impossible-cpu-hash, stress", "wrong-vbq-lock, stress", "publish-before-init, stress"})
+        "purge-usable-blocks, stress", "impossible-cpu-hash, stress", "wrong-vbq-lock, stress", "publish-before-init, model-checking"})
     void lincheckFindsTheBugByTheInvariantItBreaks(String name, String mode) {
         Bug bug = Bug.byName(name).orElseThrow();
         BugSet bugs = BugSet.of(bug);
