@@ -25,12 +25,12 @@ public final class Invariants {
     private static final int SETTLE_ATTEMPTS = 10_000;
     /**
      * The classes that only judge the model (these checks, the unmap history they read, lockdep,
-     * the free counters): no kernel state, and nothing the operations decide by. A model checker
+     * the free counters, when a violation was raised): no kernel state, and nothing the operations decide by. A model checker
      * may leave them out of its analysis (Lincheck's {@code ignore} guarantee): no interleaving
      * inside them changes what the model does, and skipping them makes an invocation cheaper.
      */
     public static final List<String> CHECKER_CLASSES = List.of(Invariants.class.getName(), UnmapHistory.class.getName(),
-            LockDep.class.getName(), FreeActivity.class.getName());
+            LockDep.class.getName(), FreeActivity.class.getName(), RaisedViolation.class.getName());
 
     private final VmapAllocator model;
     private final int bits;

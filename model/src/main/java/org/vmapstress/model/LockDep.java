@@ -13,9 +13,11 @@ import java.util.stream.Collectors;
  * <p>It also knows which threads are dying: a thread that raised a {@link ModelAssertion} (the
  * kernel's oops) is dying until it takes a lock again. A kernel task killed by an oops never
  * runs on, so it gives no other task the turn; the model's releases on the way out of an
- * assertion (its {@code finally} blocks) are therefore silent, not schedule points
- * ({@link ModelLock#unlock}), and no other thread can act on the half-done operation before the
- * assertion is reported.
+ * assertion (its {@code finally} blocks) are therefore no schedule points
+ * ({@link ModelLock#unlock}, {@link ScheduleHook#releasedWhileDying}): under a controlled
+ * scheduler no other thread runs on the half-done operation before the assertion is reported.
+ * Where threads run in parallel one may, and what it then finds is raised after the assertion
+ * ({@link RaisedViolation}).
  */
 final class LockDep {
     private static final ThreadLocal<Task> TASK = ThreadLocal.withInitial(Task::new);

@@ -9,8 +9,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * the turn back through {@link ScheduleHook#blocked} until the lock is free.
  *
  * <p>A thread unwinding from a {@link ModelAssertion} releases its locks without a schedule
- * point ({@link ScheduleHook#releasedWhileDying}), so no other thread runs before the assertion
- * is reported (see {@link LockDep}).
+ * point ({@link ScheduleHook#releasedWhileDying}): under a controlled scheduler no other thread
+ * runs before the assertion is reported (see {@link LockDep}).
  *
  * <p>Not reentrant in effect: LockDep rejects a second acquire by the holder before the
  * underlying (reentrant) lock could allow it.

@@ -15,6 +15,7 @@ import org.vmapstress.model.CpuContext;
 import org.vmapstress.model.Mapping;
 import org.vmapstress.model.ModelAssertion;
 import org.vmapstress.model.ModelSnapshot;
+import org.vmapstress.model.RaisedViolation;
 import org.vmapstress.model.Violation;
 import org.vmapstress.model.VmapAllocator;
 
@@ -86,7 +87,7 @@ public final class Execution {
                                AtomicReference<Found> found) {
         for (Op op : ops) {
             scheduler.setOperation(op.label());
-            Optional<Violation> violation = run.run(op).map(WorkerRun.Raised::violation);
+            Optional<Violation> violation = run.run(op).map(RaisedViolation::violation);
             if (violation.isPresent()) {
                 found.compareAndSet(null, new Found(violation.get(), scheduler.steps(), model.snapshot()));
                 scheduler.abort(ExecutionEnd.violation(violation.get().toString()));

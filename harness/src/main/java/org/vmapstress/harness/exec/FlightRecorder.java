@@ -287,7 +287,11 @@ public final class FlightRecorder implements ScheduleHook {
         lane.chunk = next;
     }
 
-    /** The event just appended was a step of a controlled execution too (a schedule point, a lock's acquire or release): its stamp into the step log. */
+    /**
+     * The event just appended was a step of a controlled execution too (a schedule point, a
+     * lock's acquire or release; a dying worker's release is not, but it is logged, after its
+     * fatal step, as {@link #releasedWhileDying} says): its stamp into the step log.
+     */
     private static void logStep(Lane lane) {
         if (lane.steps == lane.stepStamps.length) {
             lane.stepStamps = Arrays.copyOf(lane.stepStamps, lane.steps * 2);

@@ -25,6 +25,7 @@ import org.vmapstress.model.CpuContext;
 import org.vmapstress.model.InvariantId;
 import org.vmapstress.model.Mapping;
 import org.vmapstress.model.ModelAssertion;
+import org.vmapstress.model.RaisedViolation;
 import org.vmapstress.model.ScheduleHook;
 import org.vmapstress.model.Violation;
 import org.vmapstress.model.VmapAllocator;
@@ -100,7 +101,7 @@ public final class FreeRun {
         Phaser quiescence = new Phaser(workload.threadCount()) {
             @Override
             protected boolean onAdvance(int phase, int parties) {
-                quiescentCheck(model, runs).ifPresent(v -> found.accumulateAndGet(new Seen(-1, v, System.nanoTime()), Seen::first));
+                quiescentCheck(model, runs).ifPresent(v -> found.accumulateAndGet(new Seen(-1, v), Seen::first));
                 return parties == 0 || found.get() != null;
             }
         };
@@ -130,7 +131,8 @@ public final class FreeRun {
         }
         if (found.get() != null) {
             Seen first = found.get();
-            return new Outcome(ExecutionEnd.violation(first.violation().toString()), first.violation(), everyLane(recorder, first.worker()));
+            Violation violation = first.raised().violation();
+            return new Outcome(ExecutionEnd.violation(violation.toString()), violation, everyLane(recorder, first.worker()));
         }
         if (unjudged.get() != null) {
             return new Outcome(unjudged.get(), null);
@@ -160,16 +162,20 @@ public final class FreeRun {
     }
 
     /**
-     * A violation a worker ({@code -1}: the quiescent checks) saw, raised at {@code at}
-     * ({@link System#nanoTime}). Workers run in parallel, so two may see one each; the execution's
-     * is the one raised first, whichever was reported first: a worker dying of a model assertion
-     * releases its locks before it reports, and another worker may meanwhile see what its
-     * half-done operation left (publish-before-init's PUBLISHED-INIT, then an ALIASES-FLUSHED
-     * its unfinished vm_unmap_aliases caused).
+     * A violation a worker ({@code -1}: the quiescent checks, which run with every worker at the
+     * barrier) raised. Workers run in parallel, so two may raise one each; the execution's is the
+     * one raised first ({@link RaisedViolation#first}), whichever was reported first: a worker
+     * dying of a model assertion releases its locks before it reports, and another worker may
+     * meanwhile see what its half-done operation left (publish-before-init's PUBLISHED-INIT, then
+     * an ALIASES-FLUSHED its unfinished vm_unmap_aliases caused).
      */
-    record Seen(int worker, Violation violation, long at) {
+    record Seen(int worker, RaisedViolation raised) {
+        Seen(int worker, Violation violation) {
+            this(worker, RaisedViolation.now(violation));
+        }
+
         static Seen first(Seen current, Seen other) {
-            return current == null || other.at < current.at ? other : current;
+            return current == null || other.raised.raisedBefore(current.raised) ? other : current;
         }
     }
 
@@ -227,7 +233,7 @@ public final class FreeRun {
                 if (recorder != null) {
                     recorder.operationStarts(ops.get(i));
                 }
-                run.run(ops.get(i)).ifPresent(raised -> found.accumulateAndGet(new Seen(worker, raised.violation(), raised.at()), Seen::first));
+                run.run(ops.get(i)).ifPresent(raised -> found.accumulateAndGet(new Seen(worker, raised), Seen::first));
                 if (recorder != null) {
                     recorder.operationEnds();
                 }

@@ -10,8 +10,9 @@ import org.vmapstress.harness.sched.Step;
  * log), which the controlled re-search follows ({@link org.vmapstress.harness.sched.RecordedOrder}).
  *
  * @param steps the recorded events, numbered in stamp order
- * @param order the worker of every schedule step (an operation's start and end are not steps), in stamp order
- * @param failingWorker the worker whose operation saw the violation, or -1 (none did: a check between operations, a deadlock)
+ * @param order the worker of every schedule step (an operation's start and end are not steps; a
+ *     worker dying of a model assertion has its releases here too, after its fatal step), in stamp order
+ * @param failingWorker the worker that raised the execution's violation (the one raised first), or -1 (none did: a check between operations, a deadlock)
  */
 public record Recording(List<Step> steps, List<Integer> order, int failingWorker) {
     public static final Recording NONE = new Recording(List.of(), List.of(), -1);

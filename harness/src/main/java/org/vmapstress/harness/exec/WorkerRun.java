@@ -14,6 +14,7 @@ import org.vmapstress.model.InvariantId;
 import org.vmapstress.model.Invariants;
 import org.vmapstress.model.Mapping;
 import org.vmapstress.model.ModelAssertion;
+import org.vmapstress.model.RaisedViolation;
 import org.vmapstress.model.Violation;
 import org.vmapstress.model.VmapAllocator;
 
@@ -38,23 +39,15 @@ final class WorkerRun {
         this.cpu = cpu;
     }
 
-    /** Runs one operation; returns the violation it revealed, if any, with when it was raised. */
-    Optional<Raised> run(Op op) {
+    /** Runs one operation; returns the violation it revealed, if any, with when it was raised (a check's: when it returned). */
+    Optional<RaisedViolation> run(Op op) {
         try {
             Optional<Violation> found = dispatch(op);
             lastWasAliases = op.kind() == Op.Kind.ALIASES;
-            return found.map(v -> new Raised(v, System.nanoTime()));
+            return found.map(RaisedViolation::now);
         } catch (ModelAssertion assertion) {
-            return Optional.of(new Raised(assertion.violation(), assertion.raisedAt()));
+            return Optional.of(RaisedViolation.of(assertion));
         }
-    }
-
-    /**
-     * A violation and when it was raised ({@link System#nanoTime}): a model assertion when it
-     * was thrown, a check when it returned. A violation that another one caused (by a state an
-     * assertion left half done) is raised after it.
-     */
-    record Raised(Violation violation, long at) {
     }
 
     private Optional<Violation> dispatch(Op op) {

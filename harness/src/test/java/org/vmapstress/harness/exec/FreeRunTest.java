@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.vmapstress.harness.sched.ExecutionEnd;
 import org.vmapstress.model.BugSet;
 import org.vmapstress.model.InvariantId;
+import org.vmapstress.model.RaisedViolation;
 import org.vmapstress.model.Violation;
 
 /** How a free-running execution that does not end by itself is judged: never silently, never as a guess. */
@@ -33,15 +34,21 @@ class FreeRunTest {
      */
     @Test
     void theViolationRaisedFirstIsTheExecutionsWhicheverIsReportedFirst() {
-        FreeRun.Seen caused = new FreeRun.Seen(1, new Violation(InvariantId.ALIASES_FLUSHED, "what the half-done purge left"), 200);
-        FreeRun.Seen assertion = new FreeRun.Seen(0, new Violation(InvariantId.PUBLISHED_INIT, "raised first"), 100);
+        Violation aliases = new Violation(InvariantId.ALIASES_FLUSHED, "what the half-done purge left");
+        FreeRun.Seen caused = new FreeRun.Seen(1, new RaisedViolation(aliases, 200));
+        FreeRun.Seen assertion = new FreeRun.Seen(0, new RaisedViolation(new Violation(InvariantId.PUBLISHED_INIT, "raised first"), 100));
         java.util.concurrent.atomic.AtomicReference<FreeRun.Seen> found = new java.util.concurrent.atomic.AtomicReference<>();
 
         found.accumulateAndGet(caused, FreeRun.Seen::first);
         found.accumulateAndGet(assertion, FreeRun.Seen::first);
         assertEquals(assertion, found.get());
-        found.accumulateAndGet(new FreeRun.Seen(2, caused.violation(), 300), FreeRun.Seen::first);
+        found.accumulateAndGet(new FreeRun.Seen(2, new RaisedViolation(aliases, 300)), FreeRun.Seen::first);
         assertEquals(assertion, found.get(), "a later one never displaces it");
+        found.accumulateAndGet(new FreeRun.Seen(3, new RaisedViolation(aliases, 100)), FreeRun.Seen::first);
+        assertEquals(assertion, found.get(), "a tie keeps the one reported first");
+        FreeRun.Seen wrapped = new FreeRun.Seen(1, new RaisedViolation(aliases, Long.MAX_VALUE));
+        FreeRun.Seen afterTheWrap = new FreeRun.Seen(0, new RaisedViolation(aliases, Long.MIN_VALUE));
+        assertEquals(wrapped, FreeRun.Seen.first(afterTheWrap, wrapped), "nanoTime values compare by their difference");
     }
 
     /** Two threads each holding the lock the other waits for: a LOCK-ORDER violation, the id a controlled deadlock has. */

@@ -25,6 +25,7 @@ import org.vmapstress.model.Mapping;
 import org.vmapstress.model.ModelAssertion;
 import org.vmapstress.model.ModelConfig;
 import org.vmapstress.model.PageFramePool;
+import org.vmapstress.model.RaisedViolation;
 import org.vmapstress.model.ScheduleHook;
 import org.vmapstress.model.Violation;
 import org.vmapstress.model.VmapAllocator;
@@ -94,7 +95,7 @@ public abstract class AllocatorLincheckTest {
     private final int[][] slotPages = new int[SLOTS][];
     private final ReentrantLock[] slotLocks = new ReentrantLock[SLOTS];
     private final Mapping[] live = new Mapping[SLOTS];
-    private final AtomicReference<Violation> firstBroken = new AtomicReference<>();
+    private final AtomicReference<RaisedViolation> firstBroken = new AtomicReference<>();
 
     protected AllocatorLincheckTest(BugSet bugs, ModelConfig config) {
         this.model = new VmapAllocator(config, bugs, ScheduleHook.NONE);
@@ -186,7 +187,7 @@ public abstract class AllocatorLincheckTest {
     @Validate
     public void invariantsHoldAtTheEnd() {
         if (firstBroken.get() != null) {
-            throw new IllegalStateException(firstBroken.get().toString());
+            throw new IllegalStateException(firstBroken.get().violation().toString());
         }
         List<Supplier<Optional<Violation>>> checks = List.of(
                 () -> model.invariants().quiescent().stream().findFirst(),
@@ -227,10 +228,19 @@ public abstract class AllocatorLincheckTest {
         }
     }
 
-    /** The violation's text as an operation's result; the first one of the invocation is kept for {@code @Validate}. */
+    /** A violation found now, as {@link #broken(RaisedViolation)}. */
     private String broken(Violation violation) {
-        firstBroken.compareAndSet(null, violation);
-        return violation.toString();
+        return broken(RaisedViolation.now(violation));
+    }
+
+    /**
+     * The violation's text as an operation's result; the one of the invocation raised first is
+     * kept for {@code @Validate} (a model assertion's, not what its half-done operation let the
+     * other thread see after it).
+     */
+    private String broken(RaisedViolation raised) {
+        firstBroken.accumulateAndGet(raised, RaisedViolation::first);
+        return raised.violation().toString();
     }
 
     private Optional<String> reachedOwnPage(Mapping m, int cpu) {
@@ -254,7 +264,7 @@ public abstract class AllocatorLincheckTest {
         try {
             return operation.get();
         } catch (ModelAssertion assertion) {
-            return broken(assertion.violation());
+            return broken(RaisedViolation.of(assertion));
         }
     }
 
