@@ -56,7 +56,7 @@ import org.vmapstress.model.SchedulePoint;
  * runs, its only consumer; its operations, its held locks, its step log); the thread that asks for the trace
  * after the workers stopped (a join orders the workers' writes before it) is then the queue's
  * consumer, never at the same time as the worker: after a deadlock, only the lanes of workers
- * that ended or are deadlocked are read ({@link #recording(IntPredicate)}). A worker finds its lane
+ * that ended or are deadlocked are read ({@link #recording(IntPredicate, int)}). A worker finds its lane
  * in its own thread object ({@link #worker}); events of other threads (the harness's checks
  * after the workers ended) are not recorded.
  */
@@ -312,8 +312,8 @@ public final class FlightRecorder implements ScheduleHook {
      * record (ended, or deadlocked), since a queue has one consumer at a time and a worker that
      * still runs takes its own oldest events out. Its steps are their last events merged by
      * stamp; its order is the worker of every schedule step since the execution started, merged
-     * by stamp from the step logs. {@code failingWorker} is the worker that saw the execution's
-     * violation, -1 for none.
+     * by stamp from the step logs. {@code failingWorker} is the worker that raised the execution's
+     * violation (the one raised first), -1 for none.
      */
     Recording recording(IntPredicate stopped, int failingWorker) {
         List<Lane> read = lanes.stream().filter(lane -> stopped.test(lane.worker)).toList();
