@@ -19,18 +19,30 @@ import org.vmapstress.harness.sched.RecordedOrder;
  * the controlled scheduler every failure is replayable. Free-running ({@code sched=free}) runs
  * the same workloads on parallel threads; a failure there is re-searched under the controlled
  * scheduler with the same workload, so that it ends as a token when it can.
+ *
+ * <p>An exploration ends within {@link #OVERRUN} of its budget: no execution starts after the
+ * budget, the one in flight has its watchdog cut to what is left of the budget plus the overrun
+ * (free-running and controlled alike), and a free-running failure's re-search stops there too (the
+ * failure is then reported as seen, with its recording, not lost).
  */
 public final class Explorer {
+    /**
+     * How far past its budget an exploration may run: the execution in flight when the budget
+     * ends may finish (executions take milliseconds), and a free-running failure seen late is
+     * re-searched this long at least.
+     */
+    public static final Duration OVERRUN = Duration.ofSeconds(3);
+    /** The watchdog of one free-running execution, when the budget leaves it that long. */
+    public static final Duration FREE_WATCHDOG = Duration.ofSeconds(60);
     /** The controlled policies a free-running failure is re-searched with, on the same workload. */
     private static final List<String> RESEARCH_POLICIES = List.of("random", "pct:1", "pct:2", "pct:3");
     /** How many randomly swapped variants of a free-running failure's recorded order the re-search follows ({@link RecordedOrder#variants}). */
     private static final int SWAPPED_ORDERS = 16;
     /**
-     * How long a re-search runs at most: it starts no execution after this (recorded orders are
+     * How long a re-search runs at most, when the budget leaves it that long (else until the
+     * budget's end plus {@link #OVERRUN}): it starts no execution after this (recorded orders are
      * followed in its first two thirds, the policies after them in the rest). The default
-     * workload's re-search takes seconds; a long execution's may not, and a free-running
-     * execution (60 s watchdog) plus this plus one execution in flight (20 s) stays inside
-     * the 2 minutes a run may overrun its budget: a failure seen is never lost to that watchdog.
+     * workload's re-search takes seconds; a long execution's may not.
      */
     private static final Duration RESEARCH_BUDGET = Duration.ofSeconds(30);
 
@@ -43,30 +55,39 @@ public final class Explorer {
 
     /** An explorer whose free-running executions record the last {@code recordEvents} events of each worker (0: none). */
     public Explorer(Execution execution, int recordEvents) {
+        this(execution, new FreeRun(FREE_WATCHDOG, recordEvents));
+    }
+
+    /** An explorer running controlled executions with {@code execution}, free-running ones with {@code freeRun}. */
+    public Explorer(Execution execution, FreeRun freeRun) {
         this.execution = execution;
-        this.freeRun = new FreeRun(Duration.ofSeconds(60), recordEvents);
+        this.freeRun = freeRun;
     }
 
     /**
-     * Progress and outcome of an exploration. {@code failure} is a replayable failure;
-     * {@code unreproduced} a free-running violation the controlled re-search did not find again
-     * (with its recorded interleaving, when the flight recorder was on);
-     * {@code freeUnjudged} how the last free-running execution ended when it could not judge
-     * (its watchdog, a crash).
+     * Progress and outcome of an exploration. {@code failure} is a replayable failure (a
+     * free-running one found again under control among them); {@code free} how the last
+     * free-running execution ended when it did not complete: a violation (see
+     * {@link #unreproduced}), or an end that could not judge ({@link #freeUnjudged}).
      */
     public record Summary(long executions, long steps, Duration elapsed, ExecutionResult failure, boolean budgetSpent,
-                          FreeRun.Outcome unreproduced, ExecutionResult last, ExecutionEnd freeUnjudged) {
-        public Summary(long executions, long steps, Duration elapsed, ExecutionResult failure, boolean budgetSpent,
-                       FreeRun.Outcome unreproduced, ExecutionResult last) {
-            this(executions, steps, elapsed, failure, budgetSpent, unreproduced, last, null);
-        }
-
+                          FreeRun.Outcome free, ExecutionResult last) {
         Summary(long executions, long steps, Duration elapsed, ExecutionResult failure, boolean budgetSpent) {
             this(executions, steps, elapsed, failure, budgetSpent, null, failure);
         }
 
+        /** A free-running violation the controlled re-search did not find again (with its recording, when the recorder was on), or null. */
+        public FreeRun.Outcome unreproduced() {
+            return failure == null && free != null && free.violation() != null ? free : null;
+        }
+
+        /** How the last free-running execution ended when it could not judge (its watchdog, a crash), or null. */
+        public ExecutionEnd freeUnjudged() {
+            return free != null && free.violation() == null ? free.end() : null;
+        }
+
         public boolean failed() {
-            return failure != null || unreproduced != null || freeUnjudged != null;
+            return failure != null || free != null;
         }
 
         public double executionsPerSecond() {
@@ -83,7 +104,10 @@ public final class Explorer {
         return explore(template, Shard.ALL, iterations, budget, progress);
     }
 
-    /** Explores only {@code shard}'s executions: {@code iterations} of them at most. */
+    /**
+     * Explores only {@code shard}'s executions: {@code iterations} of them at most. A free-running
+     * failure is given to {@code progress} before its re-search, so that a run stopped meanwhile keeps it.
+     */
     public Summary explore(ExecutionSpec template, Shard shard, long iterations, Duration budget, Consumer<Summary> progress)
             throws InterruptedException {
         long start = System.nanoTime();
@@ -97,19 +121,19 @@ public final class Explorer {
             }
             long exec = shard.exec(template.exec(), i);
             long done = i + 1;
+            Duration left = Duration.ofNanos(deadline - System.nanoTime()).plus(OVERRUN);
             if (template.freeRunning()) {
-                FreeRun.Outcome outcome = freeRun.run(template.withExec(exec));
+                FreeRun.Outcome outcome = freeRun.run(template.withExec(exec), left);
                 if (outcome.violation() != null) {
-                    ExecutionResult again = research(template.withExec(exec), outcome);
-                    return new Summary(done, steps, Duration.ofNanos(System.nanoTime() - start), again, false,
-                            again == null ? outcome : null, again);
+                    progress.accept(new Summary(done, steps, Duration.ofNanos(System.nanoTime() - start), null, false, outcome, null));
+                    ExecutionResult again = research(template.withExec(exec), outcome, deadline + OVERRUN.toNanos());
+                    return new Summary(done, steps, Duration.ofNanos(System.nanoTime() - start), again, false, outcome, again);
                 }
                 if (!outcome.completed()) {
-                    return new Summary(done, steps, Duration.ofNanos(System.nanoTime() - start), null, false, null, null,
-                            outcome.end());
+                    return new Summary(done, steps, Duration.ofNanos(System.nanoTime() - start), null, false, outcome, null);
                 }
             } else {
-                ExecutionResult result = execution.run(template.withExec(exec));
+                ExecutionResult result = execution.cutTo(left).run(template.withExec(exec));
                 last = result;
                 steps += result.steps();
                 if (result.failed()) {
@@ -129,24 +153,25 @@ public final class Explorer {
      * recorded, then perturbed), then under each controlled policy; the first failure with the
      * same invariant, replayable (a recorded order's picks become its {@code choices}), or null.
      */
-    private ExecutionResult research(ExecutionSpec freeSpec, FreeRun.Outcome seen) throws InterruptedException {
+    private ExecutionResult research(ExecutionSpec freeSpec, FreeRun.Outcome seen, long latest) throws InterruptedException {
         String id = seen.violation().invariant().id();
         Recording recording = seen.recording();
         List<Supplier<int[]>> orders = recording.order().isEmpty() ? List.of()
                 : RecordedOrder.variants(recording.order(), recording.failingWorker(), SWAPPED_ORDERS);
         int threads = freeSpec.workload().threadCount();
         long start = System.nanoTime();
-        long deadline = start + RESEARCH_BUDGET.toNanos();
-        long ordersDeadline = start + RESEARCH_BUDGET.toNanos() * 2 / 3;
+        long span = Math.min(RESEARCH_BUDGET.toNanos(), latest - start);
+        long deadline = start + span;
+        long ordersDeadline = start + span * 2 / 3;
         for (int i = 0; i < orders.size() && System.nanoTime() < ordersDeadline; i++) {
             RecordedOrder follow = new RecordedOrder(orders.get(i).get(), threads);
-            ExecutionResult result = execution.run(freeSpec, follow);
+            ExecutionResult result = execution.cutTo(Duration.ofNanos(latest - System.nanoTime())).run(freeSpec, follow);
             if (sameFailure(result, id)) {
                 return result.as(freeSpec.withSched(follow.choices()));
             }
         }
         for (int p = 0; p < RESEARCH_POLICIES.size() && System.nanoTime() < deadline; p++) {
-            ExecutionResult result = execution.run(freeSpec.withSched(RESEARCH_POLICIES.get(p)));
+            ExecutionResult result = execution.cutTo(Duration.ofNanos(latest - System.nanoTime())).run(freeSpec.withSched(RESEARCH_POLICIES.get(p)));
             if (sameFailure(result, id)) {
                 return result;
             }

@@ -42,7 +42,7 @@ public final class ProfileExplorer {
                 next[p] += slice.executions();
                 if (slice.failed()) {
                     return new Outcome(new Explorer.Summary(executions, steps, Duration.ofNanos(System.nanoTime() - start),
-                            slice.failure(), false, slice.unreproduced(), slice.last(), slice.freeUnjudged()), profiles.get(p));
+                            slice.failure(), false, slice.free(), slice.last()), profiles.get(p));
                 }
             }
         }

@@ -146,6 +146,27 @@ class CommandLineTest {
         assertTrue(!out.contains(":sched=free:"), "a token always names a controlled policy: " + out);
     }
 
+    /**
+     * A lock an oops leaves held, free-running (the canary queue-lock-first: vbq->lock taken before
+     * vb->lock, outside the try): red within the budget plus 5 s, naming the dead holder, with a
+     * REPLAY line that replays as LOCK-ORDER (it stood at a 60 s watchdog, amber, before).
+     */
+    @Test
+    void aLockAnOopsLeftHeldEndsAFreeRunningRunRedOnTimeWithAReplayLine(@TempDir Path corpus) {
+        int[] exit = new int[1];
+        long start = System.nanoTime();
+        String[] printed = CliRunner.run(exit, "run", "--sched", "free", "--bug", "queue-lock-first", "--budget", "30s",
+                "--corpus", corpus.toString());
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertEquals(1, exit[0], printed[0] + printed[1]);
+        assertTrue(seconds < 35, "took " + seconds + " s");
+        assertTrue(printed[0].matches("(?s).*FAILED \\(LOCK-ORDER\\).*T\\d died holding vbq\\[\\d\\]\\.lock.*"), printed[0]);
+        String token = printed[0].lines().filter(l -> l.startsWith("REPLAY: ")).findFirst().orElseThrow().split("'")[1];
+        String replay = CliRunner.run(exit, "replay", token)[0];
+        assertEquals(1, exit[0], replay);
+        assertTrue(replay.contains("FAILED (LOCK-ORDER)"), replay);
+    }
+
     @Test
     void freeRunningTheFixedModelIsClean() {
         int[] exit = new int[1];

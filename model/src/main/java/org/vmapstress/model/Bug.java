@@ -84,6 +84,18 @@ public enum Bug {
             "new_vmap_block sets vb->cpu, then links the block on raw_cpu_ptr(&vmap_block_queue): a task migrated between "
                     + "the two reads leaves the block on another CPU's free list"),
     /**
+     * A canary, not a kernel bug: vb_alloc takes the queue's lock before the block's, against the
+     * block -> queue order, and takes it before its {@code try}. Lockdep reports the inverted
+     * acquire of vb->lock, and the task it kills leaves vbq->lock held: every later vb_alloc or
+     * list_add on that CPU waits for it forever. It proves that a lock an oops leaves held ends a
+     * free-running execution red and on time, naming the dead holder, not at a watchdog.
+     */
+    QUEUE_LOCK_FIRST("queue-lock-first",
+            "vb_alloc takes vbq->lock before vb->lock, outside its try block",
+            List.of(InvariantId.LOCK_ORDER),
+            "vb_alloc takes vbq->lock, then vb->lock: lockdep reports the inversion, and the task it kills leaves vbq->lock "
+                    + "held, so the other tasks on that CPU's queue wait for it forever"),
+    /**
      * A check, not a model change: ALIASES-FLUSHED without its in-transit exemption
      * ({@link InvariantId#ALIASES_FLUSHED_STRICT}). On the 6.11 model it finds the window that
      * vm_unmap_aliases leaves open while a vb_free retires a block (docs/findings).

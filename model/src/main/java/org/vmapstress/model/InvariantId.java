@@ -36,6 +36,12 @@ public enum InvariantId {
     BOUNDED_BLOCKS("BOUNDED-BLOCKS"),
     /** Model locks are taken in the written order, never twice, and no execution deadlocks. */
     LOCK_ORDER("LOCK-ORDER"),
+    /**
+     * No worker waits forever for a model lock: a lock is never left held by a task that ended
+     * (the task an oops killed, or one that returned without releasing it). A cycle of waiting
+     * workers is a deadlock, {@link #LOCK_ORDER}.
+     */
+    HANG("HANG"),
     /** A second {@code vm_unmap_aliases} with no frees in between flushes no page. */
     FLUSH_ONCE("FLUSH-ONCE"),
     /** A non-forced purge ({@code vm_unmap_aliases}) keeps every block that can still serve allocations. */

@@ -1,5 +1,6 @@
 package org.vmapstress.model;
 
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -14,6 +15,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Not reentrant in effect: LockDep rejects a second acquire by the holder before the
  * underlying (reentrant) lock could allow it.
+ *
+ * <p>A thread that blocks for real (the production hook, the lock held by another thread) says
+ * so in {@link LockWait} while it waits: with {@link #holder}, that is the waits-for graph a
+ * free-running watchdog reads to tell a deadlock or a lock that is never released from slow
+ * progress. An uncontended acquire costs one {@code tryLock}, as before.
  */
 public final class ModelLock {
     private final LockClass lockClass;
@@ -36,8 +42,10 @@ public final class ModelLock {
             while (!lock.tryLock()) {
                 hook.blocked(this);
             }
-        } else {
+        } else if (!lock.tryLock()) {
+            LockWait wait = LockWait.begin(this);
             lock.lock();
+            wait.end();
         }
         holder = Thread.currentThread();
         LockDep.acquired(this);
@@ -57,6 +65,15 @@ public final class ModelLock {
 
     public boolean isHeldByCurrentThread() {
         return holder == Thread.currentThread();
+    }
+
+    /**
+     * The model locks the calling thread holds, outermost first: after a {@link ModelAssertion}
+     * has left the model, the locks its task died holding (taken before a {@code try} whose
+     * {@code finally} would release them), which no one can take again.
+     */
+    public static List<ModelLock> heldByCurrentThread() {
+        return LockDep.heldByCurrentThread();
     }
 
     /** The thread holding the lock now, or null. */

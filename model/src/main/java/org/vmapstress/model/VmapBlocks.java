@@ -69,8 +69,16 @@ final class VmapBlocks {
         return newVmapBlock(ctx, slots);
     }
 
-    /** vb_alloc's locked part: re-check, take the next slots, unlink the block when it is full. */
+    /**
+     * vb_alloc's locked part: re-check, take the next slots, unlink the block when it is full.
+     * With the canary queue-lock-first, vbq->lock first, outside the {@code try}: lockdep's
+     * report at vb->lock leaves it held.
+     */
     private long takeSlots(VmapBlock vb, VmapBlockQueue vbq, int slots) {
+        boolean queueFirst = bugs.has(Bug.QUEUE_LOCK_FIRST);
+        if (queueFirst) {
+            vbq.lock.lock();
+        }
         vb.lock.lock();
         try {
             if (vb.free < slots) {
@@ -86,6 +94,9 @@ final class VmapBlocks {
             return vb.start() + offset;
         } finally {
             vb.lock.unlock();
+            if (queueFirst) {
+                vbq.lock.unlock();
+            }
         }
     }
 

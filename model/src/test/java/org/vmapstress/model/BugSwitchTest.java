@@ -313,6 +313,36 @@ class BugSwitchTest {
     }
 
     /**
+     * Two one-page maps on one CPU, on a task of their own (a task an oops kills keeps its locks
+     * in lockdep): how the second, which finds the first one's block with room, ends, and the
+     * locks the task holds then.
+     */
+    private static String secondMapIntoABlock(ModelFixture f) throws InterruptedException {
+        AtomicReference<String> seen = new AtomicReference<>();
+        Thread task = new Thread(() -> {
+            try {
+                f.map(1);
+                f.map(1);
+                seen.set("mapped; held " + ModelLock.heldByCurrentThread());
+            } catch (ModelAssertion lockdep) {
+                seen.set(lockdep.violation() + "; held " + ModelLock.heldByCurrentThread());
+            }
+        });
+        task.start();
+        task.join();
+        return seen.get();
+    }
+
+    @Test
+    void queueLockFirst_lockdepKillsTheSecondMapIntoABlockAndItsTaskDiesHoldingTheQueueLock() throws InterruptedException {
+        assertEquals("mapped; held []", secondMapIntoABlock(ModelFixture.fixed()));
+        String buggy = secondMapIntoABlock(ModelFixture.with(Bug.QUEUE_LOCK_FIRST));
+        assertTrue(buggy.matches("LOCK-ORDER: took vb@\\d+\\.lock while holding vbq\\[0\\]\\.lock.*; held \\[vbq\\[0\\]\\.lock\\]"),
+                buggy);
+        assertTrue(Bug.QUEUE_LOCK_FIRST.isCanary());
+    }
+
+    /**
      * Each bug's and canary's scenario test is named after it: {@code lazy-pte-clear} ->
      * {@code lazyPteClear_...}. (Patches and the strict check are judged in {@link InTransitWindowTest}.)
      */

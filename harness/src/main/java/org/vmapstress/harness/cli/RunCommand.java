@@ -32,8 +32,11 @@ import picocli.CommandLine.Model.CommandSpec;
         VmapstressCommand.VERDICTS})
 final class RunCommand implements Callable<Integer> {
     static final Duration WATCHDOG = Duration.ofSeconds(20);
-    /** How far past its budget a run may go (the last execution, the research of a free-running failure) before its watchdog stops it. */
-    private static final Duration OVERRUN = Duration.ofMinutes(2);
+    /**
+     * How far past its budget a run may go before its watchdog stops it: the exploration's own
+     * overrun (the execution in flight, a late failure's re-search) and a moment to write its record.
+     */
+    private static final Duration OVERRUN = Explorer.OVERRUN.plusSeconds(2);
     static final long STEP_LIMIT = 200_000;
     @Spec
     private CommandSpec spec;
@@ -156,10 +159,14 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Stopped by a signal or the watchdog: the executions so far, as an incomplete record. */
+    /**
+     * Stopped by a signal or the watchdog: the executions so far, as an incomplete record, or as a
+     * violation when a free-running one was seen (and its re-search was cut short).
+     */
     private Verdict interrupted(ExecutionSpec template, Shard part, Explorer.Summary progress, String why) {
         Explorer.Summary sofar = progress != null ? progress : new Explorer.Summary(0, 0, Duration.ZERO, null, false, null, null);
-        spec.commandLine().getOut().printf("run: %d executions before it stopped, no violation among them%n", sofar.executions());
+        spec.commandLine().getOut().printf("run: %d executions before it stopped, %s%n", sofar.executions(),
+                sofar.failed() ? "the last one failed: " + sofar.free().end().detail() : "no violation among them");
         RunRecord record = RunReporting.record(template, sofar, part, iterations, budget, null)
                 .withIncomplete(List.of(new RunRecord.Unfinished("run", why, "run it again")));
         writeRecord(record);
@@ -170,8 +177,8 @@ final class RunCommand implements Callable<Integer> {
     private void progressLine(PrintWriter out, Explorer.Summary progress, boolean terminal) {
         long left = Math.max(0, budget.minus(progress.elapsed()).toSeconds());
         // every execution that ends clean ran all of its workers' operations
-        String line = String.format("%d executions, %.0f executions/s, %.0f operations/s, 0 failures, %ds left", progress.executions(),
-                progress.executionsPerSecond(), progress.executionsPerSecond() * threads * ops, left);
+        String line = String.format("%d executions, %.0f executions/s, %.0f operations/s, %d failures, %ds left", progress.executions(),
+                progress.executionsPerSecond(), progress.executionsPerSecond() * threads * ops, progress.failed() ? 1 : 0, left);
         if (terminal) {
             out.print("\r" + line + "   ");
             out.flush();

@@ -134,6 +134,10 @@ final class RunReporting {
             }
             return;
         }
+        if (summary.free() != null) {
+            out.println("seen free-running in execution " + (summary.executions() - 1) + ": " + summary.free().end().detail());
+            out.println("found again under the controlled scheduler:");
+        }
         report(out, summary.failure(), corpus);
     }
 

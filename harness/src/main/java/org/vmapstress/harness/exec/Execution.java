@@ -37,6 +37,11 @@ public final class Execution {
         this.stepLimit = stepLimit;
     }
 
+    /** These executions with the watchdog cut to {@code left} when that is shorter: none outlives the run that starts it. */
+    public Execution cutTo(Duration left) {
+        return left.compareTo(watchdog) < 0 ? new Execution(left.isNegative() ? Duration.ZERO : left, stepLimit) : this;
+    }
+
     public ExecutionResult run(ExecutionSpec spec) throws InterruptedException {
         Workload workload = spec.workload();
         long expectedSteps = (long) STEPS_PER_OP_ESTIMATE * workload.threadCount() * Math.max(1, workload.opsOf(0));
@@ -59,7 +64,7 @@ public final class Execution {
         AtomicReference<Found> found = new AtomicReference<>();
         for (int t = 0; t < threads; t++) {
             CpuContext cpu = new CpuContext(possible[t % possible.length]);
-            WorkerRun run = new WorkerRun(model, cpu);
+            WorkerRun run = new WorkerRun(model, t, cpu);
             List<Op> ops = workload.threads().get(t);
             cpus.add(cpu);
             runs.add(run);

@@ -34,15 +34,19 @@ public record ExecutionResult(ExecutionSpec spec, ExecutionEnd end, Violation vi
     }
 
     /**
-     * The invariant id the failure reports: the violation's, or LOCK-ORDER for a deadlock (the
-     * id free-running reports for one too, so a free-running deadlock is re-found under
-     * control), or the end kind.
+     * The invariant id the failure reports: the violation's, or LOCK-ORDER for a deadlock and
+     * HANG for a lock never released (the ids free-running reports for them too, so such a
+     * stall seen free-running is re-found under control), or the end kind.
      */
     public String failureId() {
         if (violation != null) {
             return violation.invariant().id();
         }
-        return end.kind() == ExecutionEnd.Kind.DEADLOCK ? InvariantId.LOCK_ORDER.id() : end.kind().name();
+        return switch (end.kind()) {
+            case DEADLOCK -> InvariantId.LOCK_ORDER.id();
+            case HANG -> InvariantId.HANG.id();
+            default -> end.kind().name();
+        };
     }
 
     /** One sentence: what broke. */

@@ -9,20 +9,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.vmapstress.harness.sched.ExecutionEnd;
 import org.vmapstress.harness.sched.Step;
+import org.vmapstress.harness.sched.WaitsFor;
 import org.vmapstress.harness.workload.Op;
 import org.vmapstress.harness.workload.Workload;
 import org.vmapstress.model.CpuContext;
-import org.vmapstress.model.InvariantId;
+import org.vmapstress.model.LockWait;
 import org.vmapstress.model.Mapping;
 import org.vmapstress.model.ModelAssertion;
 import org.vmapstress.model.RaisedViolation;
@@ -41,17 +42,28 @@ import org.vmapstress.model.VmapAllocator;
  * worker), the model's hook records every worker's events, and a violation's outcome carries
  * them as its interleaving, to the order of the recorder's stamps.
  *
- * <p>Nothing ends silently: workers still running at the watchdog are a deadlock (a violation
- * of LOCK-ORDER, the id a controlled deadlock has too) when the JVM finds them waiting for each
- * other's locks, else an execution that could not judge; so is a worker that waited too long at
- * the barrier, or one that threw. Both say every worker's state. Workers are daemon threads: a
- * deadlocked pair is left behind, never kept waited for.
+ * <p>Nothing ends silently, and no execution outlives its watchdog, or the run's remaining budget
+ * when that is shorter ({@link #run(ExecutionSpec, Duration)}). While the workers run, the
+ * waits-for graph of the model's locks ({@link WaitsFor}: every worker's {@link LockWait} and
+ * each lock's holder) is read every {@value #POLL_MILLIS} ms: workers that wait forever, in a
+ * cycle (LOCK-ORDER) or for a lock its holder will never release (HANG: it ended holding it, as
+ * the task an oops kills between {@code lock()} and the {@code try} does), end the execution at
+ * once as a violation with the holder chain; a violation a worker raised first stays the
+ * execution's, with the chain after it. Workers still running at the watchdog, none of them
+ * provably waiting forever (spinning, or blocked outside the model's locks), could not be judged,
+ * unless a worker raised a violation, which stands; so could a worker that waited too long at the
+ * barrier, or one that threw. Each says every worker's state. Workers are daemon threads: stuck
+ * ones are left behind, never waited for.
  */
 public final class FreeRun {
     static final int OPS_PER_ROUND = 16;
+    /** How often the waits-for graph is read while workers run: a stall ends its execution within about twice this. */
+    static final long POLL_MILLIS = 100;
+    private static final String MODEL_PACKAGE = "org.vmapstress.model.";
 
     private final Duration watchdog;
     private final int recordEvents;
+    private final UnaryOperator<ScheduleHook> observer;
     /**
      * The flight recorder, reused by one execution after another (runs of one FreeRun are
      * sequential); dropped after an execution whose workers did not all end, which may still write to it.
@@ -60,8 +72,18 @@ public final class FreeRun {
 
     /** Free-running executions ended by {@code watchdog}, recording the last {@code recordEvents} events of each worker (0: none). */
     public FreeRun(Duration watchdog, int recordEvents) {
+        this(watchdog, recordEvents, UnaryOperator.identity());
+    }
+
+    /**
+     * The same, with the model's hook (the recorder, or the production hook) handed to
+     * {@code observer}, which returns the hook the model gets: one that watches, or one that
+     * misbehaves on purpose (a worker that never ends, for a test of the watchdog).
+     */
+    public FreeRun(Duration watchdog, int recordEvents, UnaryOperator<ScheduleHook> observer) {
         this.watchdog = watchdog;
         this.recordEvents = recordEvents;
+        this.observer = observer;
     }
 
     /**
@@ -89,11 +111,29 @@ public final class FreeRun {
         }
     }
 
-    /** Runs the execution to its end, or until the watchdog. */
+    /** The limit an execution met: {@code limit}, the run's budget left when that was shorter than the {@code watchdog} (else null). */
+    record Limit(Duration limit, Duration watchdog) {
+        /** What the limit was, for the execution's end. */
+        String what() {
+            return watchdog == null ? "the watchdog" : "what was left of the run's budget (the watchdog is " + watchdog.toSeconds() + " s)";
+        }
+    }
+
+    /** Runs the execution to its end, workers waiting forever, or the watchdog. */
     public Outcome run(ExecutionSpec spec) throws InterruptedException {
+        return run(spec, watchdog);
+    }
+
+    /**
+     * Runs the execution to its end, workers waiting forever, or the watchdog, cut to
+     * {@code budgetLeft} when the run's budget ends first: an execution never outlives its run,
+     * and its end says which limit it met.
+     */
+    public Outcome run(ExecutionSpec spec, Duration budgetLeft) throws InterruptedException {
         Workload workload = spec.workload();
         FlightRecorder recorder = recorderFor(workload.threadCount());
-        VmapAllocator model = new VmapAllocator(spec.modelConfig(), spec.bugs(), recorder != null ? recorder : ScheduleHook.NONE);
+        VmapAllocator model = new VmapAllocator(spec.modelConfig(), spec.bugs(),
+                observer.apply(recorder != null ? recorder : ScheduleHook.NONE));
         int[] possible = model.config().possibleCpus();
         List<WorkerRun> runs = new ArrayList<>();
         AtomicReference<Seen> found = new AtomicReference<>();
@@ -108,7 +148,7 @@ public final class FreeRun {
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < workload.threadCount(); t++) {
             CpuContext cpu = new CpuContext(possible[t % possible.length]);
-            WorkerRun run = new WorkerRun(model, cpu);
+            WorkerRun run = new WorkerRun(model, t, cpu);
             List<Op> ops = workload.threads().get(t);
             runs.add(run);
             int worker = t;
@@ -119,15 +159,14 @@ public final class FreeRun {
             threads.add(thread);
         }
         threads.forEach(Thread::start);
-        awaitWorkers(threads);
+        Limit limit = budgetLeft.compareTo(watchdog) < 0 ? new Limit(budgetLeft, watchdog) : new Limit(watchdog, null);
+        Optional<WaitsFor.Stall> stall = awaitWorkers(threads, limit.limit());
         if (threads.stream().anyMatch(Thread::isAlive)) {
             // the workers' states as the watchdog found them: once told to stop, they may end before they are read
-            Set<Long> deadlocked = deadlockedThreadIds();
-            Outcome stuck = stuck(threads, watchdog, deadlocked);
+            Outcome stuck = stuck(threads, stall, found.get(), limit, recorder);
             quiescence.forceTermination();
             reusable = null;
-            return recorder == null || stuck.violation() == null ? stuck
-                    : new Outcome(stuck.end(), stuck.violation(), recorder.recording(stoppedWorkers(threads, deadlocked), -1));
+            return stuck;
         }
         if (found.get() != null) {
             Seen first = found.get();
@@ -179,46 +218,83 @@ public final class FreeRun {
         }
     }
 
-    /**
-     * The workers that record no more after a deadlock: ended, or in the JVM's deadlock (a worker
-     * that still runs would take its own oldest events out while its recording is read).
-     */
-    private static IntPredicate stoppedWorkers(List<Thread> threads, Set<Long> deadlocked) {
-        return worker -> !threads.get(worker).isAlive() || deadlocked.contains(threads.get(worker).getId());
-    }
-
-    /** The ids of the threads the JVM finds deadlocked on monitors or locks (ReentrantLocks included). */
-    static Set<Long> deadlockedThreadIds() {
-        long[] deadlocked = ManagementFactory.getThreadMXBean().findDeadlockedThreads();
-        return deadlocked == null ? Set.of() : Arrays.stream(deadlocked).boxed().collect(Collectors.toSet());
-    }
-
-    /** Until every worker ended, or the watchdog. */
-    private void awaitWorkers(List<Thread> threads) throws InterruptedException {
-        long deadline = System.nanoTime() + watchdog.toNanos();
+    /** Until every worker ended, some wait forever (the stall), or {@code limit}. */
+    private static Optional<WaitsFor.Stall> awaitWorkers(List<Thread> threads, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
         for (Thread thread : threads) {
-            TimeUnit.NANOSECONDS.timedJoin(thread, Math.max(1, deadline - System.nanoTime()));
+            while (thread.isAlive()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                TimeUnit.NANOSECONDS.timedJoin(thread, Math.min(left, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)));
+                Optional<WaitsFor.Stall> stall = thread.isAlive() ? stall(threads) : Optional.empty();
+                if (stall.isPresent()) {
+                    return stall;
+                }
+            }
         }
+        return Optional.empty();
     }
 
     /**
-     * Workers still running at the watchdog: a deadlock when some of them are among the threads
-     * the JVM found {@code deadlocked} ({@link #deadlockedThreadIds}: the model's locks are
-     * ReentrantLocks, which it tracks), else no
-     * progress for another reason (a livelock, a starved machine), which cannot be judged.
+     * The workers that wait forever for model locks, if any: the waits-for graph read between two
+     * reads of every worker's {@link LockWait}. A stuck worker's wait must be the same object in
+     * both, so the holders were read while it waited without a break: a holder that waits so
+     * releases nothing meanwhile, and one that ended never will.
      */
-    static Outcome stuck(List<Thread> threads, Duration watchdog, Set<Long> deadlocked) {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        String states = threads.stream().map(t -> mx.getThreadInfo(t.getId(), 4)).filter(Objects::nonNull)
-                .map(FreeRun::state).collect(Collectors.joining("; "));
-        if (threads.stream().anyMatch(t -> deadlocked.contains(t.getId()))) {
-            String graph = "free-running workers deadlocked after " + watchdog.toSeconds() + " s: " + states;
-            return new Outcome(ExecutionEnd.deadlock(graph), new Violation(InvariantId.LOCK_ORDER, graph));
-        }
-        return new Outcome(ExecutionEnd.watchdog(watchdog, "free-running workers still running, none deadlocked: " + states), null);
+    static Optional<WaitsFor.Stall> stall(List<Thread> workers) {
+        List<LockWait> before = workers.stream().map(LockWait::of).toList();
+        List<WaitsFor.Wait> waits = before.stream()
+                .map(wait -> wait == null ? null : new WaitsFor.Wait(wait.lock().name(), wait.lock().holder())).toList();
+        Optional<WaitsFor.Stall> stall = new WaitsFor(workers, waits, worker -> where(workers.get(worker), worker))
+                .stall(holder -> holder.isAlive() ? null : "ended holding it");
+        List<LockWait> after = workers.stream().map(LockWait::of).toList();
+        return stall.filter(s -> s.stuck().stream().allMatch(worker -> before.get(worker) == after.get(worker)));
     }
 
-    /** A worker's name, state, the lock it waits for and who holds it, and its top frames (an ended worker has no info). */
+    /** "T0 (in VmapBlocks.takeSlots:81)": the worker, and the innermost model frame it waits in. */
+    private static String where(Thread thread, int worker) {
+        return Arrays.stream(thread.getStackTrace())
+                .filter(frame -> frame.getClassName().startsWith(MODEL_PACKAGE) && !frame.getClassName().endsWith(".ModelLock"))
+                .findFirst().map(frame -> "T" + worker + " (in " + frame.getClassName().substring(MODEL_PACKAGE.length())
+                        + "." + frame.getMethodName() + ":" + frame.getLineNumber() + ")")
+                .orElse("T" + worker);
+    }
+
+    /**
+     * Workers still running at the end of the wait. Workers waiting forever ({@code stall}) are a
+     * violation: the one a worker raised first ({@code first}) when there is one, the stall's
+     * (LOCK-ORDER or HANG) otherwise. A raised violation stands whatever the others do. Otherwise
+     * no progress for another reason (spinning, blocked outside the model's locks, a starved
+     * machine), which cannot be judged. A violation's recording is read from the lanes of the
+     * workers that record no more, those that ended or wait forever (a running worker consumes its own lane).
+     */
+    static Outcome stuck(List<Thread> threads, Optional<WaitsFor.Stall> stall, Seen first, Limit limit, FlightRecorder recorder) {
+        IntPredicate stopped = worker -> !threads.get(worker).isAlive() || stall.map(s -> s.stuck().contains(worker)).orElse(false);
+        Supplier<Recording> recording = () -> recorder == null ? Recording.NONE
+                : recorder.recording(stopped, first == null ? -1 : first.worker());
+        if (first == null && stall.isPresent()) {
+            return new Outcome(ExecutionEnd.stalled(stall.get()), stall.get().violation(), recording.get());
+        }
+        if (first != null) {
+            Violation violation = first.raised().violation();
+            String after = stall.map(s -> "; then " + s.chain()).orElseGet(() -> "; workers still running after "
+                    + limit.limit().toMillis() + " ms, " + limit.what() + ": " + states(threads));
+            return new Outcome(ExecutionEnd.violation(violation + after), violation, recording.get());
+        }
+        return new Outcome(ExecutionEnd.watchdog(limit.limit(), limit.what() + "; free-running workers still running, none waiting"
+                + " forever for a model lock: " + states(threads)), null);
+    }
+
+    /** Every worker's state (an ended worker has none). */
+    private static String states(List<Thread> threads) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        return threads.stream().map(t -> mx.getThreadInfo(t.getId(), 4)).filter(Objects::nonNull)
+                .map(FreeRun::state).collect(Collectors.joining("; "));
+    }
+
+    /** A worker's name, state, the lock it waits for and who holds it, and its top frames. */
     private static String state(ThreadInfo info) {
         String waits = info.getLockName() == null ? "" : " on " + info.getLockName()
                 + (info.getLockOwnerName() == null ? "" : " held by " + info.getLockOwnerName());
@@ -237,7 +313,9 @@ public final class FreeRun {
                 if (recorder != null) {
                     recorder.operationEnds();
                 }
-                if ((i + 1) % OPS_PER_ROUND == 0) {
+                // a worker that raised a violation goes no further, not even to the barrier: its task may have died holding a
+                // lock the others wait for, and it is the ending of that task that tells them they wait forever
+                if ((i + 1) % OPS_PER_ROUND == 0 && found.get() == null) {
                     quiescence.awaitAdvanceInterruptibly(quiescence.arrive(), 60, TimeUnit.SECONDS);
                 }
             }

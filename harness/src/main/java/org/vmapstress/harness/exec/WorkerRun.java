@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.vmapstress.harness.workload.Op;
 import org.vmapstress.model.AliasesReport;
 import org.vmapstress.model.CpuContext;
@@ -14,6 +15,7 @@ import org.vmapstress.model.InvariantId;
 import org.vmapstress.model.Invariants;
 import org.vmapstress.model.Mapping;
 import org.vmapstress.model.ModelAssertion;
+import org.vmapstress.model.ModelLock;
 import org.vmapstress.model.RaisedViolation;
 import org.vmapstress.model.Violation;
 import org.vmapstress.model.VmapAllocator;
@@ -22,20 +24,25 @@ import org.vmapstress.model.VmapAllocator;
  * One worker's side of an execution: runs its operations against the model as a kernel caller
  * would, and checks each operation's invariants right after it returns. Owns its live
  * mappings and the pages it unmapped (reused most recent first, like the page allocator's hot
- * pages). The first violation (a failed check or a model assertion) ends the worker.
+ * pages). The first violation (a failed check or a model assertion) ends the worker; an
+ * assertion whose task died holding model locks (taken before the {@code try} that would have
+ * released them) names them, and the worker: no other task can take them again.
  */
 final class WorkerRun {
     private final VmapAllocator model;
     private final Invariants checks;
+    private final int worker;
     private final CpuContext cpu;
     private final List<Mapping> live = new ArrayList<>();
     private final Deque<Integer> unmappedPages = new ArrayDeque<>();
     private FreeActivity beforeLastAliases;
     private boolean lastWasAliases;
 
-    WorkerRun(VmapAllocator model, CpuContext cpu) {
+    /** Worker {@code worker} (T0, T1, ... in traces) of an execution on {@code model}, running on {@code cpu}. */
+    WorkerRun(VmapAllocator model, int worker, CpuContext cpu) {
         this.model = model;
         this.checks = model.invariants();
+        this.worker = worker;
         this.cpu = cpu;
     }
 
@@ -46,8 +53,19 @@ final class WorkerRun {
             lastWasAliases = op.kind() == Op.Kind.ALIASES;
             return found.map(RaisedViolation::now);
         } catch (ModelAssertion assertion) {
-            return Optional.of(RaisedViolation.of(assertion));
+            return Optional.of(diedHolding(RaisedViolation.of(assertion), ModelLock.heldByCurrentThread()));
         }
+    }
+
+    /** The assertion's violation, naming the locks its task died holding, if any. */
+    private RaisedViolation diedHolding(RaisedViolation raised, List<ModelLock> left) {
+        if (left.isEmpty()) {
+            return raised;
+        }
+        Violation violation = raised.violation();
+        String locks = left.stream().map(ModelLock::name).collect(Collectors.joining(", "));
+        return new RaisedViolation(new Violation(violation.invariant(), violation.message() + "; T" + worker + " died holding "
+                + locks + ", which no one can take again"), raised.at());
     }
 
     private Optional<Violation> dispatch(Op op) {

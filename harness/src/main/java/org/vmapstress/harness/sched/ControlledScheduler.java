@@ -2,6 +2,7 @@ package org.vmapstress.harness.sched;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -238,7 +239,7 @@ public final class ControlledScheduler implements ScheduleHook {
         record(me, WAIT + lock.name(), 0);
         List<Integer> runnable = runnable();
         if (runnable.isEmpty()) {
-            abort(ExecutionEnd.deadlock(describeLockGraph()));
+            abort(stalled());
             throw new ExecutionAborted();
         }
         switchTo(me, policy.pick(runnable, me, trace.size()));
@@ -305,7 +306,7 @@ public final class ControlledScheduler implements ScheduleHook {
                 current = -1;
                 finished.countDown();
             } else {
-                abort(ExecutionEnd.deadlock(describeLockGraph()));
+                abort(stalled());
             }
             return;
         }
@@ -370,26 +371,28 @@ public final class ControlledScheduler implements ScheduleHook {
         return true;
     }
 
-    /** Who waits for which lock, and who holds it. */
-    private String describeLockGraph() {
-        StringBuilder graph = new StringBuilder();
+    /**
+     * No worker can run and some wait for locks: who waits for which, held by whom ({@link WaitsFor}),
+     * a deadlock when the holders close a cycle, a hang when the chain ends at a worker that ended holding its lock.
+     */
+    private ExecutionEnd stalled() {
+        List<WaitsFor.Wait> waits = new ArrayList<>(threads);
         for (int t = 0; t < threads; t++) {
-            if (status[t] == Status.BLOCKED) {
-                Thread holder = blockedOn[t].holder();
-                graph.append("T").append(t).append(" (in ").append(operation[t]).append(") waits for ")
-                        .append(blockedOn[t].name()).append(", held by ").append(nameOf(holder)).append("; ");
-            }
+            waits.add(status[t] == Status.BLOCKED ? new WaitsFor.Wait(blockedOn[t].name(), blockedOn[t].holder()) : null);
         }
-        return graph.toString();
+        WaitsFor graph = new WaitsFor(Arrays.asList(workers), waits, t -> "T" + t + " (in " + operation[t] + ")");
+        return graph.stall(this::neverReleases).map(ExecutionEnd::stalled)
+                .orElseThrow(() -> new IllegalStateException("no worker can run, yet none waits forever: " + describeThreads()));
     }
 
-    private String nameOf(Thread thread) {
+    /** Why {@code holder}, a thread that waits for no model lock, never releases what it holds: only runnable workers run on. */
+    private String neverReleases(Thread holder) {
         for (int t = 0; t < threads; t++) {
-            if (workers[t] == thread) {
-                return "T" + t;
+            if (workers[t] == holder) {
+                return status[t] == Status.DONE ? "ended holding it" : null;
             }
         }
-        return thread == null ? "nobody" : thread.getName();
+        return "is not a worker, and the scheduler runs nothing but its workers";
     }
 
     private String describeThreads() {

@@ -1,18 +1,21 @@
 package org.vmapstress.harness.sched;
 
 import java.time.Duration;
+import org.vmapstress.model.InvariantId;
 import org.vmapstress.reports.Verdict;
 
 /** How a controlled execution ended, and in a sentence why. */
 public record ExecutionEnd(Kind kind, String detail) {
     /**
-     * The ways an execution ends, each with its verdict: a broken invariant or a deadlock of
-     * the model's locks is a violation; the step limit, the watchdog and an exception the model
-     * should never throw stop the execution before it could be judged.
+     * The ways an execution ends, each with its verdict: a broken invariant, a deadlock of the
+     * model's locks, or a worker waiting forever for a lock its holder never releases (a hang)
+     * is a violation; the step limit, the watchdog and an exception the model should never throw
+     * stop the execution before it could be judged.
      */
     public enum Kind {
         COMPLETED(Verdict.CLEAN),
         DEADLOCK(Verdict.VIOLATION),
+        HANG(Verdict.VIOLATION),
         STEP_LIMIT(Verdict.INCOMPLETE),
         WATCHDOG(Verdict.INCOMPLETE),
         CRASHED(Verdict.INCOMPLETE),
@@ -33,8 +36,9 @@ public record ExecutionEnd(Kind kind, String detail) {
         return new ExecutionEnd(Kind.COMPLETED, "");
     }
 
-    public static ExecutionEnd deadlock(String lockGraph) {
-        return new ExecutionEnd(Kind.DEADLOCK, "every live worker waits for a lock: " + lockGraph);
+    /** Workers that wait forever ({@link WaitsFor}): a deadlock when their holders close a cycle, else a hang. */
+    public static ExecutionEnd stalled(WaitsFor.Stall stall) {
+        return new ExecutionEnd(stall.invariant() == InvariantId.LOCK_ORDER ? Kind.DEADLOCK : Kind.HANG, stall.chain());
     }
 
     static ExecutionEnd stepLimit(long limit, String threads) {
