@@ -7,7 +7,7 @@ import java.util.List;
  * what its tracepoints would): the pages it flushed from every TLB, and the fragmented blocks
  * it purged.
  */
-public record AliasesReport(long pagesFlushed, List<PurgedBlock> purged) {
+public record AliasesReport(long pagesFlushed, @Guarded(Guard.IMMUTABLE) List<PurgedBlock> purged) {
     public AliasesReport {
         purged = List.copyOf(purged);
     }

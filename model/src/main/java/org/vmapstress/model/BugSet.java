@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 public final class BugSet {
     public static final BugSet NONE = new BugSet(EnumSet.noneOf(Bug.class));
 
+    @Guarded(Guard.IMMUTABLE)
     private final EnumSet<Bug> bugs;
 
     private BugSet(EnumSet<Bug> bugs) {

@@ -8,6 +8,7 @@ package org.vmapstress.model;
  * worker, read by the worker.
  */
 public final class CpuContext {
+    @Guarded(Guard.OWNER)
     private volatile int cpu;
 
     public CpuContext(int cpu) {

@@ -19,6 +19,7 @@ final class FreeList {
     private final int cpu;
     private final ModelLock guard;
     private final ScheduleHook hook;
+    @Guarded(value = Guard.RCU, lock = "guard", lockless = "list_for_each_entry_rcu: readers walk a published snapshot")
     private volatile VmapBlock[] blocks = EMPTY;
 
     FreeList(int cpu, ModelLock guard, ScheduleHook hook) {

@@ -28,6 +28,7 @@ public final class KernelPageTable {
     private static final int FRAME_STRIDE = 16;
 
     private final SparseAtomicLongArray ptes;
+    @Guarded(Guard.ATOMIC)
     private final AtomicIntegerArray writableMappings;
     private final ScheduleHook hook;
 

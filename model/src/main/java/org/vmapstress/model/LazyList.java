@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LazyList {
     /** Copy-on-write so that checks can read it without taking the model lock. */
+    @Guarded(value = Guard.LOCK, lock = "lock", lockless = "the checks read a copy-on-write snapshot")
     private final List<VmapArea> areas = new CopyOnWriteArrayList<>();
+    @Guarded(Guard.ATOMIC)
     private final AtomicLong vmapLazyNr = new AtomicLong();
     private final ModelLock lock;
     private final ScheduleHook hook;

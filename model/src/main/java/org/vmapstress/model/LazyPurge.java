@@ -28,6 +28,7 @@ final class LazyPurge {
     private final KernelPageTable pageTable;
     private final Tlbs tlbs;
     private final ModelLock purgeLock;
+    @Guarded(Guard.ATOMIC)
     private final AtomicBoolean drainRequested = new AtomicBoolean();
 
     LazyPurge(ModelConfig config, BugSet bugs, LazyList lazyList, VaSpace vaSpace, KernelPageTable pageTable,

@@ -27,7 +27,9 @@ final class LockDep {
 
     /** One thread's locks, outermost first, and whether it is dying of an assertion. */
     private static final class Task {
+        @Guarded(Guard.OWNER)
         final List<ModelLock> held = new ArrayList<>(4);
+        @Guarded(Guard.OWNER)
         boolean dying;
     }
 

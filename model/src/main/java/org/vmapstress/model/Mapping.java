@@ -3,7 +3,7 @@ package org.vmapstress.model;
 import java.util.Arrays;
 
 /** A live {@code vm_map_ram} mapping as its caller sees it: the VA returned and the pfns given. */
-public record Mapping(long va, int[] pfns) {
+public record Mapping(long va, @Guarded(Guard.IMMUTABLE) int[] pfns) {
     public Mapping {
         pfns = pfns.clone();
     }

@@ -19,7 +19,7 @@ import java.util.Arrays;
  *                       blocks down with the kernel's own formulas: 8 gives 16-page blocks,
  *                       which a few operations fill, fragment and purge (Lincheck's model)
  */
-public record ModelConfig(long vmallocPages, int nrCpusConfig, int[] possibleCpus, int pageFrames, int bitsPerLong) {
+public record ModelConfig(long vmallocPages, int nrCpusConfig, @Guarded(Guard.IMMUTABLE) int[] possibleCpus, int pageFrames, int bitsPerLong) {
 
     /** BITS_PER_LONG of a 64-bit kernel, the default word size. */
     public static final int BITS_PER_LONG_64 = 64;

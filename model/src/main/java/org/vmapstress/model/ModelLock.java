@@ -25,8 +25,10 @@ public final class ModelLock {
     private final LockClass lockClass;
     private final String name;
     private final ScheduleHook hook;
+    @Guarded(Guard.ATOMIC)
     private final ReentrantLock lock = new ReentrantLock();
     /** The holding thread, for deadlock reports and lock-ownership checks; written only by the holder. */
+    @Guarded(Guard.ATOMIC)
     private volatile Thread holder;
 
     public ModelLock(LockClass lockClass, String name, ScheduleHook hook) {

@@ -10,8 +10,9 @@ import java.util.Map;
  * (cached in a TLB, or mapped by a PTE left on a freed slot). Read without locks or schedule points (take
  * it while the other workers are stopped).
  */
-public record ModelSnapshot(List<BlockState> blocks, List<VmapArea> lazyAreas, long vmapLazyNr, long freeVaPages,
-                            long tlbFlushes, long pagesFlushed, List<TlbEntry> tlbEntries, Map<Integer, PageState> pages) {
+public record ModelSnapshot(@Guarded(Guard.IMMUTABLE) List<BlockState> blocks, @Guarded(Guard.IMMUTABLE) List<VmapArea> lazyAreas,
+                            long vmapLazyNr, long freeVaPages, long tlbFlushes, long pagesFlushed,
+                            @Guarded(Guard.IMMUTABLE) List<TlbEntry> tlbEntries, @Guarded(Guard.IMMUTABLE) Map<Integer, PageState> pages) {
 
     /**
      * One vmap_block: slots used (live), dirty (freed), never handed out (free), its unflushed

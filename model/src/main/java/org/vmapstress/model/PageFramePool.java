@@ -15,7 +15,9 @@ import java.util.Deque;
  * Lock: {@code zone.lock} (a leaf) guards the states and the stack.
  */
 public final class PageFramePool {
+    @Guarded(value = Guard.LOCK, lock = "lock")
     private final PageState[] states;
+    @Guarded(value = Guard.LOCK, lock = "lock")
     private final Deque<Integer> freeStack = new ArrayDeque<>();
     private final ModelLock lock;
     private final ScheduleHook hook;

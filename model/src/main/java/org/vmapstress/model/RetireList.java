@@ -26,6 +26,7 @@ final class RetireList {
 
     private final ModelLock lock;
     /** The retiring blocks, guarded by {@link #lock}. */
+    @Guarded(value = Guard.LOCK, lock = "lock")
     private final List<Pending> pending = new ArrayList<>();
 
     RetireList(ScheduleHook hook) {

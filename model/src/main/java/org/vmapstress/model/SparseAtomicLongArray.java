@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * element is atomic; an element never written reads 0.
  */
 final class SparseAtomicLongArray {
+    @Guarded(Guard.ATOMIC)
     private final AtomicReferenceArray<AtomicLongArray> chunks;
     private final long length;
 

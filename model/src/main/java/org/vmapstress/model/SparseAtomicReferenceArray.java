@@ -9,8 +9,10 @@ import java.util.function.UnaryOperator;
  * an element never written reads {@code absent}.
  */
 final class SparseAtomicReferenceArray<T> {
+    @Guarded(Guard.ATOMIC)
     private final AtomicReferenceArray<AtomicReferenceArray<T>> chunks;
     private final long length;
+    @Guarded(Guard.IMMUTABLE)
     private final T absent;
 
     SparseAtomicReferenceArray(long length, T absent) {

@@ -20,8 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * point. The monitors are below the model's lock order and never held across a schedule point.
  */
 public final class Tlbs {
+    @Guarded(Guard.MONITOR)
     private final List<TreeMap<Long, Integer>> perCpu = new ArrayList<>();
+    @Guarded(Guard.ATOMIC)
     private final AtomicLong flushes = new AtomicLong();
+    @Guarded(Guard.ATOMIC)
     private final AtomicLong pagesFlushed = new AtomicLong();
     private final ScheduleHook hook;
 

@@ -42,12 +42,15 @@ final class UnmapHistory {
     private static final int FREE_COUNTER_STRIPES = 16;
 
     /** Starts at 1: a stamp of 0 means "not yet". */
+    @Guarded(Guard.ATOMIC)
     private final AtomicLong clock = new AtomicLong(1);
     /**
      * Every unmap counts itself in and out: one shared word would be written by every CPU at
      * every unmap (SharedModelScalingBenchmark), so each counter is striped.
      */
+    @Guarded(Guard.ATOMIC)
     private final Counter freesEntered = CountersFactory.createFixedSizeStripedCounter(FREE_COUNTER_STRIPES);
+    @Guarded(Guard.ATOMIC)
     private final Counter freesExited = CountersFactory.createFixedSizeStripedCounter(FREE_COUNTER_STRIPES);
     private final SparseAtomicReferenceArray<PageHistory> pages;
 

@@ -17,11 +17,14 @@ import java.util.TreeMap;
  */
 final class VaSpace {
     /** Free extents: start -> end (exclusive). */
+    @Guarded(value = Guard.LOCK, lock = "lock")
     private final TreeMap<Long, Long> free = new TreeMap<>();
+    @Guarded(value = Guard.LOCK, lock = "lock")
     private final Map<Long, VmapArea> busyLarge = new HashMap<>();
     private final ModelLock lock;
     private final ScheduleHook hook;
     /** Written under the lock, read lock-free by checks. */
+    @Guarded(value = Guard.LOCK, lock = "lock", lockless = "read by the checks")
     private volatile long freePages;
 
     VaSpace(long vmallocPages, ScheduleHook hook) {

@@ -29,13 +29,23 @@ final class VmapBlock {
     /** Instrumentation, not kernel state: when new_vmap_block started, in the allocator's event order. */
     final long createdAt;
     /** Instrumentation: when the block was linked on its free list (0 until then). */
+    @Guarded(Guard.INSTRUMENTATION)
     volatile long linkedAt;
 
+    @Guarded(value = Guard.LOCK, lock = "lock",
+            lockless = "READ_ONCE pre-checks of vb_alloc and purge_fragmented_blocks, re-checked under the lock")
     volatile int free;
+    @Guarded(value = Guard.LOCK, lock = "lock",
+            lockless = "READ_ONCE pre-check of purge_fragmented_blocks, re-checked under the lock")
     volatile int dirty;
+    @Guarded(value = Guard.LOCK, lock = "lock")
     int dirtyMin;
+    @Guarded(value = Guard.LOCK, lock = "lock")
     int dirtyMax;
+    @Guarded(value = Guard.LOCK, lock = "lock")
     final BitSet usedMap;
+    @Guarded(value = Guard.PUBLISHED,
+            lockless = "read without a lock once the block is found through the index or a free list")
     volatile int cpu = CPU_UNSET;
 
     /** new_vmap_block's initialisation of every field but {@code cpu}: the first {@code firstSlots} are used. */

@@ -19,6 +19,7 @@ final class VmapBlockQueue {
     final ModelLock lock;
     final FreeList freeList;
     /** addr_to_vb_idx(va) -> block. */
+    @Guarded(Guard.ATOMIC)
     final ConcurrentSkipListMap<Long, VmapBlock> index = new ConcurrentSkipListMap<>();
 
     VmapBlockQueue(int cpu, ScheduleHook hook) {

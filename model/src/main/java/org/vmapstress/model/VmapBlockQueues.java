@@ -10,7 +10,9 @@ import java.util.Objects;
  * Using it is reported the way UBSAN or a wild pointer would: a {@link ModelAssertion}.
  */
 final class VmapBlockQueues {
+    @Guarded(Guard.IMMUTABLE)
     private final VmapBlockQueue[] byCpu;
+    @Guarded(Guard.IMMUTABLE)
     private final List<VmapBlockQueue> possible;
     private final ModelConfig config;
     private final BugSet bugs;

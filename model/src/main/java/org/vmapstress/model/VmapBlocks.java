@@ -36,6 +36,7 @@ final class VmapBlocks {
     private final UnmapHistory history;
     private final RetireList retiring;
     private final int bits;
+    @Guarded(Guard.INSTRUMENTATION)
     private final AtomicLong events = new AtomicLong();
 
     VmapBlocks(ModelConfig config, BugSet bugs, ScheduleHook hook, VmapBlockQueues queues,

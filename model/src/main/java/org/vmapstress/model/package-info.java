@@ -39,6 +39,13 @@
  * is a schedule point, and where the kernel re-checks it under the lock, so does the model.
  * Checks ({@link org.vmapstress.model.Invariants}) read state without locks or schedule points.
  *
+ * <h2>What guards what</h2>
+ * Every shared mutable field declares its guard next to it ({@link org.vmapstress.model.Guarded}:
+ * a model lock, atomic, RCU, published once, its own monitor, its owner thread, a value, or
+ * instrumentation for the checks), with the accesses it allows without that guard and why
+ * ({@code GuardDeclarationTest} fails on a field without one). The race detector of issue 27
+ * reads these declarations.
+ *
  * <h2>Units</h2>
  * Everything is in pages: a VA is a page number inside the vmalloc space, starting at 0.
  */
