@@ -165,18 +165,23 @@ public final class Explorer {
         long ordersDeadline = start + span * 2 / 3;
         for (int i = 0; i < orders.size() && System.nanoTime() < ordersDeadline; i++) {
             RecordedOrder follow = new RecordedOrder(orders.get(i).get(), threads);
-            ExecutionResult result = execution.cutTo(Duration.ofNanos(latest - System.nanoTime())).run(freeSpec, follow);
+            ExecutionResult result = until(latest).run(freeSpec, follow);
             if (sameFailure(result, id)) {
                 return result.as(freeSpec.withSched(follow.choices()));
             }
         }
         for (int p = 0; p < RESEARCH_POLICIES.size() && System.nanoTime() < deadline; p++) {
-            ExecutionResult result = execution.cutTo(Duration.ofNanos(latest - System.nanoTime())).run(freeSpec.withSched(RESEARCH_POLICIES.get(p)));
+            ExecutionResult result = until(latest).run(freeSpec.withSched(RESEARCH_POLICIES.get(p)));
             if (sameFailure(result, id)) {
                 return result;
             }
         }
         return null;
+    }
+
+    /** The controlled executions, with the watchdog cut to end by {@code latest} (a {@link System#nanoTime} instant). */
+    private Execution until(long latest) {
+        return execution.cutTo(Duration.ofNanos(latest - System.nanoTime()));
     }
 
     /** Whether {@code result} failed with the invariant {@code id} the free-running execution broke. */

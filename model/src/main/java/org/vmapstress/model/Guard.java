@@ -21,6 +21,6 @@ public enum Guard {
     OWNER,
     /** A value: never written after its constructor returned (a snapshot, a configuration, a report). */
     IMMUTABLE,
-    /** Instrumentation for the checks, not kernel state: written by the model, read only by the checks, never by the model itself. */
+    /** Instrumentation for the checks, not kernel state: stamps the model writes and the checks read; no decision of the model reads them. */
     INSTRUMENTATION
 }

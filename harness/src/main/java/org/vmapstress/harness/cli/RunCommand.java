@@ -166,7 +166,7 @@ final class RunCommand implements Callable<Integer> {
     private Verdict interrupted(ExecutionSpec template, Shard part, Explorer.Summary progress, String why) {
         Explorer.Summary sofar = progress != null ? progress : new Explorer.Summary(0, 0, Duration.ZERO, null, false, null, null);
         spec.commandLine().getOut().printf("run: %d executions before it stopped, %s%n", sofar.executions(),
-                sofar.failed() ? "the last one failed: " + sofar.free().end().detail() : "no violation among them");
+                sofar.free() != null ? "the last one failed: " + sofar.free().end().detail() : "no violation among them");
         RunRecord record = RunReporting.record(template, sofar, part, iterations, budget, null)
                 .withIncomplete(List.of(new RunRecord.Unfinished("run", why, "run it again")));
         writeRecord(record);
