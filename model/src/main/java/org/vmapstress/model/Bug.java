@@ -56,9 +56,12 @@ public enum Bug {
     WRONG_VBQ_LOCK("wrong-vbq-lock", "8c61291f", "mm: fix incorrect vbq reference in purge_fragmented_block", 2024,
             List.of(InvariantId.QUEUE_OWNER),
             "purge_fragmented_block unlinks a block from vb->cpu's free list holding the lock of the queue that indexes it"),
-    /** vb->cpu is written after the block is inserted into the index. */
+    /**
+     * vb->cpu is written after the block is inserted into the index: a data race, which the race
+     * detector ({@link #DATA_RACES}) reports as DATA-RACE where the reader came after the write.
+     */
     PUBLISH_BEFORE_INIT("publish-before-init", "3e3de794", "mm: vmalloc: ensure vmap_block is initialised before adding to queue", 2024,
-            List.of(InvariantId.PUBLISHED_INIT),
+            List.of(InvariantId.PUBLISHED_INIT, InvariantId.DATA_RACE),
             "new_vmap_block inserts the block into the address index before writing vb->cpu"),
     /**
      * A canary, not a kernel bug: a naive fix for the in-transit window of vm_unmap_aliases that
@@ -96,6 +99,43 @@ public enum Bug {
             "vb_alloc takes vbq->lock, then vb->lock: lockdep reports the inversion, and the task it kills leaves vbq->lock "
                     + "held, so the other tasks on that CPU's queue wait for it forever"),
     /**
+     * A canary, not a kernel bug: vb_free widens the block's dirty range just before it takes
+     * vb->lock, not under it. The update is one step between two schedule points, so no
+     * controlled schedule can interleave inside it: only the race detector ({@link #DATA_RACES})
+     * sees the lock it lacks, at the first free. Threads running at once can lose the widening
+     * against vm_unmap_aliases' reset of the range, and ALIASES-FLUSHED breaks (free-running
+     * saw it in its 38th execution of a 10-second zoo share). One of three "lock dropped around
+     * one update" canaries.
+     */
+    DIRTY_RANGE_UNLOCKED("dirty-range-unlocked",
+            "vb_free widens vb->dirty_min/dirty_max before taking vb->lock",
+            List.of(InvariantId.DATA_RACE, InvariantId.ALIASES_FLUSHED),
+            "vb_free widens the block's dirty range without vb->lock held, just before taking it to count the slots dirty"),
+    /**
+     * A canary, not a kernel bug: vb_free adds its slots to vb->dirty just before it takes
+     * vb->lock, and judges "fully dirty" under the lock on the count it wrote. Only threads
+     * running at once can lose an update; a controlled schedule cannot, but one can run
+     * vm_unmap_aliases between the unlocked count and the lock: it sees the block fully dirty,
+     * skips its range, and ALIASES-FLUSHED breaks (a schedule none of 100 executions per policy
+     * of run's defaults took; POS took it after about 24,000). Threads running at once lose an
+     * update and BLOCK-ACCOUNTING breaks. Found by the race detector at the first free.
+     */
+    DIRTY_COUNT_UNLOCKED("dirty-count-unlocked",
+            "vb_free adds to vb->dirty before taking vb->lock",
+            List.of(InvariantId.DATA_RACE, InvariantId.ALIASES_FLUSHED, InvariantId.BLOCK_ACCOUNTING),
+            "vb_free adds its slots to vb->dirty without vb->lock held (a plain read-modify-write), then takes the lock"),
+    /**
+     * A canary, not a kernel bug: a lazily freed area is linked on the lazy list without
+     * lazy.lock. The link is one step; a purge's take of the list is one step under the lock:
+     * under control they never overlap. Found by the race detector at the first lazy free.
+     * Threads running at once lose a link: the area's pages stay counted (LAZY-COUNT) and its
+     * TLB entries are never flushed (ALIASES-FLUSHED).
+     */
+    LAZY_LINK_UNLOCKED("lazy-link-unlocked",
+            "free_vmap_area_noflush links the area on the lazy list without its lock",
+            List.of(InvariantId.DATA_RACE, InvariantId.LAZY_COUNT, InvariantId.ALIASES_FLUSHED),
+            "a lazily freed area is added to the lazy list without lazy.lock held"),
+    /**
      * A check, not a model change: ALIASES-FLUSHED without its in-transit exemption
      * ({@link InvariantId#ALIASES_FLUSHED_STRICT}). On the 6.11 model it finds the window that
      * vm_unmap_aliases leaves open while a vb_free retires a block (docs/findings).
@@ -104,6 +144,16 @@ public enum Bug {
             "vm_unmap_aliases leaves no alias of any page unmapped before it began, blocks in transit included",
             List.of(InvariantId.ALIASES_FLUSHED_STRICT),
             "ALIASES-FLUSHED judges a block a concurrent vb_free is retiring like any other: its older dirty range must be flushed"),
+    /**
+     * A check, not a model change: the race detector ({@link RaceDetector}) watches every
+     * shared field the model declares ({@link Guarded}, {@link SharedField}) and reports
+     * {@link InvariantId#DATA_RACE} at the first access unordered with another, or made without
+     * its declared lock.
+     */
+    DATA_RACES("data-races", Kind.CHECK,
+            "every two accesses to a shared field, one a write, are ordered by a lock or a publication; every plain access holds its declared lock",
+            List.of(InvariantId.DATA_RACE),
+            "a happens-before race detector (vector clocks, as FastTrack) and a lockset check watch the model's shared fields"),
     /**
      * Patch candidate (a): _vm_unmap_aliases also takes the dirty range of a fully dirty block it
      * still finds in the index. Closes the window only up to the block's xa_erase.

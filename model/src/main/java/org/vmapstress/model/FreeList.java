@@ -15,6 +15,7 @@ import java.util.List;
  */
 final class FreeList {
     private static final VmapBlock[] EMPTY = new VmapBlock[0];
+    private static final SharedField BLOCKS = SharedField.of(FreeList.class, "blocks");
 
     private final int cpu;
     private final ModelLock guard;
@@ -31,7 +32,12 @@ final class FreeList {
     /** rcu_dereference of the list: a snapshot to walk without locks. */
     VmapBlock[] readRcu() {
         hook.point(SchedulePoint.VB_ALLOC_READ_FREE_LIST, cpu);
-        return blocks;
+        hook.access(this, BLOCKS, Access.READ_ONCE);
+        VmapBlock[] snapshot = blocks;
+        for (VmapBlock block : snapshot) {
+            hook.consumed(this, block);
+        }
+        return snapshot;
     }
 
     /** The snapshot, with no schedule point: for checks only. */
@@ -39,9 +45,15 @@ final class FreeList {
         return List.of(blocks);
     }
 
-    /** list_add_tail_rcu (or list_add_rcu, the head, when {@code atHead}); queue lock held. */
+    /**
+     * list_add_tail_rcu (or list_add_rcu, the head, when {@code atHead}); queue lock held. What
+     * the caller wrote to the block before is published with it: a reader that reaches the block
+     * through {@link #readRcu} is ordered after it.
+     */
     void add(VmapBlock block, boolean atHead) {
         requireGuardHeld("link", block);
+        hook.published(this, block);
+        hook.access(this, BLOCKS, Access.READ);
         VmapBlock[] old = blocks;
         VmapBlock[] updated = new VmapBlock[old.length + 1];
         System.arraycopy(old, 0, updated, atHead ? 1 : 0, old.length);
@@ -53,6 +65,7 @@ final class FreeList {
     void remove(VmapBlock block) {
         requireGuardHeld("unlink", block);
         hook.point(SchedulePoint.FREE_LIST_UNLINK, block.start());
+        hook.access(this, BLOCKS, Access.READ);
         VmapBlock[] old = blocks;
         int index = Arrays.asList(old).indexOf(block);
         if (index < 0) {
@@ -67,6 +80,7 @@ final class FreeList {
 
     private void publish(VmapBlock[] updated, VmapBlock block) {
         hook.point(SchedulePoint.FREE_LIST_WRITE, block.start());
+        hook.access(this, BLOCKS, Access.WRITE);
         blocks = updated;
     }
 

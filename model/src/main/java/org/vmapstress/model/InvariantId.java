@@ -47,7 +47,13 @@ public enum InvariantId {
     /** A non-forced purge ({@code vm_unmap_aliases}) keeps every block that can still serve allocations. */
     USABLE_KEPT("USABLE-KEPT"),
     /** Per-CPU data is only ever used for possible CPUs (impossible CPUs' data is never initialised). */
-    POSSIBLE_CPU("POSSIBLE-CPU");
+    POSSIBLE_CPU("POSSIBLE-CPU"),
+    /**
+     * Every two accesses to a shared field of the model, one a write, are ordered by
+     * happens-before (a lock, a publication), and every plain access holds the lock its
+     * declaration names. Checked only with {@link Bug#DATA_RACES} on ({@code --races}).
+     */
+    DATA_RACE("DATA-RACE");
 
     private final String id;
 

@@ -51,11 +51,13 @@ public final class ModelLock {
         }
         holder = Thread.currentThread();
         LockDep.acquired(this);
+        hook.acquired(this);
     }
 
     /** Releases the lock; a schedule point, except for a thread dying of a model assertion ({@link LockDep}), which only tells the hook. */
     public void unlock() {
         boolean dying = LockDep.released(this);
+        hook.releasing(this);
         holder = null;
         lock.unlock();
         if (dying) {

@@ -15,6 +15,8 @@ import java.util.Deque;
  * Lock: {@code zone.lock} (a leaf) guards the states and the stack.
  */
 public final class PageFramePool {
+    private static final SharedField STATES = SharedField.of(PageFramePool.class, "states");
+    private static final SharedField FREE_STACK = SharedField.of(PageFramePool.class, "freeStack");
     @Guarded(value = Guard.LOCK, lock = "lock")
     private final PageState[] states;
     @Guarded(value = Guard.LOCK, lock = "lock")
@@ -39,10 +41,12 @@ public final class PageFramePool {
         hook.point(SchedulePoint.PAGE_ALLOC, 0);
         lock.lock();
         try {
+            hook.access(this, FREE_STACK, Access.WRITE);
             Integer pfn = freeStack.poll();
             if (pfn == null) {
                 return -1;
             }
+            hook.access(this, STATES, Access.WRITE);
             states[pfn] = PageState.OWNED;
             return pfn;
         } finally {
@@ -56,7 +60,9 @@ public final class PageFramePool {
         lock.lock();
         try {
             requireState(pfn, PageState.OWNED, "free");
+            hook.access(this, STATES, Access.WRITE);
             states[pfn] = PageState.FREE;
+            hook.access(this, FREE_STACK, Access.WRITE);
             freeStack.push(pfn);
         } finally {
             lock.unlock();
@@ -76,6 +82,7 @@ public final class PageFramePool {
             if (aliases > 0) {
                 return PinResult.refused(aliases);
             }
+            hook.access(this, STATES, Access.WRITE);
             states[pfn] = PageState.PAGETABLE;
             return PinResult.PINNED;
         } finally {
@@ -88,6 +95,7 @@ public final class PageFramePool {
         lock.lock();
         try {
             requireState(pfn, PageState.PAGETABLE, "unpin");
+            hook.access(this, STATES, Access.WRITE);
             states[pfn] = PageState.OWNED;
         } finally {
             lock.unlock();
@@ -103,6 +111,7 @@ public final class PageFramePool {
         if (pfn < 0 || pfn >= states.length) {
             throw new IllegalArgumentException("cannot " + what + " pfn " + pfn + ": outside the pool of " + states.length);
         }
+        hook.access(this, STATES, Access.READ);
         if (states[pfn] != expected) {
             throw new IllegalStateException("cannot " + what + " pfn " + pfn + ": it is " + states[pfn]
                     + ", not " + expected + " (a caller error, not a model state)");

@@ -24,13 +24,17 @@ final class RetireList {
     private record Pending(VmapBlock block, long start, long end) {
     }
 
+    private static final SharedField PENDING = SharedField.of(RetireList.class, "pending");
+
     private final ModelLock lock;
+    private final ScheduleHook hook;
     /** The retiring blocks, guarded by {@link #lock}. */
     @Guarded(value = Guard.LOCK, lock = "lock")
     private final List<Pending> pending = new ArrayList<>();
 
     RetireList(ScheduleHook hook) {
         this.lock = new ModelLock(LockClass.RETIRE, "vmap_block_retire_lock", hook);
+        this.hook = hook;
     }
 
     /**
@@ -42,6 +46,7 @@ final class RetireList {
         Pending entry = new Pending(vb, vb.dirtyStart(), vb.dirtyEnd());
         lock.lock();
         try {
+            hook.access(this, PENDING, Access.WRITE);
             pending.add(entry);
         } finally {
             lock.unlock();
@@ -52,6 +57,7 @@ final class RetireList {
     void remove(VmapBlock vb) {
         lock.lock();
         try {
+            hook.access(this, PENDING, Access.WRITE);
             pending.removeIf(entry -> entry.block() == vb);
         } finally {
             lock.unlock();
@@ -62,6 +68,7 @@ final class RetireList {
     void widenByPending(long[] range) {
         lock.lock();
         try {
+            hook.access(this, PENDING, Access.READ);
             for (Pending entry : pending) {
                 if (entry.end() > entry.start()) {
                     range[0] = Math.min(range[0], entry.start());

@@ -13,6 +13,11 @@ package org.vmapstress.model;
  * runs another thread until the lock is released (a deadlock is then every live thread in
  * {@code blocked}).
  *
+ * <p>The synchronisation and shared-field notifications ({@link #acquired}, {@link #releasing},
+ * {@link #published}, {@link #consumed}, {@link #access}) are no schedule points: they feed the
+ * race detector ({@link RaceDetector}, on with {@link Bug#DATA_RACES}), which wraps the hook it
+ * is given, and every other hook ignores them.
+ *
  * <p>Implementations must not call back into the model.
  */
 public interface ScheduleHook {
@@ -51,5 +56,33 @@ public interface ScheduleHook {
     /** Controlled mode: {@code lock} is held by another thread; return when the caller may retry. */
     default void blocked(ModelLock lock) {
         throw new IllegalStateException("this hook does not control blocking, so no lock waits through it");
+    }
+
+    /** Called after the calling thread took {@code lock} (not a schedule point). */
+    default void acquired(ModelLock lock) {
+    }
+
+    /** Called before the calling thread releases {@code lock}, dying or not (not a schedule point). */
+    default void releasing(ModelLock lock) {
+    }
+
+    /** Called before the calling thread makes {@code object} reachable to others through {@code structure} (xa_insert, list_add_rcu). */
+    default void published(Object structure, Object object) {
+    }
+
+    /** Called when the calling thread reached {@code object} through {@code structure} (xa_load, an RCU list walk). */
+    default void consumed(Object structure, Object object) {
+    }
+
+    /** Called before the calling thread's step touches {@code field} of {@code owner}. */
+    default void access(Object owner, SharedField field, Access kind) {
+    }
+
+    /**
+     * Where the calling thread is, for a report naming an access: the worker, its step and its
+     * operation under a controlled scheduler; the thread's name by default.
+     */
+    default String position() {
+        return Thread.currentThread().getName();
     }
 }

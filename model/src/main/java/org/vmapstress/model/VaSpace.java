@@ -16,6 +16,9 @@ import java.util.TreeMap;
  * <p>Lock: {@code vmap_area_lock} (a leaf) guards the extents and the busy map.
  */
 final class VaSpace {
+    private static final SharedField FREE = SharedField.of(VaSpace.class, "free");
+    private static final SharedField BUSY_LARGE = SharedField.of(VaSpace.class, "busyLarge");
+    private static final SharedField FREE_PAGES = SharedField.of(VaSpace.class, "freePages");
     /** Free extents: start -> end (exclusive). */
     @Guarded(value = Guard.LOCK, lock = "lock")
     private final TreeMap<Long, Long> free = new TreeMap<>();
@@ -39,12 +42,14 @@ final class VaSpace {
         hook.point(SchedulePoint.VA_ALLOC, pages);
         lock.lock();
         try {
+            hook.access(this, FREE, Access.READ);
             for (Map.Entry<Long, Long> extent : free.entrySet()) {
                 long start = (extent.getKey() + align - 1) / align * align;
                 if (start + pages <= extent.getValue()) {
                     carve(extent.getKey(), extent.getValue(), start, start + pages);
                     VmapArea area = new VmapArea(start, pages, kind);
                     if (kind == VmapArea.Kind.LARGE) {
+                        hook.access(this, BUSY_LARGE, Access.WRITE);
                         busyLarge.put(start, area);
                     }
                     return area;
@@ -60,6 +65,7 @@ final class VaSpace {
     VmapArea unlinkLarge(long va) {
         lock.lock();
         try {
+            hook.access(this, BUSY_LARGE, Access.WRITE);
             return busyLarge.remove(va);
         } finally {
             lock.unlock();
@@ -73,6 +79,7 @@ final class VaSpace {
         try {
             long start = area.start();
             long end = area.end();
+            hook.access(this, FREE, Access.WRITE);
             Map.Entry<Long, Long> before = free.floorEntry(start);
             if (before != null && before.getValue() > start) {
                 throw new ModelAssertion(InvariantId.NO_OVERLAP, "area " + area + " returned twice to the VA space");
@@ -87,6 +94,7 @@ final class VaSpace {
                 end = after;
             }
             free.put(start, end);
+            hook.access(this, FREE_PAGES, Access.WRITE);
             freePages += area.pages();
         } finally {
             lock.unlock();
@@ -98,6 +106,7 @@ final class VaSpace {
     }
 
     private void carve(long extentStart, long extentEnd, long start, long end) {
+        hook.access(this, FREE, Access.WRITE);
         free.remove(extentStart);
         if (extentStart < start) {
             free.put(extentStart, start);
@@ -105,6 +114,7 @@ final class VaSpace {
         if (end < extentEnd) {
             free.put(end, extentEnd);
         }
+        hook.access(this, FREE_PAGES, Access.WRITE);
         freePages -= end - start;
     }
 }

@@ -10,7 +10,8 @@ import java.util.List;
  *
  * <p>Thread-safe for any number of threads at once; each thread passes the
  * {@link CpuContext} it runs on. Every interleaving-relevant step calls the
- * {@link ScheduleHook} given at construction ({@link ScheduleHook#NONE} in production).
+ * {@link ScheduleHook} given at construction ({@link ScheduleHook#NONE} in production),
+ * wrapped in a {@link RaceDetector} when {@link Bug#DATA_RACES} is on.
  *
  * <p>Lock order (checked at run time by {@link LockDep}): {@code vmap_purge_lock ->
  * vmap_block.lock -> vmap_block_queue.lock -> leaves (vmap_area_lock, lazy.lock, zone.lock)}.
@@ -34,14 +35,15 @@ public final class VmapAllocator {
     private final VmapBlocks blocks;
     private final UnmapHistory unmapHistory;
 
-    public VmapAllocator(ModelConfig config, BugSet bugs, ScheduleHook hook) {
+    public VmapAllocator(ModelConfig config, BugSet bugs, ScheduleHook scheduler) {
+        ScheduleHook hook = bugs.has(Bug.DATA_RACES) ? new RaceDetector(scheduler) : scheduler;
         this.config = config;
         this.bugs = bugs;
         this.pageTable = new KernelPageTable(config.vmallocPages(), config.pageFrames(), hook);
         this.tlbs = new Tlbs(config.nrCpuIds(), hook);
         this.pages = new PageFramePool(config.pageFrames(), pageTable, hook);
         this.vaSpace = new VaSpace(config.vmallocPages(), hook);
-        this.lazyList = new LazyList(hook);
+        this.lazyList = new LazyList(hook, bugs);
         this.queues = new VmapBlockQueues(config, bugs, hook);
         this.purgeLock = new ModelLock(LockClass.PURGE, "vmap_purge_lock", hook);
         this.lazyPurge = new LazyPurge(config, bugs, lazyList, vaSpace, pageTable, tlbs, purgeLock);

@@ -59,7 +59,7 @@ final class VmapBlocks {
         VmapBlockQueue vbq = queues.of(readCpu(ctx));
         for (VmapBlock vb : vbq.freeList.readRcu()) {
             hook.point(SchedulePoint.VB_ALLOC_LOCKLESS_FREE, vb.start());
-            if (vb.free < slots) {
+            if (vb.free(Access.READ_ONCE) < slots) {
                 continue;
             }
             long va = takeSlots(vb, vbq, slots);
@@ -82,14 +82,15 @@ final class VmapBlocks {
         }
         vb.lock.lock();
         try {
-            if (vb.free < slots) {
+            int free = vb.free(Access.READ);
+            if (free < slots) {
                 return -1;
             }
             hook.point(SchedulePoint.VB_ALLOC_TAKE_SLOTS, vb.start());
-            int offset = vb.allocatedSlots();
-            vb.free = vb.free - slots;
-            vb.usedMap.set(offset, offset + slots);
-            if (vb.free == 0) {
+            int offset = bits - free;
+            vb.setFree(free - slots);
+            vb.markUsed(offset, slots);
+            if (free == slots) {
                 unlinkFromFreeList(vb, vbq);
             }
             return vb.start() + offset;
@@ -122,7 +123,7 @@ final class VmapBlocks {
         if (bugs.has(Bug.PUBLISH_BEFORE_INIT)) {
             setCpu(vb, ctx);
         }
-        VmapBlockQueue vbq = queues.of(bugs.has(Bug.LIST_ADD_THIS_CPU) ? readCpu(ctx) : vb.cpu);
+        VmapBlockQueue vbq = queues.of(bugs.has(Bug.LIST_ADD_THIS_CPU) ? readCpu(ctx) : vb.cpu());
         vbq.lock.lock();
         try {
             hook.point(SchedulePoint.NEW_BLOCK_LIST_ADD, area.start());
@@ -137,12 +138,13 @@ final class VmapBlocks {
     private void setCpu(VmapBlock vb, CpuContext ctx) {
         int cpu = readCpu(ctx);
         hook.point(SchedulePoint.NEW_BLOCK_SET_CPU, cpu);
-        vb.cpu = cpu;
+        vb.setCpu(cpu);
     }
 
     private void insertIntoIndex(VmapBlock vb) {
         VmapBlockQueue xa = queues.indexFor(vb.start());
         hook.point(SchedulePoint.NEW_BLOCK_INDEX_INSERT, vb.start());
+        hook.published(xa.index, vb);
         VmapBlock previous = xa.index.putIfAbsent(queues.blockIndex(vb.start()), vb);
         if (previous != null) {
             throw new ModelAssertion(InvariantId.NO_OVERLAP, "xa_insert of " + vb + " found " + previous
@@ -186,6 +188,7 @@ final class VmapBlocks {
             throw new IllegalArgumentException("vm_unmap_ram of VA page " + va + ": no vmap_block holds it"
                     + " (unmapped twice, or never mapped)");
         }
+        hook.consumed(xa.index, vb);
         return vb;
     }
 
@@ -193,23 +196,37 @@ final class VmapBlocks {
         vb.lock.lock();
         try {
             hook.point(SchedulePoint.VB_FREE_CLEAR_USED, vb.start() + offset);
-            vb.usedMap.clear(offset, offset + slots);
+            vb.clearUsed(offset, slots);
         } finally {
             vb.lock.unlock();
         }
     }
 
-    /** Widens the dirty range and counts the slots dirty; true when the block became fully dirty. */
+    /**
+     * Widens the dirty range and counts the slots dirty; true when the block became fully dirty.
+     * The canaries dirty-range-unlocked and dirty-count-unlocked each make one of the two updates
+     * just before vb->lock is taken (the count then judged on the value this free wrote).
+     */
     private boolean markDirty(VmapBlock vb, int offset, int slots) {
+        boolean rangeUnlocked = bugs.has(Bug.DIRTY_RANGE_UNLOCKED);
+        boolean countUnlocked = bugs.has(Bug.DIRTY_COUNT_UNLOCKED);
+        if (rangeUnlocked) {
+            vb.widenDirtyRange(offset, slots);
+        }
+        int dirty = countUnlocked ? countDirty(vb, slots) : 0;
         vb.lock.lock();
         try {
             hook.point(SchedulePoint.VB_FREE_MARK_DIRTY, vb.start() + offset);
-            vb.widenDirtyRange(offset, slots);
-            vb.dirty = vb.dirty + slots;
-            if (vb.dirty != bits) {
+            if (!rangeUnlocked) {
+                vb.widenDirtyRange(offset, slots);
+            }
+            if (!countUnlocked) {
+                dirty = countDirty(vb, slots);
+            }
+            if (dirty != bits) {
                 return false;
             }
-            if (vb.free != 0) {
+            if (vb.free(Access.READ) != 0) {
                 throw new ModelAssertion(InvariantId.BLOCK_ACCOUNTING, "BUG_ON(vb->free): " + vb
                         + " is fully dirty with never-allocated slots");
             }
@@ -219,6 +236,13 @@ final class VmapBlocks {
         } finally {
             vb.lock.unlock();
         }
+    }
+
+    /** {@code vb->dirty += slots}; returns the new count. */
+    private static int countDirty(VmapBlock vb, int slots) {
+        int dirty = vb.dirty(Access.READ) + slots;
+        vb.setDirty(dirty);
+        return dirty;
     }
 
     /**
@@ -259,20 +283,24 @@ final class VmapBlocks {
      */
     private boolean purgeFragmentedBlock(VmapBlock vb, VmapBlockQueue walked, List<VmapBlock> purgeList,
                                          boolean force, List<PurgedBlock> report) {
-        VmapBlockQueue vbq = bugs.has(Bug.WRONG_VBQ_LOCK) ? walked : queues.of(vb.cpu);
+        VmapBlockQueue vbq = bugs.has(Bug.WRONG_VBQ_LOCK) ? walked : queues.of(vb.cpu());
         hook.point(SchedulePoint.FRAGMENT_PURGE_CHECK, vb.start());
-        if (bugs.has(Bug.NO_FRAGMENT_PURGE) || vb.free + vb.dirty != bits || vb.dirty == bits) {
+        if (bugs.has(Bug.NO_FRAGMENT_PURGE)) {
             return false;
         }
-        boolean usable = vb.free >= config.vmapPurgeThreshold();
+        int free = vb.free(Access.READ);
+        int dirty = vb.dirty(Access.READ);
+        if (free + dirty != bits || dirty == bits) {
+            return false;
+        }
+        boolean usable = free >= config.vmapPurgeThreshold();
         if (usable && !force && !bugs.has(Bug.PURGE_USABLE_BLOCKS)) {
             return false;
         }
-        report.add(new PurgedBlock(vb.start(), vb.free, force));
-        vb.free = 0;
-        vb.dirty = bits;
-        vb.dirtyMin = 0;
-        vb.dirtyMax = bits;
+        report.add(new PurgedBlock(vb.start(), free, force));
+        vb.setFree(0);
+        vb.setDirty(bits);
+        vb.setDirtyRange(0, bits);
         unlinkFromFreeList(vb, vbq);
         purgeList.add(vb);
         return true;
@@ -282,7 +310,7 @@ final class VmapBlocks {
     private void unlinkFromFreeList(VmapBlock vb, VmapBlockQueue lockedQueue) {
         lockedQueue.lock.lock();
         try {
-            queues.of(vb.cpu).freeList.remove(vb);
+            queues.of(vb.cpu()).freeList.remove(vb);
         } finally {
             lockedQueue.lock.unlock();
         }
@@ -319,8 +347,8 @@ final class VmapBlocks {
     /** purge_fragmented_blocks()' lockless pre-check (READ_ONCE of free and dirty). */
     private boolean looksFragmented(VmapBlock vb) {
         hook.point(SchedulePoint.FRAGMENT_PURGE_LOCKLESS_READ, vb.start());
-        int free = vb.free;
-        int dirty = vb.dirty;
+        int free = vb.free(Access.READ_ONCE);
+        int dirty = vb.dirty(Access.READ_ONCE);
         return free + dirty == bits && dirty != bits;
     }
 
@@ -334,9 +362,12 @@ final class VmapBlocks {
         long[] range = {Long.MAX_VALUE, 0};
         List<VmapBlock> purgeList = new ArrayList<>();
         for (VmapBlockQueue vbq : queues.possible()) {
-            Iterable<VmapBlock> blocks = bugs.has(Bug.FREE_LIST_WALK)
-                    ? List.of(vbq.freeList.readRcu()) : vbq.index.values();
+            boolean freeListWalk = bugs.has(Bug.FREE_LIST_WALK);
+            Iterable<VmapBlock> blocks = freeListWalk ? List.of(vbq.freeList.readRcu()) : vbq.index.values();
             for (VmapBlock vb : blocks) {
+                if (!freeListWalk) {
+                    hook.consumed(vbq.index, vb);
+                }
                 hook.point(SchedulePoint.ALIASES_VISIT_BLOCK, vb.start());
                 vb.lock.lock();
                 try {
@@ -357,7 +388,7 @@ final class VmapBlocks {
 
     /** Widens {@code range} by the block's dirty range and resets it; {@code vb->lock} held. */
     private void takeDirtyRange(VmapBlock vb, long[] range) {
-        boolean skipsFullyDirty = vb.dirty == bits && !bugs.has(Bug.WALK_FULLY_DIRTY);
+        boolean skipsFullyDirty = vb.dirty(Access.READ) == bits && !bugs.has(Bug.WALK_FULLY_DIRTY);
         if (!vb.hasDirtyRange() || skipsFullyDirty) {
             return;
         }
@@ -375,8 +406,8 @@ final class VmapBlocks {
 
     /** Before 64141da5 the aliases walk unmapped the dirty (freed, not live) slots itself. */
     private void clearFreedPtes(VmapBlock vb) {
-        for (int slot = vb.dirtyMin; slot < vb.dirtyMax; slot++) {
-            if (!vb.usedMap.get(slot) && pageTable.isMapped(vb.start() + slot)) {
+        for (int slot = vb.dirtyMin(), end = vb.dirtyMax(); slot < end; slot++) {
+            if (!vb.isUsed(slot) && pageTable.isMapped(vb.start() + slot)) {
                 pageTable.clearRange(vb.start() + slot, 1);
             }
         }

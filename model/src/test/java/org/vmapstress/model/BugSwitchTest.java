@@ -2,6 +2,7 @@ package org.vmapstress.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vmapstress.model.ModelFixture.idOf;
 
@@ -340,6 +341,42 @@ class BugSwitchTest {
         assertTrue(buggy.matches("LOCK-ORDER: took vb@\\d+\\.lock while holding vbq\\[0\\]\\.lock.*; held \\[vbq\\[0\\]\\.lock\\]"),
                 buggy);
         assertTrue(Bug.QUEUE_LOCK_FIRST.isCanary());
+    }
+
+    /**
+     * A "lock dropped around one update" canary, on one thread: the model's outcome is the fixed
+     * one (releasing two blocks, flushing, purging), so no invariant can see it; with the race
+     * detector on, the first access made without the lock is a DATA-RACE naming the field and its lock.
+     */
+    private static void assertOnlyTheDetectorSeesIt(Bug canary, String field) {
+        ModelFixture quiet = ModelFixture.with(canary);
+        quiet.releaseAFullBlock();
+        quiet.releaseAFullBlock();
+        quiet.model.vmUnmapAliases(quiet.cpu0);
+        quiet.model.purgeVmapAreaLazy();
+        assertEquals(List.of(), quiet.model.invariants().quiescent(), canary + " alone breaks no invariant");
+        ModelFixture watched = new ModelFixture(BugSet.of(canary, Bug.DATA_RACES));
+        ModelAssertion race = assertThrows(ModelAssertion.class, watched::releaseAFullBlock);
+        assertEquals(InvariantId.DATA_RACE, race.violation().invariant());
+        assertTrue(race.violation().message().contains(field), race.violation().message());
+        assertTrue(race.violation().message().contains("(lockset; no unordered access seen yet)"), race.violation().message());
+        assertTrue(canary.isCanary());
+        assertEquals(InvariantId.DATA_RACE, canary.breaks().get(0));
+    }
+
+    @Test
+    void dirtyRangeUnlocked_vbFreeWidensTheDirtyRangeWithoutTheBlockLock() {
+        assertOnlyTheDetectorSeesIt(Bug.DIRTY_RANGE_UNLOCKED, "of VmapBlock.dirtyMin of vb@0 (guarded by vb@0.lock) by main, holding no lock, without vb@0.lock");
+    }
+
+    @Test
+    void dirtyCountUnlocked_vbFreeAddsToTheDirtyCountWithoutTheBlockLock() {
+        assertOnlyTheDetectorSeesIt(Bug.DIRTY_COUNT_UNLOCKED, "of VmapBlock.dirty of vb@0 (guarded by vb@0.lock) by main, holding no lock, without vb@0.lock");
+    }
+
+    @Test
+    void lazyLinkUnlocked_aFreedAreaIsLinkedOnTheLazyListWithoutItsLock() {
+        assertOnlyTheDetectorSeesIt(Bug.LAZY_LINK_UNLOCKED, "write of LazyList.areas of LazyList (guarded by lazy.lock) by main, holding no lock, without lazy.lock");
     }
 
     /**

@@ -45,6 +45,37 @@ class GuardDeclarationTest {
         }
     }
 
+    /** The race detector watches every field guarded by a lock, RCU or a publication: each has its {@link SharedField} constant. */
+    @Test
+    void everyLockRcuOrPublishedFieldIsDeclaredToTheRaceDetector() throws Exception {
+        List<Field> watched = modelClasses().flatMap(c -> Stream.of(c.getDeclaredFields()))
+                .filter(f -> f.isAnnotationPresent(Guarded.class))
+                .filter(f -> WATCHED.contains(f.getAnnotation(Guarded.class).value()))
+                .toList();
+        List<String> missing = new java.util.ArrayList<>();
+        for (Field field : watched) {
+            String name = field.getDeclaringClass().getSimpleName() + "." + field.getName();
+            if (!sharedFieldsOf(field.getDeclaringClass()).contains(name)) {
+                missing.add(name);
+            }
+        }
+        assertTrue(watched.size() >= 14, "the watched fields: " + watched);
+        assertEquals(List.of(), missing, "fields the race detector is not told about");
+    }
+
+    private static final java.util.Set<Guard> WATCHED = java.util.EnumSet.of(Guard.LOCK, Guard.RCU, Guard.PUBLISHED);
+
+    private static List<String> sharedFieldsOf(Class<?> owner) throws IllegalAccessException {
+        List<String> names = new java.util.ArrayList<>();
+        for (Field constant : owner.getDeclaredFields()) {
+            if (constant.getType() == SharedField.class && Modifier.isStatic(constant.getModifiers())) {
+                constant.setAccessible(true);
+                names.add(((SharedField) constant.get(null)).name());
+            }
+        }
+        return names;
+    }
+
     @Test
     void theCheckFindsAFieldWithNoGuard() {
         class Undeclared {

@@ -22,6 +22,26 @@ class JcstressLogTest {
         }
     }
 
+    /**
+     * With the race detector on, an actor raises DATA-RACE at the racing access: jcstress calls the
+     * test an error, but the run judged and the model broke. It is caught, with a FORBIDDEN outcome
+     * "raised DATA-RACE" counted once per actor that raised it, and nothing is left unjudged.
+     */
+    @Test
+    void anActorThatRaisedAModelViolationCatchesTheBug() throws IOException {
+        RunRecord record = JcstressLog.parse(log("actor-raised-data-race.log"), "sanity", 14, List.of(), List.of("data-races"));
+        RunRecord.JcstressTest test = record.jcstress().get(0);
+        assertEquals("caught", test.verdict());
+        RunRecord.Outcome raised = test.outcomes().get(test.outcomes().size() - 1);
+        assertEquals("raised DATA-RACE", raised.result());
+        assertEquals(2, raised.samples());
+        assertTrue(raised.description().startsWith("an actor raised the model violation DATA-RACE: the write of VmapBlock.cpu"),
+                raised.description());
+        assertEquals(List.of(), record.incomplete());
+        assertEquals("publish-before-init,data-races", record.configuration().bugs());
+        assertTrue(JcstressLog.asExpected(record));
+    }
+
     @Test
     void passingFixedVariantsAreCleanWithTheirHistograms() throws IOException {
         RunRecord record = JcstressLog.parse(log("two-fixed-ok.log"), "sanity", 12.5);

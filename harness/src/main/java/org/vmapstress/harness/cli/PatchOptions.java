@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The switches that change the kernel under test without re-introducing a bug: {@code --patch}
- * (proposed kernel fixes) and {@code --strict} (ALIASES-FLUSHED without its in-transit
- * exemption). {@code run} and {@code suite} take them with {@code --bug} ({@link SwitchOptions});
+ * (proposed kernel fixes), {@code --strict} (ALIASES-FLUSHED without its in-transit
+ * exemption) and {@code --races} (the race detector). {@code run} and {@code suite} take them with {@code --bug} ({@link SwitchOptions});
  * {@code zoo} applies them to every configuration it runs, the fixed model and each bug alike.
  */
 final class PatchOptions {
@@ -22,11 +22,19 @@ final class PatchOptions {
                     + " (ALIASES-FLUSHED-STRICT; default: off).")
     private boolean strict;
 
-    /** The --patch and --strict switches. */
+    @Option(names = "--races",
+            description = "Watch the model's shared fields with the race detector: an access unordered with another, or made"
+                    + " without its declared lock, is DATA-RACE (default: off).")
+    private boolean races;
+
+    /** The --patch, --strict and --races switches. */
     BugSet switches() {
         List<Bug> chosen = new ArrayList<>(SwitchOptions.named("--patch", patches, Bug.Kind.PATCH));
         if (strict) {
             chosen.add(Bug.STRICT_ALIASES_FLUSHED);
+        }
+        if (races) {
+            chosen.add(Bug.DATA_RACES);
         }
         return BugSet.of(chosen);
     }

@@ -19,6 +19,7 @@ import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionSpec;
 import org.vmapstress.harness.exec.ModelShape;
+import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
 import org.vmapstress.reports.Verdict;
 import org.vmapstress.reports.html.ReportSite;
@@ -68,7 +69,7 @@ final class SuiteCommand implements Callable<Integer> {
             description = "Run only shard K of N: disjoint executions, jcstress tests and Lincheck modes (default: ${DEFAULT-VALUE}).")
     private String shard;
 
-    @Option(names = "--engines", split = ",", paramLabel = "ENGINE", defaultValue = "corpus,jcstress,lincheck,random,pct3,pos,free",
+    @Option(names = "--engines", split = ",", paramLabel = "ENGINE", defaultValue = "corpus,jcstress,lincheck,random,pct3,pos,free,races",
             description = "Which steps run, comma-separated (default: ${DEFAULT-VALUE}).")
     private List<String> engines;
 
@@ -241,17 +242,22 @@ final class SuiteCommand implements Callable<Integer> {
 
     /**
      * The explorations' workload: the random workload with 3 workers x 20 operations under the
-     * controlled scheduler, 4 x 100 free-running. {@code engine} is random, pct3, pos or free
-     * (or a schedule such as random+migrate).
+     * controlled scheduler, 4 x 100 free-running. {@code engine} is random, pct3, pos, free or
+     * races (the random walk with the race detector on), or a schedule such as random+migrate.
      */
     static ExecutionSpec explorationSpec(BugSet bugs, ModelShape shape, String engine, long seed) {
         boolean free = engine.equals(ExecutionSpec.FREE_RUNNING);
-        return new ExecutionSpec(bugs, shape, "random", free ? 4 : 3, free ? 100 : 20, seed, schedOf(engine), 0);
+        BugSet switches = engine.equals(SuitePlan.Engine.RACES.cliName()) ? bugs.plus(BugSet.of(Bug.DATA_RACES)) : bugs;
+        return new ExecutionSpec(switches, shape, "random", free ? 4 : 3, free ? 100 : 20, seed, schedOf(engine), 0);
     }
 
-    /** The schedule an exploring engine runs: pct3 is pct:3, the others (random, pos, free, random+migrate) their own name. */
+    /** The schedule an exploring engine runs: pct3 is pct:3, races the random walk, the others (random, pos, free, random+migrate) their own name. */
     static String schedOf(String engine) {
-        return engine.equals("pct3") ? "pct:3" : engine;
+        return switch (engine) {
+            case "pct3" -> "pct:3";
+            case "races" -> "random";
+            default -> engine;
+        };
     }
 
     private void explore(PrintWriter printer, BugSet bugSet, Shard part, String engine, Duration share)

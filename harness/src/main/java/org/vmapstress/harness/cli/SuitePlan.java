@@ -31,7 +31,9 @@ record SuitePlan(List<Step> steps, Duration reserve) {
         RANDOM("random", 0.2),
         PCT3("pct3", 0.15),
         POS("pos", 0.1),
-        FREE("free", 0.15);
+        FREE("free", 0.15),
+        /** The controlled random walk with the race detector on ({@code --races}): its own share, as a stricter judge. */
+        RACES("races", 0.1);
 
         private final String name;
         private final double weight;
@@ -54,7 +56,7 @@ record SuitePlan(List<Step> steps, Duration reserve) {
         }
 
         boolean exploration() {
-            return this == RANDOM || this == PCT3 || this == POS || this == FREE;
+            return this == RANDOM || this == PCT3 || this == POS || this == FREE || this == RACES;
         }
 
         /**
@@ -69,7 +71,7 @@ record SuitePlan(List<Step> steps, Duration reserve) {
                 case CORPUS -> 5;
                 case JCSTRESS -> jcstressTests == 0 ? 0 : 15 + 7L * jcstressTests;
                 case LINCHECK -> lincheckSeconds;
-                case RANDOM, PCT3, POS, FREE -> 3;
+                case RANDOM, PCT3, POS, FREE, RACES -> 3;
             };
         }
     }

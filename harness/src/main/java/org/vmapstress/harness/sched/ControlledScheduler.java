@@ -63,6 +63,8 @@ public final class ControlledScheduler implements ScheduleHook {
     private final String[] operation;
     private final ModelLock[] acquiring;
     private final HeldLocks[] held;
+    /** Each worker's last recorded step: the one it is executing (-1 before its first). */
+    private final int[] lastStep;
     private final ThreadLocal<Integer> workerId = new ThreadLocal<>();
     private final List<Step> trace = new ArrayList<>();
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -88,6 +90,8 @@ public final class ControlledScheduler implements ScheduleHook {
         this.operation = new String[threads];
         this.acquiring = new ModelLock[threads];
         this.held = new HeldLocks[threads];
+        this.lastStep = new int[threads];
+        Arrays.fill(lastStep, -1);
     }
 
     /**
@@ -245,6 +249,13 @@ public final class ControlledScheduler implements ScheduleHook {
         switchTo(me, policy.pick(runnable, me, trace.size()));
     }
 
+    /** For a report naming an access: the calling worker, the step it is in and its operation ("T1 at step 42 in unmap"). */
+    @Override
+    public String position() {
+        Integer me = workerId.get();
+        return me == null ? Thread.currentThread().getName() : "T" + me + " at step " + lastStep[me] + " in " + operation[me];
+    }
+
     private void schedule(String label, long subject) {
         Integer me = workerId.get();
         if (me == null) {
@@ -288,6 +299,7 @@ public final class ControlledScheduler implements ScheduleHook {
         }
         Step step = new Step(trace.size(), me, cpus[me].cpu(), operation[me], label, subject, held[me].names());
         trace.add(step);
+        lastStep[me] = step.index();
         policy.reached(me, label, subject);
         fingerprint = fingerprint * 31 + ((long) me * 1_000_003 + label.hashCode()) * 31 + subject;
         if (Integer.bitCount(trace.size()) == 1) {

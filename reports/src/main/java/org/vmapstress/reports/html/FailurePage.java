@@ -10,7 +10,7 @@ import org.vmapstress.reports.record.RunRecord;
 
 /** What {@code failure.jte} shows of one failure: headline, timeline, state at the failure, replay line. */
 public record FailurePage(Grading.NumberedFailure numbered, Timeline timeline, List<BlockBar> blocks,
-                          List<TlbRow> tlb, List<Map.Entry<Integer, String>> pages) {
+                          List<TlbRow> tlb, List<Map.Entry<Integer, String>> pages, List<RacingAccess> race) {
     static final int BAR_WIDTH = 640;
 
     public static FailurePage of(Grading.NumberedFailure numbered) {
@@ -22,7 +22,24 @@ public record FailurePage(Grading.NumberedFailure numbered, Timeline timeline, L
                         .toList();
         List<TlbRow> tlb = state == null ? List.of() : state.tlbEntries().stream().map(TlbRow::of).toList();
         List<Map.Entry<Integer, String>> pages = state == null ? List.of() : new ArrayList<>(state.pages().entrySet());
-        return new FailurePage(numbered, new Timeline(failure.trace(), failure.step()), blocks, tlb, pages);
+        List<RacingAccess> race = RacingAccess.named(failure.invariant(), failure.message());
+        Set<Integer> racingSteps = race.stream().map(RacingAccess::step).collect(Collectors.toSet());
+        return new FailurePage(numbered, new Timeline(failure.trace(), failure.step(), racingSteps), blocks, tlb, pages, race);
+    }
+
+    /** What the race section says under the accesses: the edge that is missing (two accesses), or the lock that is (one). */
+    public String raceExplained() {
+        if (race.size() >= 2) {
+            RacingAccess second = race.get(0);
+            RacingAccess first = race.get(1);
+            return "Nothing orders these two accesses: T" + first.thread() + " released no lock after step " + first.step()
+                    + " that T" + second.thread() + " took before step " + second.step() + ", and T" + second.thread()
+                    + " reached the object through no publication made after it. The dashed amber line in the interleaving"
+                    + " joins them: it stands for the happens-before edge that is missing.";
+        }
+        return "T" + race.get(0).thread() + " touched a field without the lock its declaration says guards it (the lockset"
+                + " check): an access under that lock by any other thread would be unordered with it. The amber box in the"
+                + " interleaving is the access.";
     }
 
     public RunRecord.Failure failure() {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.vmapstress.reports.record.RunRecord;
 
 /**
@@ -30,8 +31,11 @@ public final class Timeline {
     private final int omitted;
     private final int violation;
     private final List<LockBar> lockBars;
+    private final Set<Integer> racing;
 
-    public Timeline(List<RunRecord.TraceStep> trace, int violationStep) {
+    /** The timeline, with the steps of {@code racingSteps} (the accesses a DATA-RACE names) outlined and joined. */
+    public Timeline(List<RunRecord.TraceStep> trace, int violationStep, Set<Integer> racingSteps) {
+        this.racing = Set.copyOf(racingSteps);
         this.omitted = Math.max(0, trace.size() - MAX_ROWS);
         this.steps = trace.subList(omitted, trace.size());
         this.threads = trace.stream().mapToInt(RunRecord.TraceStep::thread).max().orElse(-1) + 1;
@@ -91,6 +95,23 @@ public final class Timeline {
                     violating, label, detail, TOP + row * ROW + ROW - 6));
         }
         return boxes;
+    }
+
+    /** Whether the step is one of the accesses a DATA-RACE names. */
+    public boolean racing(Box box) {
+        return racing.contains(box.step());
+    }
+
+    /** The dashed line joining the two racing accesses (from the centre of each box), when both are drawn; else none. */
+    public List<Link> raceLinks() {
+        List<Box> ends = boxes().stream().filter(this::racing).toList();
+        if (ends.size() != 2) {
+            return List.of();
+        }
+        Box a = ends.get(0);
+        Box b = ends.get(1);
+        return List.of(new Link(a.x() + a.width() / 2, a.y() + a.height(), b.x() + b.width() / 2, b.y(),
+                "steps " + a.step() + " and " + b.step() + ": no happens-before edge orders these accesses"));
     }
 
     /** What a step did: its point and subject, or for a migration by the scheduler the CPU it moved to. */
@@ -167,5 +188,8 @@ public final class Timeline {
     }
 
     public record LockBar(int x, int y, int width, int height, String colour, String lock, String title) {
+    }
+
+    public record Link(int x1, int y1, int x2, int y2, String title) {
     }
 }

@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  * what its name promises: a {@code Fixed} variant is "clean" when jcstress passed it, any other
  * variant re-introduces the kernel bug its name spells (LazyPteClear: lazy-pte-clear) and is
  * "caught" when jcstress failed it; a test that ended in an error "could not judge"; anything else is "wrong".
+ * An error that is the model's own violation, raised in an actor (a {@code ModelAssertion}: the race
+ * detector's DATA-RACE raises at the racing access, wherever the scenario's outcome is computed), is
+ * a FORBIDDEN outcome "raised ID" of that test, not an error: the run judged, and the model broke.
  *
  * <p>{@code main(LOG, OUT_DIR, MODE [SECONDS [EXPECTED [SWITCHES]]])} writes {@code OUT_DIR/jcstress.json} and
  * exits 1 when a test graded wrong, 3 when a test has no result or an error (used by
@@ -40,6 +43,8 @@ public final class JcstressLog {
     private static final Pattern ROW = Pattern.compile(
             "^\\s+(.+?)\\s+([\\d,]+)\\s+[<\\d.]+%\\s+(Acceptable|Forbidden|Interesting)\\s+(.*)$");
     private static final Pattern CAMEL_HUMP = Pattern.compile("(?<=[a-z0-9])(?=[A-Z])");
+    /** The message of an error test whose actor raised a model violation. */
+    private static final Pattern RAISED = Pattern.compile("^\\s+org\\.vmapstress\\.model\\.ModelAssertion: (\\S+): (.*)$");
 
     private JcstressLog() {
     }
@@ -61,11 +66,15 @@ public final class JcstressLog {
         for (String line : lines.subList(Math.max(0, start), lines.size())) {
             Matcher test = TEST.matcher(line);
             Matcher row = ROW.matcher(line);
+            Matcher raised = RAISED.matcher(line);
             if (test.matches()) {
                 addTest(tests, name, status, outcomes);
                 status = test.group(1);
                 name = test.group(2);
                 outcomes = new ArrayList<>();
+            } else if (("ERROR".equals(status) || raisedBefore(outcomes)) && raised.matches()) {
+                status = "FAILED";
+                countRaised(outcomes, raised.group(1), raised.group(2));
             } else if (name != null && row.matches() && !line.contains("SAMPLES")) {
                 outcomes.add(new RunRecord.Outcome(row.group(1).trim(), Long.parseLong(row.group(2).replace(",", "")),
                         row.group(3).toUpperCase(Locale.ROOT), row.group(4).trim()));
@@ -109,6 +118,18 @@ public final class JcstressLog {
                 .reduce((a, b) -> a + "; " + b).orElse("jcstress failed it (see its log)");
         return new RunRecord.Failure(FORBIDDEN, test.family() + "." + test.variant() + ": " + forbidden, -1, -1, null,
                 rerun(test.name(), mode), null, 0, null, null, null);
+    }
+
+    private static boolean raisedBefore(List<RunRecord.Outcome> outcomes) {
+        return outcomes.stream().anyMatch(o -> o.result().startsWith("raised "));
+    }
+
+    /** One more actor that raised the model violation {@code id}: a FORBIDDEN outcome "raised ID", counted. */
+    private static void countRaised(List<RunRecord.Outcome> outcomes, String id, String message) {
+        String result = "raised " + id;
+        long before = outcomes.stream().filter(o -> o.result().equals(result)).mapToLong(RunRecord.Outcome::samples).sum();
+        outcomes.removeIf(o -> o.result().equals(result));
+        outcomes.add(new RunRecord.Outcome(result, before + 1, "FORBIDDEN", "an actor raised the model violation " + id + ": " + message));
     }
 
     /** {@code LazyPteClear} to {@code lazy-pte-clear}. */
