@@ -230,7 +230,8 @@ public record Token(ExecutionSpec spec, int steps, long fingerprint, List<Intege
         }
     }
 
-    private static String abbreviate(String text) {
+    /** {@code text}, cut to 60 characters for a one-line error. */
+    public static String abbreviate(String text) {
         return text.length() > 60 ? text.substring(0, 57) + "..." : text;
     }
 }

@@ -133,6 +133,11 @@ public final class Grading {
         return records;
     }
 
+    /** The records of exhaustive runs ({@code --sched dfs}), which say how much of their schedule space they covered. */
+    public List<RunRecord> exhaustiveRuns() {
+        return records.stream().map(RunRecords.Located::record).filter(r -> r.exhaustive() != null).toList();
+    }
+
     public List<EngineTotal> engines() {
         return engines;
     }

@@ -22,7 +22,8 @@ import org.vmapstress.reports.record.RunRecords;
  * violation a {@code <failure>} (each failure's invariant, message and replay line), a step
  * that could not judge an {@code <error>} (its reason and what to do). For detection records
  * (the zoo) a finding on a re-introduced bug is what was wanted: it passes, and a bug no engine
- * found is a failing test case of its own.
+ * found is a failing test case of its own. An exhaustive run's coverage ("complete: ..." or
+ * "capped: ...") is its test case's {@code <system-out>}.
  */
 public final class JunitXml {
     private JunitXml() {
@@ -94,6 +95,11 @@ public final class JunitXml {
             xml.writeAttribute("message", first.step() + ": " + first.reason());
             xml.writeCharacters(record.incomplete().stream().map(u -> u.step() + ": " + u.reason() + "\nwhat to do: " + u.remedy())
                     .collect(Collectors.joining("\n\n")));
+            xml.writeEndElement();
+        }
+        if (record.exhaustive() != null) {
+            xml.writeStartElement("system-out");
+            xml.writeCharacters(record.exhaustive().summary());
             xml.writeEndElement();
         }
         xml.writeEndElement();

@@ -95,6 +95,32 @@ class VerdictGradingTest {
     }
 
     @Test
+    void anExhaustiveRunSaysCompleteOrCappedInTheRecordTheReportAndJunitXml(@TempDir Path tmp) throws Exception {
+        RunRecord complete = Fixtures.cleanPct().withExhaustive(new RunRecord.Exhaustive(2, 2, 2746, true, false, 0, 0));
+        RunRecord.Exhaustive stopped = new RunRecord.Exhaustive(2, 1, 50, false, false, 0, 2696);
+        RunRecord capped = Fixtures.cleanPct().withExhaustive(stopped)
+                .withIncomplete(List.of(new RunRecord.Unfinished("controlled-dfs", stopped.summary(), "give it a larger --budget")));
+        assertEquals("complete: 2746 schedules, bound 2, 0 violations", complete.exhaustive().summary());
+        assertEquals("capped: 50 schedules, bound 1 complete, bound 2 partly done, at least 2696 left", stopped.summary());
+        assertEquals("clean", complete.verdict());
+        assertEquals("incomplete", capped.verdict());
+
+        Path completeDir = Fixtures.write(tmp.resolve("complete"), complete);
+        Path cappedDir = Fixtures.write(tmp.resolve("capped"), capped);
+        assertEquals(complete.exhaustive(), RunRecords.read(completeDir.resolve("run.json")).exhaustive());
+        Path site = tmp.resolve("site");
+        ReportSite.Result result = ReportSite.write(List.of(completeDir, cappedDir), site);
+        String coverage = Jsoup.parse(result.index().toFile()).getElementById("coverage").text();
+        assertTrue(coverage.contains("complete: 2746 schedules, bound 2, 0 violations"), coverage);
+        assertTrue(coverage.contains("capped: 50 schedules"), coverage);
+
+        NodeList outs = readJunit(site.resolve("junit.xml")).getElementsByTagName("system-out");
+        assertEquals(2, outs.getLength());
+        assertEquals("complete: 2746 schedules, bound 2, 0 violations", outs.item(0).getTextContent());
+        assertTrue(outs.item(1).getTextContent().startsWith("capped: 50 schedules"));
+    }
+
+    @Test
     void publishedFilesAreReadableByAll(@TempDir Path tmp) throws IOException {
         Path site = tmp.resolve("new").resolve("site");
         ReportSite.write(List.of(Fixtures.write(tmp.resolve("clean"), Fixtures.cleanPct())), site);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.vmapstress.harness.BadInput;
+import org.vmapstress.harness.BoundedSearch;
 import org.vmapstress.harness.Explorer;
 import org.vmapstress.harness.Shard;
 import org.vmapstress.harness.Token;
@@ -74,9 +75,13 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--sched", defaultValue = "random",
             description = "random, pct:D or pos (controlled, replayable; add +migrate to let the scheduler move workers to another CPU"
-                    + " inside operations, e.g. pos+migrate), or free (parallel threads; failures re-searched under control)"
-                    + " (default: ${DEFAULT-VALUE}).")
+                    + " inside operations, e.g. pos+migrate), free (parallel threads; failures re-searched under control), or dfs"
+                    + " (every schedule of one workload, up to --preemptions; ends complete or capped) (default: ${DEFAULT-VALUE}).")
     private String sched;
+
+    @Option(names = "--preemptions", paramLabel = "K",
+            description = "With --sched dfs: explore every schedule with at most K preemptions, smaller K first (default: no bound).")
+    private Integer preemptions;
 
     @Option(names = "--iterations", defaultValue = "100000", description = "Executions at most (default: ${DEFAULT-VALUE}).")
     private long iterations;
@@ -111,6 +116,9 @@ final class RunCommand implements Callable<Integer> {
             out.println("shard " + part + ": executions " + part.exec(0, 0) + ", " + part.exec(0, 1) + ", " + part.exec(0, 2) + ", ...");
         }
         boolean terminal = System.console() != null;
+        if (exhaustive()) {
+            return search(template, out, terminal);
+        }
         AtomicReference<Explorer.Summary> latest = new AtomicReference<>();
         Explorer.Summary summary;
         try (Interruption ignored = Interruption.arm(spec.commandLine().getErr(), "run", budget.plus(OVERRUN),
@@ -134,6 +142,65 @@ final class RunCommand implements Callable<Integer> {
         record.incomplete().forEach(u -> out.println("could not judge: " + u));
         out.println(record.graded() == Verdict.CLEAN ? "clean: no violation" : record.verdict());
         return record.graded().exitCode();
+    }
+
+    /**
+     * {@code --sched dfs}: every schedule of the workload up to the preemption bound
+     * ({@link BoundedSearch}); clean only when complete, incomplete when capped, a violation
+     * with the number of violating schedules up to the bound it was found at.
+     */
+    private int search(ExecutionSpec template, PrintWriter out, boolean terminal) throws InterruptedException {
+        int bound = preemptions == null ? BoundedSearch.UNBOUNDED : preemptions;
+        AtomicReference<BoundedSearch.Summary> latest = new AtomicReference<>();
+        BoundedSearch.Summary summary;
+        try (Interruption ignored = Interruption.arm(spec.commandLine().getErr(), "run", budget.plus(OVERRUN),
+                why -> interrupted(template, Shard.ALL, latest.get() == null ? null : latest.get().asExploration(), why))) {
+            summary = new BoundedSearch(new Execution(WATCHDOG, STEP_LIMIT)).explore(template, bound, iterations, budget, progress -> {
+                latest.set(progress);
+                searchProgressLine(out, progress, terminal);
+            });
+        }
+        if (terminal) {
+            out.println();
+        }
+        printCounts(out, template, summary.asExploration());
+        RunRecord.Exhaustive coverage = new RunRecord.Exhaustive(preemptions, summary.explored(), summary.schedules(),
+                summary.complete(), summary.exhausted(), summary.violating(), summary.branchesLeft());
+        RunRecord record = RunReporting.record(template, summary.asExploration(), Shard.ALL, iterations, budget, null)
+                .withExhaustive(coverage);
+        if (summary.cap() != null) {
+            record = record.withIncomplete(List.of(new RunRecord.Unfinished(RunReporting.engine(template),
+                    coverage.summary() + " (its " + summary.cap() + " ran out)",
+                    summary.cap().equals("budget") ? "give it a larger --budget" : "give it a larger --iterations")));
+        }
+        if (summary.failure() != null) {
+            RunReporting.report(out, summary.failure(), corpus);
+        }
+        if (summary.violating() > 0) {
+            out.printf("violating schedules: %d of %d with at most %d preemptions%n", summary.violating(), summary.schedules(),
+                    Math.max(0, summary.explored()));
+        }
+        writeRecord(record);
+        record.incomplete().forEach(u -> out.println("could not judge: " + u));
+        out.println(coverage.summary());
+        out.println(record.graded() == Verdict.CLEAN ? "clean: no violation" : record.verdict());
+        return record.graded().exitCode();
+    }
+
+    private boolean exhaustive() {
+        return sched.equals(BoundedSearch.SCHED);
+    }
+
+    private void searchProgressLine(PrintWriter out, BoundedSearch.Summary progress, boolean terminal) {
+        long left = Math.max(0, budget.minus(progress.elapsed()).toSeconds());
+        String line = String.format("%d schedules, bound %d complete, %d violating, %ds left", progress.schedules(), progress.explored(),
+                progress.violating(), left);
+        if (terminal) {
+            out.print("\r" + line + "   ");
+            out.flush();
+        } else {
+            out.println("  ... " + line);
+        }
     }
 
     private void printCounts(PrintWriter out, ExecutionSpec template, Explorer.Summary summary) {
@@ -192,6 +259,15 @@ final class RunCommand implements Callable<Integer> {
         requireRange("--ops", ops, 1, ExecutionSpec.MAX_OPS);
         requireRange("--record", record, 0, FlightRecorder.MAX_EVENTS);
         requireRange("--iterations", iterations, 1, Long.MAX_VALUE);
+        if (preemptions != null && !exhaustive()) {
+            throw new BadInput("--preemptions bounds --sched dfs only (this run's --sched is " + Token.abbreviate(sched) + ")");
+        }
+        if (exhaustive()) {
+            requireRange("--preemptions", preemptions == null ? 0 : preemptions, 0, 1000);
+            if (!shard.equals("1/1")) {
+                throw new BadInput("--shard does not split --sched dfs (its schedules are one search)");
+            }
+        }
         long seedValue;
         try {
             seedValue = seed.startsWith("0x") ? Long.parseUnsignedLong(seed.substring(2), 16) : Long.parseLong(seed);
@@ -199,7 +275,7 @@ final class RunCommand implements Callable<Integer> {
             throw new BadInput("--seed '" + seed + "' is not a number (decimal or 0x-hex)");
         }
         return new ExecutionSpec(switches.switches(), Token.shape(Token.cpus(cpus), vaPages, frames), Token.scenario(scenario), threads, ops, seedValue,
-                Token.sched(sched), 0);
+                exhaustive() ? BoundedSearch.SCHED : Token.sched(sched), 0);
     }
 
     private static void requireRange(String option, long value, long min, long max) {

@@ -30,6 +30,16 @@ public record Workload(String name, List<List<Op>> threads) {
                     List.of(Op.of(Kind.MAP, 8), Op.of(Kind.MAP, 16), Op.of(Kind.UNMAP), Op.of(Kind.MAP, 32),
                             Op.of(Kind.UNMAP), Op.of(Kind.UNMAP)),
                     List.of(Op.of(Kind.PURGE), Op.of(Kind.ALIASES), Op.of(Kind.PURGE)))),
+            // a fragment purge against an allocation and a free: worker 0 fills its first block
+            // with two half-block maps, so its next map opens a second block (whose address
+            // hashes to another CPU's index), frees that map (the block is then all free or
+            // dirty: purge_fragmented_block may take it), maps from it again and frees a map of
+            // the first block, while worker 1's vm_unmap_aliases calls purge the fragmented
+            // blocks of every CPU
+            "fragment-purge-free", () -> new Workload("fragment-purge-free", List.of(
+                    List.of(Op.of(Kind.MAP, 64), Op.of(Kind.MAP, 64), Op.of(Kind.MAP, 32), Op.of(Kind.UNMAP, 2),
+                            Op.of(Kind.MAP, 32), Op.of(Kind.UNMAP, 0)),
+                    List.of(Op.of(Kind.ALIASES), Op.of(Kind.ALIASES)))),
             // the in-transit window (docs/findings): each worker fills a 128-page block with two
             // half-block maps, touches and unmaps the older, unmaps the last (retiring the block),
             // then calls vm_unmap_aliases; in lockstep, one's call meets the other's retirement

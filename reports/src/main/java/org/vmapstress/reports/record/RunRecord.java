@@ -22,7 +22,7 @@ import org.vmapstress.reports.Verdict;
  */
 public record RunRecord(String format, String engine, Configuration configuration, Counts counts, String verdict,
                         List<Failure> failures, List<Unfinished> incomplete, List<JcstressTest> jcstress, String purpose,
-                        List<String> expected) {
+                        List<String> expected, Exhaustive exhaustive) {
     public static final String FORMAT = "vmapstress-run/3";
     /** The purpose of a run that checks the model: any failure is a failure (null in the JSON means this). */
     public static final String CHECK = "check";
@@ -40,7 +40,7 @@ public record RunRecord(String format, String engine, Configuration configuratio
     /** A record of one engine's failures: the verdict follows from them ("clean" when there are none). */
     public static RunRecord of(String engine, Configuration configuration, Counts counts, List<Failure> failures,
                                List<JcstressTest> jcstress) {
-        return new RunRecord(FORMAT, engine, configuration, counts, null, failures, List.of(), jcstress, CHECK, null);
+        return new RunRecord(FORMAT, engine, configuration, counts, null, failures, List.of(), jcstress, CHECK, null, null);
     }
 
     /**
@@ -55,7 +55,7 @@ public record RunRecord(String format, String engine, Configuration configuratio
     public RunRecord withIncomplete(List<Unfinished> more) {
         List<Unfinished> all = new ArrayList<>(incomplete);
         all.addAll(more);
-        return new RunRecord(format, engine, configuration, counts, null, failures, all, jcstress, purpose, expected);
+        return new RunRecord(format, engine, configuration, counts, null, failures, all, jcstress, purpose, expected, exhaustive);
     }
 
     /**
@@ -64,7 +64,12 @@ public record RunRecord(String format, String engine, Configuration configuratio
      * anything is a false alarm).
      */
     public RunRecord forDetection(List<String> expected) {
-        return new RunRecord(format, engine, configuration, counts, null, failures, incomplete, jcstress, DETECT, expected);
+        return new RunRecord(format, engine, configuration, counts, null, failures, incomplete, jcstress, DETECT, expected, exhaustive);
+    }
+
+    /** This record with an exhaustive run's coverage. */
+    public RunRecord withExhaustive(Exhaustive coverage) {
+        return new RunRecord(format, engine, configuration, counts, null, failures, incomplete, jcstress, purpose, expected, coverage);
     }
 
     /** Whether {@code failure} is what this record looks for: any failure, unless it lists what it expects. */
@@ -116,6 +121,27 @@ public record RunRecord(String format, String engine, Configuration configuratio
         @Override
         public String toString() {
             return step + ": " + reason + " -> " + remedy;
+        }
+    }
+
+    /**
+     * An exhaustive run's coverage ({@code --sched dfs}): the preemption bound asked for (null:
+     * none), the largest bound every schedule of which ran (-1: not even bound 0), the schedules
+     * run, whether every schedule up to the bound ran ({@code complete}) and whether that was
+     * the workload's whole space ({@code exhausted}), the violating schedules among them, and
+     * when the run was capped, the branches it did not take (each at least one schedule).
+     */
+    public record Exhaustive(Integer preemptionBound, int exploredBound, long schedules, boolean complete, boolean exhausted,
+                             long violating, long branchesLeft) {
+        /** One line: "complete: 412 schedules, bound 2, 0 violations" or "capped: ..., at least N left". */
+        public String summary() {
+            if (complete) {
+                return String.format("complete: %d schedules, bound %d, %d violations%s", schedules, exploredBound, violating,
+                        exhausted ? " (every schedule of the workload)" : "");
+            }
+            return String.format("capped: %d schedules, %s, at least %d left", schedules,
+                    exploredBound < 0 ? "bound 0 partly done" : "bound " + exploredBound + " complete, bound " + (exploredBound + 1)
+                            + " partly done", branchesLeft);
         }
     }
 
