@@ -83,18 +83,13 @@ public final class BoundedSearch {
                           ExecutionResult failure, long branchesLeft, String cap) {
         /** Every schedule up to the bound ran (or the whole space did), and each was judged. */
         public boolean complete() {
-            return cap == null && BoundedSearch.complete(failure);
+            return cap == null && (failure == null || failure.verdict() == Verdict.VIOLATION);
         }
 
         /** The run in {@link Explorer}'s terms, for the run record. */
         public Explorer.Summary asExploration() {
             return new Explorer.Summary(schedules, steps, elapsed, failure, "budget".equals(cap));
         }
-    }
-
-    /** Whether a search with this failure (or none) judged every schedule it ran. */
-    private static boolean complete(ExecutionResult failure) {
-        return failure == null || failure.verdict() == Verdict.VIOLATION;
     }
 
     /**
@@ -111,7 +106,7 @@ public final class BoundedSearch {
                 if (System.nanoTime() > search.deadline) {
                     return search.summary("budget");
                 }
-                if (search.schedules >= iterations) {
+                if (search.tally.schedules >= iterations) {
                     return search.summary("iterations");
                 }
                 if (!search.runNext()) {
@@ -123,7 +118,7 @@ public final class BoundedSearch {
                 }
             }
             search.explored = search.level;
-            if (search.failure != null || search.later.isEmpty() || search.level >= bound) {
+            if (search.tally.failure != null || search.later.isEmpty() || search.level >= bound) {
                 return search.summary(null);
             }
             search.nextLevel();
@@ -142,10 +137,7 @@ public final class BoundedSearch {
         boolean beyondBound;
         int level;
         int explored = -1;
-        long schedules;
-        long steps;
-        long violating;
-        ExecutionResult failure;
+        final SearchTally tally = new SearchTally();
 
         Search(ExecutionSpec template, int bound, long start, Duration budget) {
             this.spec = template;
@@ -160,19 +152,8 @@ public final class BoundedSearch {
             Branch branch = now.pop();
             byte[] prefix = branch.prefix();
             DfsPolicy policy = new DfsPolicy(prefix);
-            Duration left = Duration.ofNanos(deadline - System.nanoTime()).plus(Explorer.OVERRUN);
-            ExecutionResult result = execution.cutTo(left).run(spec, policy);
-            schedules++;
-            steps += result.steps();
-            ExecutionResult replayable = result.as(spec.withSched(policy.name()));
-            eachSchedule.accept(replayable);
-            if (result.failed()) {
-                if (result.verdict() != Verdict.VIOLATION) {
-                    failure = replayable;
-                    return false;
-                }
-                violating++;
-                failure = failure == null ? replayable : failure;
+            if (!tally.run(execution, spec, policy, deadline, eachSchedule)) {
+                return false;
             }
             branchFrom(policy, prefix.length, branch.preemptions());
             return true;
@@ -208,9 +189,9 @@ public final class BoundedSearch {
 
         Summary summary(String cap) {
             long left = cap == null ? 0 : now.size() + later.size();
-            boolean exhausted = cap == null && now.isEmpty() && later.isEmpty() && !beyondBound && complete(failure);
-            return new Summary(bound, explored, exhausted, schedules, steps, Duration.ofNanos(System.nanoTime() - start), violating,
-                    failure, left, cap);
+            boolean exhausted = cap == null && now.isEmpty() && later.isEmpty() && !beyondBound && tally.judged();
+            return new Summary(bound, explored, exhausted, tally.schedules, tally.steps, Duration.ofNanos(System.nanoTime() - start),
+                    tally.violating, tally.failure, left, cap);
         }
     }
 }

@@ -165,12 +165,12 @@ class BoundedSearchTest {
     @Test
     void theCommandLineSaysCompleteOrCappedAndExitsAccordingly() {
         int[] exit = new int[1];
-        String complete = CliRunner.run(exit, "run", "--sched", "dfs", "--preemptions", "1", "--scenario", SEED_RACE,
+        String complete = CliRunner.run(exit, "run", "--sched", "dfs", "--preemptions", "1", "--reduction", "none", "--scenario", SEED_RACE,
                 "--corpus", "target/bounded-search-corpus")[0];
         assertEquals(0, exit[0], complete);
         assertTrue(complete.matches("(?s).*\\ncomplete: \\d+ schedules, bound 1, 0 violations\\n.*"), complete);
 
-        String capped = CliRunner.run(exit, "run", "--sched", "dfs", "--preemptions", "2", "--scenario", SEED_RACE,
+        String capped = CliRunner.run(exit, "run", "--sched", "dfs", "--preemptions", "2", "--reduction", "none", "--scenario", SEED_RACE,
                 "--iterations", "50", "--corpus", "target/bounded-search-corpus")[0];
         assertEquals(3, exit[0], capped);
         assertTrue(capped.contains("capped: 50 schedules, bound 0 complete, bound 1 partly done, at least"), capped);

@@ -235,7 +235,7 @@ class CommandLineTest {
         int[] exit = new int[1];
         String[] printed = CliRunner.run(exit, "suite", "--budget", "1s");
         assertEquals(2, exit[0]);
-        assertTrue(printed[1].contains("is below the suite's minimum of 2m") && printed[1].contains("give --budget 2m"), printed[1]);
+        assertTrue(printed[1].contains("is below the suite's minimum of 3m") && printed[1].contains("give --budget 3m"), printed[1]);
         assertEquals("", printed[0], "refused before any work");
     }
 

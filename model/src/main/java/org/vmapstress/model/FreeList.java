@@ -29,6 +29,11 @@ final class FreeList {
         this.hook = hook;
     }
 
+    /** The CPU whose queue this list is. */
+    int cpu() {
+        return cpu;
+    }
+
     /** rcu_dereference of the list: a snapshot to walk without locks. */
     VmapBlock[] readRcu() {
         hook.point(SchedulePoint.VB_ALLOC_READ_FREE_LIST, cpu);

@@ -56,24 +56,28 @@ public final class KernelPageTable {
 
     /** The pfn {@code va} maps, or -1 when it has no PTE. */
     public int pfnAt(long va) {
+        hook.touch(Resource.PTE, va, false);
         long pte = ptes.get(va);
-        return pte == 0 ? -1 : (int) ((pte & ~WRITABLE) - 1);
+        return pte == 0 ? -1 : pfnOf(pte);
     }
 
     public boolean isMapped(long va) {
+        hook.touch(Resource.PTE, va, false);
         return ptes.get(va) != 0;
     }
 
     /** How many VA pages map {@code pfn} writable now. */
     public int writableMappings(int pfn) {
+        hook.touch(Resource.FRAME_MAPPINGS, pfn, false);
         return writableMappings.get((pfn + 1) * FRAME_STRIDE);
     }
 
     /** The VA pages that map {@code pfn} writable (a scan: for messages, not hot paths). */
     public List<Long> writableAliasesOf(int pfn) {
+        hook.touch(Resource.FRAME_MAPPINGS, pfn, false);
         List<Long> vas = new ArrayList<>();
         ptes.forEachNonZero((va, pte) -> {
-            if ((pte & WRITABLE) != 0 && (int) ((pte & ~WRITABLE) - 1) == pfn) {
+            if ((pte & WRITABLE) != 0 && pfnOf(pte) == pfn) {
                 vas.add(va);
             }
         });
@@ -81,16 +85,24 @@ public final class KernelPageTable {
     }
 
     /** The slot of {@link #writableMappings} that counts the frame a writable PTE maps (the PTE holds pfn + 1). */
+    /** The pfn a non-zero PTE maps. */
+    private static int pfnOf(long pte) {
+        return (int) ((pte & ~WRITABLE) - 1);
+    }
+
     private static int frameSlot(long writablePte) {
         return (int) (writablePte & ~WRITABLE) * FRAME_STRIDE;
     }
 
     private void replace(long va, long pte) {
+        hook.touch(Resource.PTE, va, true);
         long old = ptes.getAndSet(va, pte);
         if ((old & WRITABLE) != 0) {
+            hook.touch(Resource.FRAME_MAPPINGS, pfnOf(old), true);
             writableMappings.decrementAndGet(frameSlot(old));
         }
         if ((pte & WRITABLE) != 0) {
+            hook.touch(Resource.FRAME_MAPPINGS, pfnOf(pte), true);
             writableMappings.incrementAndGet(frameSlot(pte));
         }
     }

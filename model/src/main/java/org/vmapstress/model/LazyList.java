@@ -39,6 +39,7 @@ final class LazyList {
     /** Adds the area's pages to vmap_lazy_nr and returns the new count. */
     long count(VmapArea area) {
         hook.point(SchedulePoint.LAZY_COUNT_ADD, area.pages());
+        hook.touch(Resource.LAZY_NR, 0, true);
         return vmapLazyNr.addAndGet(area.pages());
     }
 
@@ -74,15 +75,18 @@ final class LazyList {
 
     void uncount(long pages) {
         hook.point(SchedulePoint.LAZY_COUNT_SUB, pages);
+        hook.touch(Resource.LAZY_NR, 0, true);
         vmapLazyNr.addAndGet(-pages);
     }
 
     long vmapLazyNr() {
+        hook.touch(Resource.LAZY_NR, 0, false);
         return vmapLazyNr.get();
     }
 
     /** The areas on the list now, read without the model lock (checks must not be schedule points). */
     List<VmapArea> snapshot() {
+        hook.access(this, AREAS, Access.READ_ONCE);
         return List.copyOf(areas);
     }
 }

@@ -28,11 +28,12 @@ final class LazyPurge {
     private final KernelPageTable pageTable;
     private final Tlbs tlbs;
     private final ModelLock purgeLock;
+    private final ScheduleHook hook;
     @Guarded(Guard.ATOMIC)
     private final AtomicBoolean drainRequested = new AtomicBoolean();
 
     LazyPurge(ModelConfig config, BugSet bugs, LazyList lazyList, VaSpace vaSpace, KernelPageTable pageTable,
-              Tlbs tlbs, ModelLock purgeLock) {
+              Tlbs tlbs, ModelLock purgeLock, ScheduleHook hook) {
         this.config = config;
         this.bugs = bugs;
         this.lazyList = lazyList;
@@ -40,6 +41,7 @@ final class LazyPurge {
         this.pageTable = pageTable;
         this.tlbs = tlbs;
         this.purgeLock = purgeLock;
+        this.hook = hook;
     }
 
     /** free_vmap_area_noflush(): the area waits on the lazy list for a flush. */
@@ -53,6 +55,7 @@ final class LazyPurge {
             lazyList.link(area);
         }
         if (nrLazy > config.lazyMaxPages()) {
+            hook.touch(Resource.DRAIN_REQUEST, 0, true);
             drainRequested.set(true);
         }
     }
@@ -110,8 +113,13 @@ final class LazyPurge {
 
     /** drain_vmap_area_work(), when a free crossed lazy_max_pages() since the last drain. */
     void drainIfRequested() {
+        hook.touch(Resource.DRAIN_REQUEST, 0, false);
         // read before the compare-and-set: a CAS that fails still takes the line from every other core
-        if (!drainRequested.get() || !drainRequested.compareAndSet(true, false)) {
+        if (!drainRequested.get()) {
+            return;
+        }
+        hook.touch(Resource.DRAIN_REQUEST, 0, true);
+        if (!drainRequested.compareAndSet(true, false)) {
             return;
         }
         purgeLock.lock();

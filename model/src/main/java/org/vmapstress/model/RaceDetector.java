@@ -168,13 +168,24 @@ final class RaceDetector implements ScheduleHook {
     }
 
     @Override
-    public synchronized void acquired(ModelLock lock) {
-        joinReleased(lockClocks.get(lock));
+    public void acquired(ModelLock lock) {
+        inner.acquired(lock);
+        synchronized (this) {
+            joinReleased(lockClocks.get(lock));
+        }
     }
 
     @Override
-    public synchronized void releasing(ModelLock lock) {
-        lockClocks.put(lock, me().release());
+    public void releasing(ModelLock lock) {
+        inner.releasing(lock);
+        synchronized (this) {
+            lockClocks.put(lock, me().release());
+        }
+    }
+
+    @Override
+    public void touch(Resource resource, long id, boolean write) {
+        inner.touch(resource, id, write);
     }
 
     @Override
@@ -197,6 +208,7 @@ final class RaceDetector implements ScheduleHook {
 
     @Override
     public void access(Object owner, SharedField field, Access kind) {
+        inner.access(owner, field, kind);
         if (kind == Access.READ_ONCE) {
             return;
         }

@@ -14,9 +14,10 @@ package org.vmapstress.model;
  * {@code blocked}).
  *
  * <p>The synchronisation and shared-field notifications ({@link #acquired}, {@link #releasing},
- * {@link #published}, {@link #consumed}, {@link #access}) are no schedule points: they feed the
- * race detector ({@link RaceDetector}, on with {@link Bug#DATA_RACES}), which wraps the hook it
- * is given, and every other hook ignores them.
+ * {@link #published}, {@link #consumed}, {@link #access}, {@link #touch}) are no schedule points:
+ * they feed the race detector ({@link RaceDetector}, on with {@link Bug#DATA_RACES}), which wraps
+ * the hook it is given and passes them on, and the footprints of an exhaustive search's partial-order
+ * reduction; every other hook ignores them.
  *
  * <p>Implementations must not call back into the model.
  */
@@ -76,6 +77,14 @@ public interface ScheduleHook {
 
     /** Called before the calling thread's step touches {@code field} of {@code owner}. */
     default void access(Object owner, SharedField field, Access kind) {
+    }
+
+    /**
+     * Called when the calling thread's step touches {@code resource} number {@code id} (a VA
+     * page, a pfn, a CPU...; see {@link Resource}), writing it or only reading it: with
+     * {@link #access} and the locks, the step's footprint, which a partial-order reduction reads.
+     */
+    default void touch(Resource resource, long id, boolean write) {
     }
 
     /**

@@ -44,6 +44,17 @@ public final class SharedField {
         return name;
     }
 
+    /**
+     * Which instance of the field's class {@code owner} is, as a number that is the same in every
+     * execution of one workload: a block's start, a free list's CPU; 0 for the model's singletons.
+     */
+    public static long instanceOf(Object owner) {
+        if (owner instanceof VmapBlock block) {
+            return block.start();
+        }
+        return owner instanceof FreeList list ? list.cpu() : 0;
+    }
+
     /** The model lock that guards this field of {@code owner}, or null when no lock does. */
     ModelLock lockOf(Object owner) {
         return lock == null ? null : (ModelLock) lock.get(owner);

@@ -41,6 +41,7 @@ public final class Tlbs {
      */
     int access(int cpu, long va, KernelPageTable pageTable) {
         hook.point(SchedulePoint.TLB_FILL, va);
+        hook.touch(Resource.TLB, cpu, true);
         TreeMap<Long, Integer> tlb = perCpu.get(cpu);
         synchronized (tlb) {
             Integer cached = tlb.get(va);
@@ -58,6 +59,10 @@ public final class Tlbs {
     /** flush_tlb_kernel_range(start, end) over VA pages {@code [start, end)}, on every CPU. */
     void flushKernelRange(long start, long end) {
         hook.point(SchedulePoint.TLB_FLUSH, start);
+        for (int cpu = 0; cpu < perCpu.size(); cpu++) {
+            hook.touch(Resource.TLB, cpu, true);
+        }
+        hook.touch(Resource.TLB_FLUSHES, 0, true);
         for (TreeMap<Long, Integer> tlb : perCpu) {
             synchronized (tlb) {
                 for (Long va = tlb.ceilingKey(start); va != null && va < end; va = tlb.ceilingKey(va)) {
@@ -71,6 +76,7 @@ public final class Tlbs {
 
     /** The pfn {@code cpu}'s TLB caches for {@code va}, or null. */
     public Integer cached(int cpu, long va) {
+        hook.touch(Resource.TLB, cpu, false);
         TreeMap<Long, Integer> tlb = perCpu.get(cpu);
         synchronized (tlb) {
             return tlb.get(va);
@@ -79,6 +85,7 @@ public final class Tlbs {
 
     /** {@code cpu}'s entries in {@code [start, end)}, VA page -> pfn, in VA order. */
     public Map<Long, Integer> entries(int cpu, long start, long end) {
+        hook.touch(Resource.TLB, cpu, false);
         TreeMap<Long, Integer> tlb = perCpu.get(cpu);
         synchronized (tlb) {
             return new TreeMap<>(tlb.subMap(start, end));
@@ -87,6 +94,7 @@ public final class Tlbs {
 
     /** Every entry of {@code cpu}'s TLB, in VA order. */
     public Map<Long, Integer> entries(int cpu) {
+        hook.touch(Resource.TLB, cpu, false);
         TreeMap<Long, Integer> tlb = perCpu.get(cpu);
         synchronized (tlb) {
             return new TreeMap<>(tlb);
@@ -98,10 +106,12 @@ public final class Tlbs {
     }
 
     public long flushes() {
+        hook.touch(Resource.TLB_FLUSHES, 0, false);
         return flushes.get();
     }
 
     public long pagesFlushed() {
+        hook.touch(Resource.TLB_FLUSHES, 0, false);
         return pagesFlushed.get();
     }
 }

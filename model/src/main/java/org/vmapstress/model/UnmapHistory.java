@@ -53,6 +53,7 @@ final class UnmapHistory {
     @Guarded(Guard.ATOMIC)
     private final Counter freesExited = CountersFactory.createFixedSizeStripedCounter(FREE_COUNTER_STRIPES);
     private final SparseAtomicReferenceArray<PageHistory> pages;
+    private final ScheduleHook hook;
 
     /** One vm_map_ram call: the identity of the mapping a page holds, compared by reference. */
     static final class MapCall {
@@ -90,27 +91,31 @@ final class UnmapHistory {
         }
     }
 
-    UnmapHistory(long vmallocPages) {
+    UnmapHistory(long vmallocPages, ScheduleHook hook) {
         this.pages = new SparseAtomicReferenceArray<>(vmallocPages, PageHistory.NEVER_MAPPED);
+        this.hook = hook;
     }
 
     void mapped(long va, int pages) {
         MapCall mapping = new MapCall();
-        long now = clock.get();
+        long now = readClock();
         for (long p = va; p < va + pages; p++) {
+            hook.touch(Resource.HISTORY_PAGE, p, true);
             this.pages.update(p, h -> new PageHistory(mapping, now, 0, h.releasedAt(), h.lazyLinkedAt()));
         }
     }
 
     /** Which vm_map_ram made the mapping at {@code va}, read when its unmap starts. */
     MapCall mappingAt(long va) {
+        hook.touch(Resource.HISTORY_PAGE, va, false);
         return pages.get(va).mapping();
     }
 
     /** The unmap of {@code mapping} returned: stamps the pages that still hold it. */
     void unmapped(long va, int pages, MapCall mapping) {
-        long now = clock.get();
+        long now = readClock();
         for (long p = va; p < va + pages; p++) {
+            hook.touch(Resource.HISTORY_PAGE, p, true);
             this.pages.update(p, h -> h.mapping() == mapping && h.unmappedAt() == 0
                     ? new PageHistory(mapping, h.mappedAt(), now, h.releasedAt(), h.lazyLinkedAt()) : h);
         }
@@ -118,21 +123,24 @@ final class UnmapHistory {
 
     /** The page's history now: one consistent state. */
     PageHistory page(long va) {
+        hook.touch(Resource.HISTORY_PAGE, va, false);
         return pages.get(va);
     }
 
     /** A vb_free made the block of {@code area} fully dirty (stamped under the block lock): its release begins. */
     void blockReleaseStarted(VmapArea area) {
-        long now = clock.incrementAndGet();
+        long now = tick();
         for (long p = area.start(); p < area.end(); p++) {
+            hook.touch(Resource.HISTORY_PAGE, p, true);
             pages.update(p, h -> new PageHistory(h.mapping(), h.mappedAt(), h.unmappedAt(), now, h.lazyLinkedAt()));
         }
     }
 
     /** The released block's area is on the lazy list now. */
     void blockLazyLinked(VmapArea area) {
-        long now = clock.incrementAndGet();
+        long now = tick();
         for (long p = area.start(); p < area.end(); p++) {
+            hook.touch(Resource.HISTORY_PAGE, p, true);
             pages.update(p, h -> new PageHistory(h.mapping(), h.mappedAt(), h.unmappedAt(), h.releasedAt(), now));
         }
     }
@@ -142,14 +150,27 @@ final class UnmapHistory {
      * before this call is stamped at or before it, every unmap that reads the clock after it later.
      */
     long now() {
+        hook.touch(Resource.HISTORY_CLOCK, 0, true);
         return clock.getAndIncrement();
     }
 
+    private long tick() {
+        hook.touch(Resource.HISTORY_CLOCK, 0, true);
+        return clock.incrementAndGet();
+    }
+
+    private long readClock() {
+        hook.touch(Resource.HISTORY_CLOCK, 0, false);
+        return clock.get();
+    }
+
     void freeEntered() {
+        hook.touch(Resource.FREE_COUNTS, 0, true);
         freesEntered.inc();
     }
 
     void freeExited() {
+        hook.touch(Resource.FREE_COUNTS, 0, true);
         freesExited.inc();
     }
 
@@ -160,6 +181,7 @@ final class UnmapHistory {
      * (entries then >= exits then >= the exits read = the entries read >= entries then).
      */
     FreeActivity freeActivity() {
+        hook.touch(Resource.FREE_COUNTS, 0, false);
         long exited = freesExited.get();
         return new FreeActivity(freesEntered.get(), exited);
     }

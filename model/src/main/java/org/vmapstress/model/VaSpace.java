@@ -102,6 +102,7 @@ final class VaSpace {
     }
 
     long freePages() {
+        hook.access(this, FREE_PAGES, Access.READ_ONCE);
         return freePages;
     }
 

@@ -46,8 +46,8 @@ public final class VmapAllocator {
         this.lazyList = new LazyList(hook, bugs);
         this.queues = new VmapBlockQueues(config, bugs, hook);
         this.purgeLock = new ModelLock(LockClass.PURGE, "vmap_purge_lock", hook);
-        this.lazyPurge = new LazyPurge(config, bugs, lazyList, vaSpace, pageTable, tlbs, purgeLock);
-        this.unmapHistory = new UnmapHistory(config.vmallocPages());
+        this.lazyPurge = new LazyPurge(config, bugs, lazyList, vaSpace, pageTable, tlbs, purgeLock, hook);
+        this.unmapHistory = new UnmapHistory(config.vmallocPages(), hook);
         this.blocks = new VmapBlocks(config, bugs, hook, queues, pageTable, lazyPurge, this::allocVmapArea, unmapHistory);
     }
 

@@ -109,6 +109,7 @@ final class VmapBlocks {
      * here). With publish-before-init, vb->cpu is written after the insert.
      */
     private long newVmapBlock(CpuContext ctx, int slots) {
+        hook.touch(Resource.BLOCK_EVENTS, 0, true);
         long createdAt = events.incrementAndGet();
         VmapArea area = areas.alloc(bits, bits, VmapArea.Kind.BLOCK);
         if (area == null) {
@@ -127,6 +128,7 @@ final class VmapBlocks {
         vbq.lock.lock();
         try {
             hook.point(SchedulePoint.NEW_BLOCK_LIST_ADD, area.start());
+            hook.touch(Resource.BLOCK_EVENTS, 0, true);
             vb.linkedAt = events.incrementAndGet();
             vbq.freeList.add(vb, bugs.has(Bug.HEAD_INSERT));
         } finally {
@@ -145,6 +147,7 @@ final class VmapBlocks {
         VmapBlockQueue xa = queues.indexFor(vb.start());
         hook.point(SchedulePoint.NEW_BLOCK_INDEX_INSERT, vb.start());
         hook.published(xa.index, vb);
+        touchIndex(xa, vb.start(), true);
         VmapBlock previous = xa.index.putIfAbsent(queues.blockIndex(vb.start()), vb);
         if (previous != null) {
             throw new ModelAssertion(InvariantId.NO_OVERLAP, "xa_insert of " + vb + " found " + previous
@@ -183,6 +186,7 @@ final class VmapBlocks {
     private VmapBlock lookup(long va) {
         VmapBlockQueue xa = queues.indexFor(va);
         hook.point(SchedulePoint.VB_FREE_INDEX_LOAD, va);
+        touchIndex(xa, va, false);
         VmapBlock vb = xa.index.get(queues.blockIndex(va));
         if (vb == null) {
             throw new IllegalArgumentException("vm_unmap_ram of VA page " + va + ": no vmap_block holds it"
@@ -267,6 +271,7 @@ final class VmapBlocks {
     private void freeVmapBlock(VmapBlock vb) {
         VmapBlockQueue xa = queues.indexFor(vb.start());
         hook.point(SchedulePoint.FREE_BLOCK_INDEX_ERASE, vb.start());
+        touchIndex(xa, vb.start(), true);
         VmapBlock erased = xa.index.remove(queues.blockIndex(vb.start()));
         if (erased != vb) {
             throw new ModelAssertion(InvariantId.BLOCK_ACCOUNTING, "BUG_ON(tmp != vb): freeing " + vb
@@ -281,6 +286,17 @@ final class VmapBlocks {
      * is made fully dirty, unlinked from its free list under {@code vb->cpu}'s queue lock (the
      * walker's queue lock with wrong-vbq-lock) and queued on {@code purgeList} for freeing.
      */
+    /**
+     * Reports a touch of the index slot of {@code va}: a write (insert, erase) changes the index
+     * a walk reads as a whole, too.
+     */
+    private void touchIndex(VmapBlockQueue xa, long va, boolean write) {
+        hook.touch(Resource.INDEX_SLOT, ((long) xa.cpu << 32) | queues.blockIndex(va), write);
+        if (write) {
+            hook.touch(Resource.INDEX, xa.cpu, true);
+        }
+    }
+
     private boolean purgeFragmentedBlock(VmapBlock vb, VmapBlockQueue walked, List<VmapBlock> purgeList,
                                          boolean force, List<PurgedBlock> report) {
         VmapBlockQueue vbq = bugs.has(Bug.WRONG_VBQ_LOCK) ? walked : queues.of(vb.cpu());
@@ -364,7 +380,9 @@ final class VmapBlocks {
         for (VmapBlockQueue vbq : queues.possible()) {
             boolean freeListWalk = bugs.has(Bug.FREE_LIST_WALK);
             Iterable<VmapBlock> blocks = freeListWalk ? List.of(vbq.freeList.readRcu()) : vbq.index.values();
+            touchWalked(vbq, freeListWalk);
             for (VmapBlock vb : blocks) {
+                touchWalked(vbq, freeListWalk);
                 if (!freeListWalk) {
                     hook.consumed(vbq.index, vb);
                 }
@@ -378,6 +396,7 @@ final class VmapBlocks {
                     vb.lock.unlock();
                 }
             }
+            touchWalked(vbq, freeListWalk);
         }
         freePurgedBlocks(purgeList);
         if (bugs.has(Bug.RETIRE_LIST)) {
@@ -387,6 +406,16 @@ final class VmapBlocks {
     }
 
     /** Widens {@code range} by the block's dirty range and resets it; {@code vb->lock} held. */
+    /**
+     * An index walk reads the index lazily, one entry per step of the walk (the map's weakly
+     * consistent iterator, as xa_for_each): each of those steps reads the whole index.
+     */
+    private void touchWalked(VmapBlockQueue vbq, boolean freeListWalk) {
+        if (!freeListWalk) {
+            hook.touch(Resource.INDEX, vbq.cpu, false);
+        }
+    }
+
     private void takeDirtyRange(VmapBlock vb, long[] range) {
         boolean skipsFullyDirty = vb.dirty(Access.READ) == bits && !bugs.has(Bug.WALK_FULLY_DIRTY);
         if (!vb.hasDirtyRange() || skipsFullyDirty) {
@@ -416,7 +445,10 @@ final class VmapBlocks {
     /** Every block in every possible CPU's index, in index order (for checks; no schedule points). */
     List<VmapBlock> allIndexedBlocks() {
         List<VmapBlock> blocks = new ArrayList<>();
-        queues.possible().forEach(q -> blocks.addAll(q.index.values()));
+        queues.possible().forEach(q -> {
+            hook.touch(Resource.INDEX, q.cpu, false);
+            blocks.addAll(q.index.values());
+        });
         return blocks;
     }
 

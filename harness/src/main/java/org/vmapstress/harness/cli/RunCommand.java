@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.vmapstress.harness.BadInput;
 import org.vmapstress.harness.BoundedSearch;
 import org.vmapstress.harness.Explorer;
+import org.vmapstress.harness.PartialOrderSearch;
 import org.vmapstress.harness.Shard;
 import org.vmapstress.harness.Token;
 import org.vmapstress.harness.exec.Execution;
@@ -51,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "3", description = "Worker threads (default: ${DEFAULT-VALUE}).")
     private int threads;
 
-    @Option(names = "--ops", defaultValue = "20", description = "Operations per worker (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ops", defaultValue = "20", description = "Operations per worker; with --scenario, its first N per worker (default: ${DEFAULT-VALUE}).")
     private int ops;
 
     @Option(names = "--record", paramLabel = "N", defaultValue = "" + FlightRecorder.DEFAULT_EVENTS,
@@ -79,9 +81,18 @@ final class RunCommand implements Callable<Integer> {
                     + " (every schedule of one workload, up to --preemptions; ends complete or capped) (default: ${DEFAULT-VALUE}).")
     private String sched;
 
+    /** {@code --reduction none}: plain depth-first search. */
+    private static final String NO_REDUCTION = "none";
+
     @Option(names = "--preemptions", paramLabel = "K",
             description = "With --sched dfs: explore every schedule with at most K preemptions, smaller K first (default: no bound).")
     private Integer preemptions;
+
+    @Option(names = "--reduction", paramLabel = "dpor|none",
+            description = "With --sched dfs: dpor explores one schedule of each class of schedules that differ only in the order of"
+                    + " independent steps (source-set DPOR; with --preemptions, bounded partial-order reduction), none every schedule"
+                    + " (default: dpor).")
+    private String reduction;
 
     @Option(names = "--iterations", defaultValue = "100000", description = "Executions at most (default: ${DEFAULT-VALUE}).")
     private long iterations;
@@ -155,34 +166,27 @@ final class RunCommand implements Callable<Integer> {
         BoundedSearch.Summary summary;
         try (Interruption ignored = Interruption.arm(spec.commandLine().getErr(), "run", budget.plus(OVERRUN),
                 why -> interrupted(template, Shard.ALL, latest.get() == null ? null : latest.get().asExploration(), why))) {
-            summary = new BoundedSearch(new Execution(WATCHDOG, STEP_LIMIT)).explore(template, bound, iterations, budget, progress -> {
-                latest.set(progress);
-                searchProgressLine(out, progress, terminal);
-            });
+            Consumer<BoundedSearch.Summary> progress = p -> {
+                latest.set(p);
+                searchProgressLine(out, p, terminal);
+            };
+            summary = ExhaustiveRuns.search(new Execution(WATCHDOG, STEP_LIMIT), template, bound, reduced(), iterations, budget, progress);
         }
         if (terminal) {
             out.println();
         }
         printCounts(out, template, summary.asExploration());
-        RunRecord.Exhaustive coverage = new RunRecord.Exhaustive(preemptions, summary.explored(), summary.schedules(),
-                summary.complete(), summary.exhausted(), summary.violating(), summary.branchesLeft());
-        RunRecord record = RunReporting.record(template, summary.asExploration(), Shard.ALL, iterations, budget, null)
-                .withExhaustive(coverage);
-        if (summary.cap() != null) {
-            record = record.withIncomplete(List.of(new RunRecord.Unfinished(RunReporting.engine(template),
-                    coverage.summary() + " (its " + summary.cap() + " ran out)",
-                    summary.cap().equals("budget") ? "give it a larger --budget" : "give it a larger --iterations")));
-        }
+        RunRecord record = ExhaustiveRuns.record(template, summary, reduced(), iterations, budget);
         if (summary.failure() != null) {
             RunReporting.report(out, summary.failure(), corpus);
         }
-        if (summary.violating() > 0) {
-            out.printf("violating schedules: %d of %d with at most %d preemptions%n", summary.violating(), summary.schedules(),
-                    Math.max(0, summary.explored()));
+        String violating = ExhaustiveRuns.violatingLine(summary, reduced());
+        if (violating != null) {
+            out.println(violating);
         }
         writeRecord(record);
         record.incomplete().forEach(u -> out.println("could not judge: " + u));
-        out.println(coverage.summary());
+        out.println(record.exhaustive().summary());
         out.println(record.graded() == Verdict.CLEAN ? "clean: no violation" : record.verdict());
         return record.graded().exitCode();
     }
@@ -191,10 +195,17 @@ final class RunCommand implements Callable<Integer> {
         return sched.equals(BoundedSearch.SCHED);
     }
 
+    /** Whether this dfs run is reduced: unless --reduction none. */
+    private boolean reduced() {
+        return exhaustive() && !NO_REDUCTION.equals(reduction);
+    }
+
     private void searchProgressLine(PrintWriter out, BoundedSearch.Summary progress, boolean terminal) {
         long left = Math.max(0, budget.minus(progress.elapsed()).toSeconds());
-        String line = String.format("%d schedules, bound %d complete, %d violating, %ds left", progress.schedules(), progress.explored(),
-                progress.violating(), left);
+        String line = reduced()
+                ? String.format("%d schedules (dpor), %d violating, %ds left", progress.schedules(), progress.violating(), left)
+                : String.format("%d schedules, bound %d complete, %d violating, %ds left", progress.schedules(), progress.explored(),
+                        progress.violating(), left);
         if (terminal) {
             out.print("\r" + line + "   ");
             out.flush();
@@ -261,6 +272,12 @@ final class RunCommand implements Callable<Integer> {
         requireRange("--iterations", iterations, 1, Long.MAX_VALUE);
         if (preemptions != null && !exhaustive()) {
             throw new BadInput("--preemptions bounds --sched dfs only (this run's --sched is " + Token.abbreviate(sched) + ")");
+        }
+        if (reduction != null && !exhaustive()) {
+            throw new BadInput("--reduction applies to --sched dfs only (this run's --sched is " + Token.abbreviate(sched) + ")");
+        }
+        if (reduction != null && !reduction.equals(PartialOrderSearch.DPOR) && !reduction.equals(NO_REDUCTION)) {
+            throw new BadInput("--reduction '" + reduction + "' is not one of: dpor, none");
         }
         if (exhaustive()) {
             requireRange("--preemptions", preemptions == null ? 0 : preemptions, 0, 1000);

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.vmapstress.harness.BadInput;
+import org.vmapstress.harness.BoundedSearch;
 import org.vmapstress.harness.CorpusLine;
 import org.vmapstress.harness.Explorer;
 import org.vmapstress.harness.Shard;
@@ -69,7 +70,7 @@ final class SuiteCommand implements Callable<Integer> {
             description = "Run only shard K of N: disjoint executions, jcstress tests and Lincheck modes (default: ${DEFAULT-VALUE}).")
     private String shard;
 
-    @Option(names = "--engines", split = ",", paramLabel = "ENGINE", defaultValue = "corpus,jcstress,lincheck,random,pct3,pos,free,races",
+    @Option(names = "--engines", split = ",", paramLabel = "ENGINE", defaultValue = "corpus,jcstress,lincheck,exhaustive,random,pct3,pos,free,races",
             description = "Which steps run, comma-separated (default: ${DEFAULT-VALUE}).")
     private List<String> engines;
 
@@ -112,6 +113,9 @@ final class SuiteCommand implements Callable<Integer> {
                     runChild(printer, stress, plan, child, bugSet, part, deadline).ifPresent(skipped::add);
                 }
             }
+            if (plan.runs(SuitePlan.Engine.EXHAUSTIVE)) {
+                exhaustive(printer, plan, bugSet, part, deadline).ifPresent(skipped::add);
+            }
             explore(printer, plan, bugSet, part, deadline);
         }
         Verdict verdict = finish(configuration, start, skipped, printer);
@@ -142,6 +146,42 @@ final class SuiteCommand implements Callable<Integer> {
         } else {
             childRecords(printer, engine.cliName(), "stress,model-checking", bugSet, part,
                     stress.runLincheck(bugSet, part, dir, target, limit));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The named scenarios searched to completion with partial-order reduction
+     * ({@link ExhaustiveRuns#SUITE}), each as its own record: complete, capped (incomplete, never
+     * clean) or a violation. The step ends where it would eat into what the later steps need, or
+     * at {@link ExhaustiveRuns#SLOWER} times what it needs idle (a search that keeps finding a
+     * zoo bug's violations does not take the explorations' time). Shard 1 only: one search is
+     * not split.
+     */
+    private Optional<RunRecord.Unfinished> exhaustive(PrintWriter printer, SuitePlan plan, BugSet bugSet, Shard part, long deadline)
+            throws InterruptedException, IOException {
+        if (part.index() != 1) {
+            return Optional.empty();
+        }
+        Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
+        long stepEnd = Math.min(deadline - plan.neededAfter(SuitePlan.Engine.EXHAUSTIVE).toNanos(),
+                System.nanoTime() + plan.needs(SuitePlan.Engine.EXHAUSTIVE).multipliedBy(ExhaustiveRuns.SLOWER).toNanos());
+        for (ExhaustiveRuns.Planned planned : ExhaustiveRuns.SUITE) {
+            Duration limit = Duration.ofNanos(stepEnd - System.nanoTime());
+            if (limit.isNegative() || limit.isZero()) {
+                String why = "exhaustive " + planned.scenario() + " skipped: no time left for it (earlier steps took longer than planned)";
+                printer.println(why);
+                return Optional.of(new RunRecord.Unfinished("exhaustive", why, "give the suite a larger --budget"));
+            }
+            ExecutionSpec template = new ExecutionSpec(bugSet, ModelShape.firstCpus(4), planned.scenario(), 2, 20, 0x5eed,
+                    BoundedSearch.SCHED, 0);
+            BoundedSearch.Summary summary = ExhaustiveRuns.search(execution, template, planned.bound(), true, Long.MAX_VALUE, limit,
+                    progress -> { });
+            RunRecord result = ExhaustiveRuns.record(template, summary, true, Long.MAX_VALUE, limit);
+            record("exhaustive/" + planned.scenario(), result);
+            printer.printf(Locale.ROOT, "%-16s %s in %.1fs%n", "exhaustive", planned.scenario() + ": " + result.exhaustive().summary(),
+                    summary.elapsed().toMillis() / 1000.0);
+            result.failures().forEach(failure -> printer.println("  " + failure.message() + "\n  " + failure.replay()));
         }
         return Optional.empty();
     }

@@ -28,6 +28,8 @@ record SuitePlan(List<Step> steps, Duration reserve) {
         CORPUS("corpus", 0),
         JCSTRESS("jcstress", 0.3),
         LINCHECK("lincheck", 0.2),
+        /** The named scenarios searched to completion ({@link ExhaustiveRuns#SUITE}): a fixed amount of work, no share of the rest. */
+        EXHAUSTIVE("exhaustive", 0),
         RANDOM("random", 0.2),
         PCT3("pct3", 0.15),
         POS("pos", 0.1),
@@ -63,14 +65,16 @@ record SuitePlan(List<Step> steps, Duration reserve) {
          * Seconds the step needs at least, on an idle two-core machine: the corpus replay a few
          * seconds; jcstress starts its harness (about 15 s with the listing and the grading
          * JVMs) and forks two JVMs per test in sanity mode (about 7 s a test); Lincheck what
-         * {@code lincheckSeconds} says (its modes' needs, StressArtifacts.lincheckNeeds); an
-         * exploration is worth running for 3 s.
+         * {@code lincheckSeconds} says (its modes' needs, StressArtifacts.lincheckNeeds); the
+         * exhaustive searches what {@link ExhaustiveRuns#SUITE_SECONDS} says; an exploration is
+         * worth running for 3 s.
          */
         long needs(int jcstressTests, long lincheckSeconds) {
             return switch (this) {
                 case CORPUS -> 5;
                 case JCSTRESS -> jcstressTests == 0 ? 0 : 15 + 7L * jcstressTests;
                 case LINCHECK -> lincheckSeconds;
+                case EXHAUSTIVE -> ExhaustiveRuns.SUITE_SECONDS;
                 case RANDOM, PCT3, POS, FREE, RACES -> 3;
             };
         }

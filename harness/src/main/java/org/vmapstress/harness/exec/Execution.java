@@ -72,6 +72,7 @@ public final class Execution {
         }
         ExecutionEnd end = scheduler.run(bodies, cpus, watchdog);
         Found violation = found.get();
+        ModelSnapshot finished = model.snapshot();
         if (violation == null && end.kind() == ExecutionEnd.Kind.COMPLETED) {
             try {
                 violation = atTheEnd(model, runs).map(v -> new Found(v, scheduler.steps(), model.snapshot())).orElse(null);
@@ -85,7 +86,7 @@ public final class Execution {
         return new ExecutionResult(spec, end, violation == null ? null : violation.violation(),
                 violation == null ? -1 : violation.step(), scheduler.trace(), scheduler.fingerprint(),
                 scheduler.checkpoints(),
-                violation == null ? model.snapshot() : violation.snapshot());
+                violation == null ? finished : violation.snapshot());
     }
 
     private static void runOps(ControlledScheduler scheduler, VmapAllocator model, WorkerRun run, List<Op> ops,

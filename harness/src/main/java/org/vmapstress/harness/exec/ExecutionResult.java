@@ -11,7 +11,8 @@ import org.vmapstress.reports.Verdict;
 /**
  * What one controlled execution did: how it ended, the violation if one was found (with the
  * step at which it was found), the full trace and its fingerprint, and the model's state when
- * the violation was found (at the end when none was).
+ * the violation was found (when none was: when the workers finished, before the end's checks and
+ * tear-down, so that two schedules that leave different states are told apart).
  */
 public record ExecutionResult(ExecutionSpec spec, ExecutionEnd end, Violation violation, int violationStep,
                               List<Step> trace, long fingerprint, List<Integer> checkpoints, ModelSnapshot snapshot) {

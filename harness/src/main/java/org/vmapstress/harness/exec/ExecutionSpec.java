@@ -12,7 +12,8 @@ import org.vmapstress.model.ModelConfig;
 
 /**
  * Everything that decides one controlled execution: the model (bugs, CPUs), the workload
- * (scenario or random, threads, ops, seed), the schedule policy, and the execution's index in
+ * (scenario or random, threads, ops, seed; a named scenario keeps the first {@code ops} operations
+ * of each of its workers), the schedule policy, and the execution's index in
  * its run. The same spec gives the same trace, step for step.
  *
  * @param model the possible CPUs (gaps allowed) and the model's sizes
@@ -42,7 +43,7 @@ public record ExecutionSpec(BugSet bugs, ModelShape model, String scenario, int 
         if (RANDOM_SCENARIO.equals(scenario)) {
             return Workload.random(mix(seed, exec, 0x5eed), threads, ops);
         }
-        return Workload.SCENARIOS.get(scenario).get();
+        return Workload.SCENARIOS.get(scenario).get().firstOps(ops);
     }
 
     /** A fresh policy for this execution; {@code expectedSteps} sizes PCT's change-point range. */

@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.vmapstress.model.Access;
 import org.vmapstress.model.CpuContext;
 import org.vmapstress.model.ModelLock;
+import org.vmapstress.model.Resource;
 import org.vmapstress.model.ScheduleHook;
 import org.vmapstress.model.SchedulePoint;
+import org.vmapstress.model.SharedField;
 
 /**
  * Runs real worker threads ({@link WorkerThreads}: virtual on one carrier where the JVM has them)
@@ -226,6 +229,47 @@ public final class ControlledScheduler implements ScheduleHook {
     }
 
     @Override
+    public void acquired(ModelLock lock) {
+        touchLock(lock);
+    }
+
+    @Override
+    public void releasing(ModelLock lock) {
+        touchLock(lock);
+    }
+
+    @Override
+    public void access(Object owner, SharedField field, Access kind) {
+        if (holdsTurn()) {
+            policy.touched(field, SharedField.instanceOf(owner), kind == Access.WRITE);
+        }
+    }
+
+    @Override
+    public void touch(Resource resource, long id, boolean write) {
+        if (holdsTurn()) {
+            policy.touched(resource, id, write);
+        }
+    }
+
+    /** Taking a lock, releasing it or finding it held: each a write of the lock, in the step's footprint. */
+    private void touchLock(ModelLock lock) {
+        if (holdsTurn()) {
+            policy.touched(Resource.LOCK, Resource.idOf(lock), true);
+        }
+    }
+
+    /**
+     * Whether the calling thread is the worker running now, in an execution not ended: only its
+     * touches belong to the step being run (a worker unwinding from an aborted execution touches
+     * the model on its way out, in parallel with the others).
+     */
+    private boolean holdsTurn() {
+        Integer me = workerId.get();
+        return me != null && end == null && current == me;
+    }
+
+    @Override
     public boolean controlsBlocking() {
         return true;
     }
@@ -238,6 +282,7 @@ public final class ControlledScheduler implements ScheduleHook {
             return;
         }
         checkNotAborted();
+        touchLock(lock);
         status[me] = Status.BLOCKED;
         blockedOn[me] = lock;
         record(me, WAIT + lock.name(), 0);

@@ -50,15 +50,25 @@ public final class DfsPolicy implements SchedulePolicy {
         int index = decisions.size();
         int chosen;
         if (index < prefix.length) {
-            chosen = prefix[index];
-            if (!runnable.contains(chosen)) {
-                throw new IllegalStateException("the same picks gave another execution: pick " + index + " is worker " + chosen
-                        + ", which cannot run now (runnable: " + runnable + "); the model is not deterministic given its picks");
-            }
+            chosen = prefixPick(prefix, index, runnable);
         } else {
             chosen = runnable.contains(reached) ? reached : runnable.get(0);
         }
         decisions.add(new Decision(List.copyOf(runnable), reached, chosen));
+        return chosen;
+    }
+
+    /**
+     * Pick {@code index} of {@code prefix}, which must name a runnable worker: one that cannot
+     * run means the same picks gave another execution (the model is not deterministic given its
+     * picks), and the execution ends as crashed rather than the search going on unsound.
+     */
+    static int prefixPick(byte[] prefix, int index, List<Integer> runnable) {
+        int chosen = prefix[index];
+        if (!runnable.contains(chosen)) {
+            throw new IllegalStateException("the same picks gave another execution: pick " + index + " is worker " + chosen
+                    + ", which cannot run now (runnable: " + runnable + "); the model is not deterministic given its picks");
+        }
         return chosen;
     }
 

@@ -19,6 +19,15 @@ public interface SchedulePolicy {
     default void reached(int worker, String point, long subject) {
     }
 
+    /**
+     * Told while a worker runs its step: it touched {@code resource} (a
+     * {@link org.vmapstress.model.SharedField} or a {@link org.vmapstress.model.Resource})
+     * number {@code id}, writing it or only reading it. The footprints of the steps, for a
+     * partial-order reduction; the other policies need not listen.
+     */
+    default void touched(Object resource, long id, boolean write) {
+    }
+
     /** The policy's name in tokens: {@code random}, {@code pct:D} or {@code pos}. */
     String name();
 }

@@ -97,6 +97,11 @@ public record Workload(String name, List<List<Op>> threads) {
         return dice < 95 ? 5 + random.nextInt(60) : 65 + random.nextInt(16);
     }
 
+    /** The same workload with each worker's first {@code ops} operations only (all of them when it has no more). */
+    public Workload firstOps(int ops) {
+        return new Workload(name, threads.stream().map(list -> list.subList(0, Math.min(ops, list.size()))).toList());
+    }
+
     public int threadCount() {
         return threads.size();
     }

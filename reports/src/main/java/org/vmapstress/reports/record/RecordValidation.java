@@ -32,7 +32,7 @@ public final class RecordValidation {
 
     /** Components that may be null: what an engine has nothing for, and what the record derives itself. */
     private static final Set<String> NULLABLE = Set.of("RunRecord.verdict", "RunRecord.purpose", "RunRecord.expected",
-            "RunRecord.exhaustive", "Exhaustive.preemptionBound",
+            "RunRecord.exhaustive", "Exhaustive.preemptionBound", "Exhaustive.reduction",
             "Configuration.model", "Configuration.seed", "Failure.token", "Failure.replay", "Failure.shrunkToken",
             "Failure.state", "Failure.interleaving", "TraceStep.locks", "Block.slots", "Block.ptes", "Unfinished.remedy",
             "Outcome.description", "JcstressTest.family", "JcstressTest.variant", "JcstressTest.verdict", "State.pages");

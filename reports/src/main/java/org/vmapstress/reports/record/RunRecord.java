@@ -130,11 +130,27 @@ public record RunRecord(String format, String engine, Configuration configuratio
      * run, whether every schedule up to the bound ran ({@code complete}) and whether that was
      * the workload's whole space ({@code exhausted}), the violating schedules among them, and
      * when the run was capped, the branches it did not take (each at least one schedule).
+     * {@code reduction}: the partial-order reduction that chose one schedule of each class of
+     * equivalent ones ("dpor"), or null for none.
      */
     public record Exhaustive(Integer preemptionBound, int exploredBound, long schedules, boolean complete, boolean exhausted,
-                             long violating, long branchesLeft) {
+                             long violating, long branchesLeft, String reduction) {
+        /** A run without partial-order reduction. */
+        public Exhaustive(Integer preemptionBound, int exploredBound, long schedules, boolean complete, boolean exhausted,
+                          long violating, long branchesLeft) {
+            this(preemptionBound, exploredBound, schedules, complete, exhausted, violating, branchesLeft, null);
+        }
+
         /** One line: "complete: 412 schedules, bound 2, 0 violations" or "capped: ..., at least N left". */
         public String summary() {
+            if (reduction != null && complete) {
+                return String.format("complete: %d schedules, %s (%s), %d violations%s", schedules,
+                        preemptionBound == null ? "every interleaving up to the order of independent steps" : "bound " + preemptionBound,
+                        reduction, violating, exhausted && preemptionBound != null ? " (every schedule of the workload)" : "");
+            }
+            if (reduction != null) {
+                return String.format("capped: %d schedules (%s), at least %d branches left", schedules, reduction, branchesLeft);
+            }
             if (complete) {
                 return String.format("complete: %d schedules, bound %d, %d violations%s", schedules, exploredBound, violating,
                         exhausted ? " (every schedule of the workload)" : "");
