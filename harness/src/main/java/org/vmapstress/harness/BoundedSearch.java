@@ -75,12 +75,13 @@ public final class BoundedSearch {
      * {@code explored} the largest bound every schedule of which ran (-1 before bound 0 was
      * done), {@code exhausted} whether no schedule with more preemptions is left (the whole
      * space ran); {@code failure} the
-     * first violating schedule (smallest bound first) or the execution that could not judge;
+     * first violating schedule (smallest bound first) or the execution that could not judge,
+     * {@code firstViolationAt} how many schedules had run when the first violation came (0: none);
      * {@code branchesLeft} the branches not taken up to the bound; {@code cap} why the search
      * stopped early ("budget", "iterations"), or null.
      */
     public record Summary(int bound, int explored, boolean exhausted, long schedules, long steps, Duration elapsed, long violating,
-                          ExecutionResult failure, long branchesLeft, String cap) {
+                          ExecutionResult failure, long firstViolationAt, long branchesLeft, String cap) {
         /** Every schedule up to the bound ran (or the whole space did), and each was judged. */
         public boolean complete() {
             return cap == null && (failure == null || failure.verdict() == Verdict.VIOLATION);
@@ -191,7 +192,7 @@ public final class BoundedSearch {
             long left = cap == null ? 0 : now.size() + later.size();
             boolean exhausted = cap == null && now.isEmpty() && later.isEmpty() && !beyondBound && tally.judged();
             return new Summary(bound, explored, exhausted, tally.schedules, tally.steps, Duration.ofNanos(System.nanoTime() - start),
-                    tally.violating, tally.failure, left, cap);
+                    tally.violating, tally.failure, tally.firstViolationAt, left, cap);
         }
     }
 }

@@ -273,7 +273,7 @@ public final class PartialOrderSearch {
         BoundedSearch.Summary summary(String cap) {
             long left = cap == null ? 0 : stack.stream().filter(n -> n.next(bound) >= 0).count();
             return new BoundedSearch.Summary(bound, complete ? bound : -1, complete && tally.judged() && !beyondBound, tally.schedules,
-                    tally.steps, Duration.ofNanos(System.nanoTime() - start), tally.violating, tally.failure, left, cap);
+                    tally.steps, Duration.ofNanos(System.nanoTime() - start), tally.violating, tally.failure, tally.firstViolationAt, left, cap);
         }
     }
 }

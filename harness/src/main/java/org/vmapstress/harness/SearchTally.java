@@ -17,6 +17,8 @@ final class SearchTally {
     long schedules;
     long steps;
     long violating;
+    /** How many schedules had run when the first violation came (0: none yet): executions to the first detection. */
+    long firstViolationAt;
     ExecutionResult failure;
 
     /**
@@ -40,7 +42,10 @@ final class SearchTally {
             return false;
         }
         violating++;
-        failure = failure == null ? replayable : failure;
+        if (failure == null) {
+            failure = replayable;
+            firstViolationAt = schedules;
+        }
         return true;
     }
 

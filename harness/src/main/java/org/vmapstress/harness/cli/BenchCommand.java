@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.vmapstress.harness.BadInput;
+import org.vmapstress.harness.BoundedSearch;
+import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionSpec;
 import org.vmapstress.harness.exec.ModelShape;
 import org.vmapstress.model.Bug;
@@ -31,9 +33,11 @@ import picocli.CommandLine.Spec;
  * profiles (CPUs 0-3, CPUs {0, 2}). For each zoo bug and engine, {@code --seeds} detection runs
  * (seed 0x5eed + i), each until the first failure or its budget: median executions and
  * seconds to the first detection over the seeds that found it. On the fixed model, one run per
- * engine for {@code --throughput}: executions/s and schedule points/s. Every run writes a run
- * record; the report draws the bug x engine matrix, and the tables are printed with each
- * engine's ratio to the last engine asked for.
+ * engine for {@code --throughput}: executions/s and schedule points/s. Then the exhaustive
+ * search on each named scenario with and without partial-order reduction, up to
+ * {@code --dfs-bound} preemptions: the schedules each ran, and their ratio. Every run writes a
+ * run record; the report draws the bug x engine matrix and the coverage table, and the tables
+ * are printed with each engine's ratio to the last engine asked for.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = {"Engines side by side on equal workloads: executions and"
         + " seconds to the first detection of each zoo bug (median over seeds), and executions/s and schedule points/s on the fixed model.",
@@ -42,6 +46,8 @@ final class BenchCommand implements Callable<Integer> {
     static final List<String> ENGINES = List.of("random", "pct3", "pos", "free", FrayPeer.ENGINE);
     private static final int THREADS = 3;
     private static final int OPS = 20;
+    /** The most time one exhaustive search of the reduction table has. */
+    private static final long SEARCH_MINUTES = 10;
 
     @Spec
     private CommandSpec spec;
@@ -64,6 +70,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--throughput", defaultValue = "10s", converter = DurationConverter.class,
             description = "Time each engine runs on the fixed model for its executions/s (default: ${DEFAULT-VALUE}).")
     private Duration throughput;
+
+    @Option(names = "--dfs-bound", paramLabel = "K", defaultValue = "2",
+            description = "Preemption bound of the exhaustive searches, with and without partial-order reduction, on each named"
+                    + " scenario; -1 leaves them out (default: ${DEFAULT-VALUE}).")
+    private int dfsBound;
 
     @Option(names = "--out", defaultValue = "target/vmapstress-bench", description = "Folder for run records and the report (default: ${DEFAULT-VALUE}).")
     private Path out;
@@ -105,6 +116,10 @@ final class BenchCommand implements Callable<Integer> {
         printDetection(printer, report.grading().matrix(), baseline.engine());
         printer.println();
         printThroughput(printer, fixed, baseline);
+        if (dfsBound >= 0) {
+            printer.println();
+            printReduction(printer);
+        }
         printer.printf(Locale.ROOT, "%nbench: %s; report: %s%n", report.grading().headline(), report.index().toAbsolutePath().normalize());
         return report.grading().verdict().exitCode();
     }
@@ -113,6 +128,9 @@ final class BenchCommand implements Callable<Integer> {
         BadInput.requireKnown("--engines", engines, ENGINES);
         if (seeds < 1 || seeds > 100) {
             throw new BadInput("--seeds " + seeds + " is out of range (1 to 100)");
+        }
+        if (dfsBound < -1 || dfsBound > 10) {
+            throw new BadInput("--dfs-bound " + dfsBound + " is out of range (-1 to 10)");
         }
         if (budget.isZero() || budget.isNegative() || throughput.isZero() || throughput.isNegative()) {
             throw new BadInput("--budget-per-run and --throughput must be positive");
@@ -193,6 +211,40 @@ final class BenchCommand implements Callable<Integer> {
                 record.counts().schedulePoints() == 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", perSecond(record, true)),
                 perSecond(record, false) / Math.max(1e-9, perSecond(base, false)),
                 record.failures().isEmpty() ? "" : "  FALSE ALARM: " + record.failures().get(0).invariant()));
+    }
+
+    /**
+     * Each named scenario searched up to {@code --dfs-bound} preemptions on the fixed model, every
+     * schedule and then one of each class of equivalent ones (partial-order reduction), side by
+     * side in this run: the schedules, seconds, and how many times fewer the reduced search ran.
+     * Each search has at most {@value #SEARCH_MINUTES} minutes; a capped one says so.
+     */
+    private void printReduction(PrintWriter printer) throws IOException, InterruptedException {
+        printer.printf(Locale.ROOT, "%-24s %22s %22s %8s   (--sched dfs --preemptions %d, fixed model)%n", "schedules", "every schedule",
+                "dpor", "fewer", dfsBound);
+        Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
+        for (ExhaustiveRuns.Planned planned : ExhaustiveRuns.SUITE) {
+            ExecutionSpec template = new ExecutionSpec(BugSet.NONE, ModelShape.firstCpus(4), planned.scenario(), 2, OPS, 0x5eed,
+                    BoundedSearch.SCHED, 0);
+            BoundedSearch.Summary plain = search(execution, template, false, planned.scenario() + "-every");
+            BoundedSearch.Summary reduced = search(execution, template, true, planned.scenario() + "-dpor");
+            printer.printf(Locale.ROOT, "%-24s %22s %22s %7.1fx%n", planned.scenario(), searched(plain), searched(reduced),
+                    (double) plain.schedules() / Math.max(1, reduced.schedules()));
+            printer.flush();
+        }
+    }
+
+    private BoundedSearch.Summary search(Execution execution, ExecutionSpec template, boolean reduced, String run)
+            throws IOException, InterruptedException {
+        Duration limit = Duration.ofMinutes(SEARCH_MINUTES);
+        BoundedSearch.Summary summary = ExhaustiveRuns.search(execution, template, dfsBound, reduced, Long.MAX_VALUE, limit, p -> { });
+        keep(BugSet.NONE, "dfs", run, ExhaustiveRuns.record(template, summary, reduced, Long.MAX_VALUE, limit));
+        return summary;
+    }
+
+    private static String searched(BoundedSearch.Summary summary) {
+        return String.format(Locale.ROOT, "%d in %.1fs%s", summary.schedules(), summary.elapsed().toMillis() / 1000.0,
+                summary.complete() ? "" : " capped");
     }
 
     private static double perSecond(RunRecord record, boolean points) {

@@ -65,9 +65,10 @@ final class ExhaustiveRuns {
         if (summary.violating() == 0) {
             return null;
         }
-        return reduced
+        return (reduced
                 ? String.format("violating schedules: %d of %d (one of each class of equivalent schedules)", summary.violating(), summary.schedules())
                 : String.format("violating schedules: %d of %d with at most %d preemptions", summary.violating(), summary.schedules(),
-                        Math.max(0, summary.explored()));
+                        Math.max(0, summary.explored())))
+                + "; the first was schedule " + summary.firstViolationAt();
     }
 }

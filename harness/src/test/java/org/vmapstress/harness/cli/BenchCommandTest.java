@@ -17,7 +17,7 @@ class BenchCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exit = VmapstressCommand.execute(new String[] {"bench", "--bug", "lazy-pte-clear", "--seeds", "2", "--engines", "pos,random",
-            "--budget-per-run", "20s", "--throughput", "1s", "--out", tmp.toString()}, new PrintWriter(out), new PrintWriter(err));
+            "--budget-per-run", "20s", "--throughput", "1s", "--dfs-bound", "1", "--out", tmp.toString()}, new PrintWriter(out), new PrintWriter(err));
         String printed = out.toString();
         assertEquals(0, exit, printed + err);
         String row = printed.lines().filter(l -> l.startsWith("lazy-pte-clear")).findFirst().orElseThrow(() -> new AssertionError(printed));
@@ -26,5 +26,11 @@ class BenchCommandTest {
         assertTrue(printed.lines().anyMatch(l -> l.matches("random +\\d+ +\\d+ +1\\.00x")), printed);
         assertTrue(Files.readString(tmp.resolve("index.html")).contains("id=\"matrix\""));
         assertTrue(Files.exists(tmp.resolve("lazy-pte-clear").resolve("pos").resolve("seed-1").resolve("run.json")));
+        for (String scenario : java.util.List.of("unmap-reuse-pagetable", "fill-block-aliases", "retire-while-aliases")) {
+            String line = printed.lines().filter(l -> l.startsWith(scenario + " ")).findFirst().orElseThrow(() -> new AssertionError(printed));
+            assertTrue(line.matches(scenario + " +\\d+ in [\\d.]+s +\\d+ in [\\d.]+s +\\d+\\.\\dx"), line);
+            assertTrue(Double.parseDouble(line.replaceAll(".* ([\\d.]+)x$", "$1")) > 1, "the reduction ran fewer schedules: " + line);
+        }
+        assertTrue(Files.exists(tmp.resolve("none").resolve("dfs").resolve("retire-while-aliases-dpor").resolve("run.json")));
     }
 }
