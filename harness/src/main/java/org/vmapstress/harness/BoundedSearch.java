@@ -104,11 +104,9 @@ public final class BoundedSearch {
         long lastReport = search.start;
         while (true) {
             while (!search.now.isEmpty()) {
-                if (System.nanoTime() > search.deadline) {
-                    return search.summary("budget");
-                }
-                if (search.tally.schedules >= iterations) {
-                    return search.summary("iterations");
+                String cap = search.tally.cap(search.deadline, iterations);
+                if (cap != null) {
+                    return search.summary(cap);
                 }
                 if (!search.runNext()) {
                     return search.summary(null);

@@ -143,11 +143,9 @@ public final class PartialOrderSearch {
         byte[] prefix = new byte[0];
         Map<Integer, Footprint> branchSleep = Map.of();
         while (prefix != null) {
-            if (System.nanoTime() > search.deadline) {
-                return search.summary("budget");
-            }
-            if (search.tally.schedules >= iterations) {
-                return search.summary("iterations");
+            String cap = search.tally.cap(search.deadline, iterations);
+            if (cap != null) {
+                return search.summary(cap);
             }
             if (!search.run(prefix, branchSleep)) {
                 return search.summary(null);

@@ -49,6 +49,14 @@ final class SearchTally {
         return true;
     }
 
+    /** Why the search must stop before its next schedule: "budget" past {@code deadline}, "iterations" at the limit; null to go on. */
+    String cap(long deadline, long iterations) {
+        if (System.nanoTime() > deadline) {
+            return "budget";
+        }
+        return schedules >= iterations ? "iterations" : null;
+    }
+
     /** Whether every schedule run was judged (a violation is a judgement). */
     boolean judged() {
         return failure == null || failure.verdict() == Verdict.VIOLATION;

@@ -224,8 +224,7 @@ final class BenchCommand implements Callable<Integer> {
                 "dpor", "fewer", dfsBound);
         Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
         for (ExhaustiveRuns.Planned planned : ExhaustiveRuns.SUITE) {
-            ExecutionSpec template = new ExecutionSpec(BugSet.NONE, ModelShape.firstCpus(4), planned.scenario(), 2, OPS, 0x5eed,
-                    BoundedSearch.SCHED, 0);
+            ExecutionSpec template = ExhaustiveRuns.template(BugSet.NONE, planned.scenario());
             BoundedSearch.Summary plain = search(execution, template, false, planned.scenario() + "-every");
             BoundedSearch.Summary reduced = search(execution, template, true, planned.scenario() + "-dpor");
             printer.printf(Locale.ROOT, "%-24s %22s %22s %7.1fx%n", planned.scenario(), searched(plain), searched(reduced),

@@ -8,6 +8,8 @@ import org.vmapstress.harness.PartialOrderSearch;
 import org.vmapstress.harness.Shard;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.exec.ModelShape;
+import org.vmapstress.model.BugSet;
 import org.vmapstress.reports.record.RunRecord;
 
 /**
@@ -33,6 +35,11 @@ final class ExhaustiveRuns {
     static final int SLOWER = 4;
 
     private ExhaustiveRuns() {
+    }
+
+    /** A named scenario to search exhaustively, as run's defaults give it: CPUs 0-3, its first 20 operations per worker, seed 0x5eed. */
+    static ExecutionSpec template(BugSet bugs, String scenario) {
+        return new ExecutionSpec(bugs, ModelShape.firstCpus(4), scenario, 2, 20, 0x5eed, BoundedSearch.SCHED, 0);
     }
 
     /** The search: reduced ({@link PartialOrderSearch}) or plain ({@link BoundedSearch}), up to {@code bound} preemptions. */

@@ -173,8 +173,7 @@ final class SuiteCommand implements Callable<Integer> {
                 printer.println(why);
                 return Optional.of(new RunRecord.Unfinished("exhaustive", why, "give the suite a larger --budget"));
             }
-            ExecutionSpec template = new ExecutionSpec(bugSet, ModelShape.firstCpus(4), planned.scenario(), 2, 20, 0x5eed,
-                    BoundedSearch.SCHED, 0);
+            ExecutionSpec template = ExhaustiveRuns.template(bugSet, planned.scenario());
             BoundedSearch.Summary summary = ExhaustiveRuns.search(execution, template, planned.bound(), true, Long.MAX_VALUE, limit,
                     progress -> { });
             RunRecord result = ExhaustiveRuns.record(template, summary, true, Long.MAX_VALUE, limit);

@@ -72,7 +72,7 @@ public final class Execution {
         }
         ExecutionEnd end = scheduler.run(bodies, cpus, watchdog);
         Found violation = found.get();
-        ModelSnapshot finished = model.snapshot();
+        ModelSnapshot finished = violation == null ? model.snapshot() : null;
         if (violation == null && end.kind() == ExecutionEnd.Kind.COMPLETED) {
             try {
                 violation = atTheEnd(model, runs).map(v -> new Found(v, scheduler.steps(), model.snapshot())).orElse(null);

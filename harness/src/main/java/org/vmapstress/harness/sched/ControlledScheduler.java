@@ -54,6 +54,8 @@ public final class ControlledScheduler implements ScheduleHook {
     public static final String WAIT = "wait ";
 
     private final SchedulePolicy policy;
+    /** Whether the policy hears the footprint reports ({@link SchedulePolicy#listensToTouches}): the others pay nothing for them. */
+    private final boolean footprints;
     private final Migrations migrations;
     /** False once a yield was expensive (see {@link #EXPENSIVE_YIELD_NANOS}); a hint for speed only, racy on purpose. */
     private volatile boolean yieldsAreCheap = true;
@@ -83,6 +85,7 @@ public final class ControlledScheduler implements ScheduleHook {
     /** A scheduler that may also migrate the running worker at its preemptible points ({@link Migrations}). */
     public ControlledScheduler(SchedulePolicy policy, Migrations migrations, int threads, long stepLimit) {
         this.policy = policy;
+        this.footprints = policy.listensToTouches();
         this.migrations = migrations;
         this.stepLimit = stepLimit;
         this.threads = threads;
@@ -260,11 +263,15 @@ public final class ControlledScheduler implements ScheduleHook {
     }
 
     /**
-     * Whether the calling thread is the worker running now, in an execution not ended: only its
-     * touches belong to the step being run (a worker unwinding from an aborted execution touches
-     * the model on its way out, in parallel with the others).
+     * Whether the policy listens to footprint reports and the calling thread is the worker running
+     * now, in an execution not ended: only its touches belong to the step being run (a worker
+     * unwinding from an aborted execution touches the model on its way out, in parallel with the
+     * others).
      */
     private boolean holdsTurn() {
+        if (!footprints) {
+            return false;
+        }
         Integer me = workerId.get();
         return me != null && end == null && current == me;
     }

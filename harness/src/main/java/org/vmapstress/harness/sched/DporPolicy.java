@@ -131,6 +131,11 @@ public final class DporPolicy implements SchedulePolicy {
         }
     }
 
+    @Override
+    public boolean listensToTouches() {
+        return true;
+    }
+
     /** Ends the last step (call once the execution ended): after it, {@link #events} is complete. */
     public void finish() {
         close();

@@ -28,6 +28,11 @@ public interface SchedulePolicy {
     default void touched(Object resource, long id, boolean write) {
     }
 
+    /** Whether {@link #touched} listens: the scheduler skips the footprint reports of the policies that do not. */
+    default boolean listensToTouches() {
+        return false;
+    }
+
     /** The policy's name in tokens: {@code random}, {@code pct:D} or {@code pos}. */
     String name();
 }
