@@ -5,8 +5,9 @@ package org.vmapstress.model;
  * whose rank is strictly greater than the rank of every lock it holds. So the order is
  * {@code vmap_purge_lock -> vmap_block.lock -> vmap_block_queue.lock -> leaves}, no lock
  * nests inside another of its own class, and the leaves (the VA-space lock, the lazy-list
- * lock, the page allocator's lock, and the retire-list patch's {@code vmap_block_retire_lock},
- * taken under a block lock or under vmap_purge_lock) never nest in each other. {@link LockDep} checks it at run time.
+ * lock, a CPU's hot page list lock, and the retire-list patch's {@code vmap_block_retire_lock},
+ * taken under a block lock or under vmap_purge_lock) never nest in each other, except the page
+ * allocator's zone lock, which nests in a hot page list's lock (a refill or a drain). {@link LockDep} checks it at run time.
  */
 public enum LockClass {
     /** vmap_purge_lock (a mutex): serialises lazy purges and vm_unmap_aliases. */
@@ -19,8 +20,10 @@ public enum LockClass {
     VMAP_AREA(4, false),
     /** The lazy list's lock (the kernel's vn->lazy.lock). */
     LAZY(4, false),
-    /** The page allocator's zone lock, guarding page states and the free stack. */
-    PAGE_ALLOC(4, false),
+    /** pcp->lock: one CPU's hot page list ({@link PerCpuPages}); the zone lock nests inside it. */
+    PER_CPU_PAGES(4, false),
+    /** The page allocator's zone lock, guarding the zone's free list: taken alone or under a pcp lock. */
+    PAGE_ALLOC(5, false),
     /** vmap_block_retire_lock of the retire-list patch ({@link RetireList}): taken under vb->lock. */
     RETIRE(4, false);
 

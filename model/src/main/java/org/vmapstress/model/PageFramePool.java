@@ -2,68 +2,121 @@ package org.vmapstress.model;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The page allocator: a fixed pool of page frames with their {@link PageState}s. Freed pages
- * are handed out again last-in first-out, as the kernel's per-CPU hot page lists do, which is
- * what makes "unmap, free, reuse as page table" a short race.
+ * The page allocator: a fixed pool of page frames with their {@link PageState}s, handed out
+ * through per-CPU hot page lists as {@code rmqueue_pcplist()} and {@code free_unref_page()}
+ * do. A CPU allocates from its own list, most recently freed first, which is what makes
+ * "unmap, free, reuse as page table" a short race; an empty list is refilled with a batch of
+ * pages from the zone's free list ({@code rmqueue_bulk()}), and a list that reaches four
+ * batches gives its coldest batch back ({@code free_pcppages_bulk()}). The batch scales with
+ * the zone as {@code zone_batchsize()} does: a quarter of each CPU's share of the frames, at
+ * most {@value #MAX_BATCH}. So two CPUs' allocations and frees touch different lists and
+ * commute, except when one of them goes to the zone.
  *
  * <p>Pinning a page as a page table is checked like Xen's pin hypercall: refused while any PTE
  * maps the page writable (stale TLB entries are allowed: the hypervisor flushes them itself).
  *
- * <p>Invariant: every pfn is in exactly one state; FREE pages are exactly those on the stack.
- * Lock: {@code zone.lock} (a leaf) guards the states and the stack.
+ * <p>Invariant: every pfn is in exactly one state; FREE pages are exactly those on the zone's
+ * list and the per-CPU lists, each on one. A page's state is its own (an atomic, like the
+ * kernel's page flags and count): only the holder of a FREE page's list or of an OWNED page
+ * changes it. Locks: {@code pcp.lock[cpu]} guards one CPU's list; {@code zone.lock} the zone's
+ * list, nested inside a pcp lock on a refill or a drain ({@link LockClass}).
  */
 public final class PageFramePool {
-    private static final SharedField STATES = SharedField.of(PageFramePool.class, "states");
-    private static final SharedField FREE_STACK = SharedField.of(PageFramePool.class, "freeStack");
+    /** The largest pcp->batch: the pages a refill or a drain moves at once. */
+    static final int MAX_BATCH = 32;
+    private static final SharedField ZONE_FREE = SharedField.of(PageFramePool.class, "zoneFree");
+
+    @Guarded(Guard.ATOMIC)
+    private final AtomicReferenceArray<PageState> states;
     @Guarded(value = Guard.LOCK, lock = "lock")
-    private final PageState[] states;
-    @Guarded(value = Guard.LOCK, lock = "lock")
-    private final Deque<Integer> freeStack = new ArrayDeque<>();
+    private final Deque<Integer> zoneFree = new ArrayDeque<>();
     private final ModelLock lock;
+    @Guarded(Guard.IMMUTABLE)
+    private final PerCpuPages[] perCpu;
+    /** pcp->batch; pcp->high is four of them. */
+    private final int batch;
     private final ScheduleHook hook;
     private final KernelPageTable pageTable;
 
-    PageFramePool(int frames, KernelPageTable pageTable, ScheduleHook hook) {
-        this.states = new PageState[frames];
+    PageFramePool(int frames, int[] possibleCpus, KernelPageTable pageTable, ScheduleHook hook) {
+        this.states = new AtomicReferenceArray<>(frames);
         for (int pfn = frames - 1; pfn >= 0; pfn--) {
-            states[pfn] = PageState.FREE;
-            freeStack.push(pfn);
+            states.set(pfn, PageState.FREE);
+            zoneFree.push(pfn);
         }
         this.lock = new ModelLock(LockClass.PAGE_ALLOC, "zone.lock", hook);
+        this.batch = Math.max(1, Math.min(MAX_BATCH, frames / (4 * possibleCpus.length)));
+        this.perCpu = new PerCpuPages[possibleCpus[possibleCpus.length - 1] + 1];
+        for (int cpu : possibleCpus) {
+            perCpu[cpu] = new PerCpuPages(cpu, hook);
+        }
         this.pageTable = pageTable;
         this.hook = hook;
     }
 
-    /** alloc_page(): the most recently freed page, now OWNED by the caller; -1 when none is free. */
-    public int allocPage() {
+    /**
+     * alloc_page() on the caller's CPU: the most recently freed page of that CPU's list
+     * (refilled from the zone when empty), now OWNED by the caller; -1 when none is free.
+     */
+    public int allocPage(CpuContext ctx) {
         hook.point(SchedulePoint.PAGE_ALLOC, 0);
+        PerCpuPages pcp = perCpu[ctx.cpu()];
+        pcp.lock.lock();
+        try {
+            if (pcp.isEmpty()) {
+                refill(pcp);
+            }
+            int pfn = pcp.take();
+            if (pfn >= 0) {
+                setState(pfn, PageState.OWNED);
+            }
+            return pfn;
+        } finally {
+            pcp.lock.unlock();
+        }
+    }
+
+    /** __free_page() on the caller's CPU: an OWNED page goes to the head of that CPU's list. */
+    public void freePage(CpuContext ctx, int pfn) {
+        hook.point(SchedulePoint.PAGE_FREE, pfn);
+        PerCpuPages pcp = perCpu[ctx.cpu()];
+        pcp.lock.lock();
+        try {
+            requireState(pfn, PageState.OWNED, "free");
+            setState(pfn, PageState.FREE);
+            pcp.put(pfn);
+            if (pcp.count() >= 4 * batch) {
+                drain(pcp);
+            }
+        } finally {
+            pcp.lock.unlock();
+        }
+    }
+
+    /** rmqueue_bulk(): up to a batch from the zone, in the zone's order. */
+    private void refill(PerCpuPages pcp) {
         lock.lock();
         try {
-            hook.access(this, FREE_STACK, Access.WRITE);
-            Integer pfn = freeStack.poll();
-            if (pfn == null) {
-                return -1;
+            hook.access(this, ZONE_FREE, Access.WRITE);
+            for (int i = 0; i < batch && !zoneFree.isEmpty(); i++) {
+                pcp.putCold(zoneFree.pop());
             }
-            hook.access(this, STATES, Access.WRITE);
-            states[pfn] = PageState.OWNED;
-            return pfn;
         } finally {
             lock.unlock();
         }
     }
 
-    /** __free_page(): an OWNED page goes back to the allocator. */
-    public void freePage(int pfn) {
-        hook.point(SchedulePoint.PAGE_FREE, pfn);
+    /** free_pcppages_bulk(): the list's coldest batch back to the zone. */
+    private void drain(PerCpuPages pcp) {
         lock.lock();
         try {
-            requireState(pfn, PageState.OWNED, "free");
-            hook.access(this, STATES, Access.WRITE);
-            states[pfn] = PageState.FREE;
-            hook.access(this, FREE_STACK, Access.WRITE);
-            freeStack.push(pfn);
+            hook.access(this, ZONE_FREE, Access.WRITE);
+            for (int i = 0; i < batch; i++) {
+                zoneFree.push(pcp.takeCold());
+            }
         } finally {
             lock.unlock();
         }
@@ -75,45 +128,38 @@ public final class PageFramePool {
      */
     public PinResult pinAsPageTable(int pfn) {
         hook.point(SchedulePoint.PAGE_PIN, pfn);
-        lock.lock();
-        try {
-            requireState(pfn, PageState.OWNED, "pin");
-            int aliases = pageTable.writableMappings(pfn);
-            if (aliases > 0) {
-                return PinResult.refused(aliases);
-            }
-            hook.access(this, STATES, Access.WRITE);
-            states[pfn] = PageState.PAGETABLE;
-            return PinResult.PINNED;
-        } finally {
-            lock.unlock();
+        requireState(pfn, PageState.OWNED, "pin");
+        int aliases = pageTable.writableMappings(pfn);
+        if (aliases > 0) {
+            return PinResult.refused(aliases);
         }
+        setState(pfn, PageState.PAGETABLE);
+        return PinResult.PINNED;
     }
 
     /** Unpins a page-table page: it is OWNED by its caller again. */
     public void unpin(int pfn) {
-        lock.lock();
-        try {
-            requireState(pfn, PageState.PAGETABLE, "unpin");
-            hook.access(this, STATES, Access.WRITE);
-            states[pfn] = PageState.OWNED;
-        } finally {
-            lock.unlock();
-        }
+        requireState(pfn, PageState.PAGETABLE, "unpin");
+        setState(pfn, PageState.OWNED);
     }
 
     /** The page's state now (a lockless read for checks and snapshots). */
     public PageState state(int pfn) {
-        return states[pfn];
+        return states.get(pfn);
+    }
+
+    private void setState(int pfn, PageState state) {
+        hook.touch(Resource.FRAME_STATE, pfn, true);
+        states.set(pfn, state);
     }
 
     private void requireState(int pfn, PageState expected, String what) {
-        if (pfn < 0 || pfn >= states.length) {
-            throw new IllegalArgumentException("cannot " + what + " pfn " + pfn + ": outside the pool of " + states.length);
+        if (pfn < 0 || pfn >= states.length()) {
+            throw new IllegalArgumentException("cannot " + what + " pfn " + pfn + ": outside the pool of " + states.length());
         }
-        hook.access(this, STATES, Access.READ);
-        if (states[pfn] != expected) {
-            throw new IllegalStateException("cannot " + what + " pfn " + pfn + ": it is " + states[pfn]
+        hook.touch(Resource.FRAME_STATE, pfn, false);
+        if (states.get(pfn) != expected) {
+            throw new IllegalStateException("cannot " + what + " pfn " + pfn + ": it is " + states.get(pfn)
                     + ", not " + expected + " (a caller error, not a model state)");
         }
     }

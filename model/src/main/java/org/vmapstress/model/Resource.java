@@ -19,6 +19,8 @@ public enum Resource {
     PTE,
     /** How many writable PTEs map one pfn (the reverse map a pin consults). */
     FRAME_MAPPINGS,
+    /** The state of one page frame (free, owned, page table), by pfn. */
+    FRAME_STATE,
     /** One CPU's TLB. */
     TLB,
     /** The flush counters (flush_tlb_kernel_range calls and pages flushed): only added to by a flush. */

@@ -46,11 +46,15 @@ public final class SharedField {
 
     /**
      * Which instance of the field's class {@code owner} is, as a number that is the same in every
-     * execution of one workload: a block's start, a free list's CPU; 0 for the model's singletons.
+     * execution of one workload: a block's start, a free list's or hot page list's CPU; 0 for
+     * the model's singletons.
      */
     public static long instanceOf(Object owner) {
         if (owner instanceof VmapBlock block) {
             return block.start();
+        }
+        if (owner instanceof PerCpuPages pcp) {
+            return pcp.cpu;
         }
         return owner instanceof FreeList list ? list.cpu() : 0;
     }

@@ -41,7 +41,7 @@ public final class VmapAllocator {
         this.bugs = bugs;
         this.pageTable = new KernelPageTable(config.vmallocPages(), config.pageFrames(), hook);
         this.tlbs = new Tlbs(config.nrCpuIds(), hook);
-        this.pages = new PageFramePool(config.pageFrames(), pageTable, hook);
+        this.pages = new PageFramePool(config.pageFrames(), config.possibleCpus(), pageTable, hook);
         this.vaSpace = new VaSpace(config.vmallocPages(), hook);
         this.lazyList = new LazyList(hook, bugs);
         this.queues = new VmapBlockQueues(config, bugs, hook);

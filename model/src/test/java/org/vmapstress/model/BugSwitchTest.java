@@ -29,7 +29,7 @@ class BugSwitchTest {
         f.touchAll(f.cpu0, m);
         f.unmap(m);
         f.freePages(m);
-        int pfn = f.model.pages().allocPage();
+        int pfn = f.model.pages().allocPage(f.cpu0);
         assertEquals(m.pfnAt(0), pfn, "the page allocator hands the hot page straight back");
         return f.checks().pinAccepted(pfn, f.model.pages().pinAsPageTable(pfn));
     }
@@ -243,7 +243,7 @@ class BugSwitchTest {
     private static Optional<Violation> aliasesWhileABlockIsBeingCreated(BugSet bugs) throws InterruptedException {
         PausingHook hook = new PausingHook(SchedulePoint.NEW_BLOCK_SET_CPU);
         ModelFixture f = new ModelFixture(ModelConfig.small(), bugs, hook);
-        int[] pfns = {f.model.pages().allocPage()};
+        int[] pfns = {f.model.pages().allocPage(f.cpu0)};
         AtomicReference<Throwable> actorFailure = new AtomicReference<>();
         Thread a = hook.startPaused(() -> {
             try {
@@ -280,7 +280,7 @@ class BugSwitchTest {
             }
         };
         ModelFixture f = new ModelFixture(ModelConfig.small(), bugs, migrate);
-        f.model.vmMapRam(task, new int[] {f.model.pages().allocPage()});
+        f.model.vmMapRam(task, new int[] {f.model.pages().allocPage(task)});
         return f.model.invariants().quiescent();
     }
 

@@ -47,7 +47,7 @@ final class ModelFixture {
     Mapping map(CpuContext cpu, int pages) {
         int[] pfns = new int[pages];
         for (int i = 0; i < pages; i++) {
-            pfns[i] = model.pages().allocPage();
+            pfns[i] = model.pages().allocPage(cpu);
             assertTrue(pfns[i] >= 0, "the page pool ran dry");
         }
         long va = model.vmMapRam(cpu, pfns);
@@ -98,7 +98,7 @@ final class ModelFixture {
 
     void freePages(Mapping mapping) {
         for (int pfn : mapping.pfns()) {
-            model.pages().freePage(pfn);
+            model.pages().freePage(cpu0, pfn);
         }
     }
 

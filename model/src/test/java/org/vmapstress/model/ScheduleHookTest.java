@@ -33,7 +33,7 @@ class ScheduleHookTest {
     private static List<String> stepsOfFirstMap(BugSet bugs) {
         RecordingHook hook = new RecordingHook();
         VmapAllocator model = new VmapAllocator(ModelConfig.small(), bugs, hook);
-        int pfn = model.pages().allocPage();
+        int pfn = model.pages().allocPage(new CpuContext(1));
         hook.steps.clear();
         model.vmMapRam(new CpuContext(1), new int[] {pfn});
         return hook.steps;
@@ -60,8 +60,8 @@ class ScheduleHookTest {
         RecordingHook hook = new RecordingHook();
         VmapAllocator model = new VmapAllocator(ModelConfig.small(), BugSet.NONE, hook);
         CpuContext cpu = new CpuContext(0);
-        long va = model.vmMapRam(cpu, new int[] {model.pages().allocPage()});
-        model.vmMapRam(cpu, new int[] {model.pages().allocPage()});
+        long va = model.vmMapRam(cpu, new int[] {model.pages().allocPage(cpu)});
+        model.vmMapRam(cpu, new int[] {model.pages().allocPage(cpu)});
         hook.steps.clear();
         model.vmUnmapRam(cpu, va, 1);
         assertEquals(List.of("vb_free:xa_load",

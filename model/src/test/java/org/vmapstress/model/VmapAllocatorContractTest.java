@@ -202,15 +202,38 @@ class VmapAllocatorContractTest {
     }
 
     @Test
-    void pagesAreReusedLastInFirstOut() {
-        int a = f.model.pages().allocPage();
-        int b = f.model.pages().allocPage();
-        f.model.pages().freePage(a);
-        assertEquals(a, f.model.pages().allocPage());
-        assertEquals(PageState.OWNED, f.model.pages().state(b));
-        assertTrue(f.model.pages().pinAsPageTable(b).pinned());
-        assertEquals(PageState.PAGETABLE, f.model.pages().state(b));
-        assertThrows(IllegalStateException.class, () -> f.model.pages().freePage(b), "a pinned page cannot be freed");
+    void pagesAreReusedLastInFirstOutOnTheCpuThatFreedThem() {
+        PageFramePool pages = f.model.pages();
+        CpuContext cpu1 = new CpuContext(1);
+        int a = pages.allocPage(f.cpu0);
+        int b = pages.allocPage(f.cpu0);
+        pages.freePage(f.cpu0, a);
+        assertNotEquals(a, pages.allocPage(cpu1), "another CPU allocates from its own list");
+        assertEquals(a, pages.allocPage(f.cpu0), "the freeing CPU gets its hot page back");
+        assertEquals(PageState.OWNED, pages.state(b));
+        assertTrue(pages.pinAsPageTable(b).pinned());
+        assertEquals(PageState.PAGETABLE, pages.state(b));
+        assertThrows(IllegalStateException.class, () -> pages.freePage(f.cpu0, b), "a pinned page cannot be freed");
+    }
+
+    /** Every frame can be allocated from one CPU (refills drain the zone), and frees past four batches go back to it. */
+    @Test
+    void theZoneRefillsAndDrainsTheHotLists() {
+        PageFramePool pages = f.model.pages();
+        int frames = f.model.config().pageFrames();
+        int[] all = new int[frames];
+        for (int i = 0; i < frames; i++) {
+            all[i] = pages.allocPage(f.cpu0);
+            assertTrue(all[i] >= 0, "frame " + i + " of " + frames);
+        }
+        assertEquals(-1, pages.allocPage(f.cpu0), "the pool is dry");
+        for (int pfn : all) {
+            pages.freePage(f.cpu0, pfn);
+        }
+        CpuContext cpu1 = new CpuContext(1);
+        for (int i = 0; i < frames / 2; i++) {
+            assertTrue(pages.allocPage(cpu1) >= 0, "CPU 1 refills from what CPU 0's frees drained to the zone: frame " + i);
+        }
     }
 
     @Test

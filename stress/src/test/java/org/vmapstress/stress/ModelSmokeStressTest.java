@@ -175,7 +175,7 @@ class ModelSmokeStressTest {
             }
             int[] pfns = new int[pages];
             for (int i = 0; i < pages; i++) {
-                pfns[i] = ownedUnmapped.isEmpty() ? model.pages().allocPage() : ownedUnmapped.remove(ownedUnmapped.size() - 1);
+                pfns[i] = ownedUnmapped.isEmpty() ? model.pages().allocPage(cpu) : ownedUnmapped.remove(ownedUnmapped.size() - 1);
                 if (pfns[i] < 0) {
                     Arrays.stream(pfns, 0, i).forEach(ownedUnmapped::add);
                     return;
@@ -214,7 +214,7 @@ class ModelSmokeStressTest {
             expectNone(checks.unmapCleared(m));
             for (int pfn : m.pfns()) {
                 if (random.nextBoolean()) {
-                    model.pages().freePage(pfn);
+                    model.pages().freePage(cpu, pfn);
                 } else {
                     ownedUnmapped.add(pfn);
                 }
@@ -223,7 +223,7 @@ class ModelSmokeStressTest {
 
         /** Reuse a page that was mapped before: as data, or pinned as a page table. */
         private void reusePage() {
-            int pfn = ownedUnmapped.isEmpty() ? model.pages().allocPage() : ownedUnmapped.remove(ownedUnmapped.size() - 1);
+            int pfn = ownedUnmapped.isEmpty() ? model.pages().allocPage(cpu) : ownedUnmapped.remove(ownedUnmapped.size() - 1);
             if (pfn < 0) {
                 return;
             }
@@ -232,7 +232,7 @@ class ModelSmokeStressTest {
                 expectNone(checks.pinAccepted(pfn, model.pages().pinAsPageTable(pfn)));
                 model.pages().unpin(pfn);
             }
-            model.pages().freePage(pfn);
+            model.pages().freePage(cpu, pfn);
         }
 
         private void aliases() {
@@ -245,10 +245,10 @@ class ModelSmokeStressTest {
         private void tearDown() {
             for (Mapping m : live) {
                 model.vmUnmapRam(cpu, m.va(), m.pages());
-                Arrays.stream(m.pfns()).forEach(model.pages()::freePage);
+                Arrays.stream(m.pfns()).forEach(pfn -> model.pages().freePage(cpu, pfn));
             }
             live.clear();
-            ownedUnmapped.forEach(model.pages()::freePage);
+            ownedUnmapped.forEach(pfn -> model.pages().freePage(cpu, pfn));
             ownedUnmapped.clear();
         }
 

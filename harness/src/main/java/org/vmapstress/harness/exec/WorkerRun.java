@@ -85,7 +85,7 @@ final class WorkerRun {
     private Optional<Violation> map(int pages) {
         int[] pfns = new int[pages];
         for (int i = 0; i < pages; i++) {
-            pfns[i] = unmappedPages.isEmpty() ? model.pages().allocPage() : unmappedPages.pop();
+            pfns[i] = unmappedPages.isEmpty() ? model.pages().allocPage(cpu) : unmappedPages.pop();
             if (pfns[i] < 0) {
                 giveBack(Arrays.copyOf(pfns, i));
                 return Optional.empty();
@@ -133,7 +133,7 @@ final class WorkerRun {
     }
 
     private Optional<Violation> reuse(boolean asPageTable) {
-        int pfn = unmappedPages.isEmpty() ? model.pages().allocPage() : unmappedPages.pop();
+        int pfn = unmappedPages.isEmpty() ? model.pages().allocPage(cpu) : unmappedPages.pop();
         if (pfn < 0) {
             return Optional.empty();
         }
@@ -144,7 +144,7 @@ final class WorkerRun {
             model.pages().unpin(pfn);
         }
         if (found.isEmpty()) {
-            model.pages().freePage(pfn);
+            model.pages().freePage(cpu, pfn);
         } else {
             unmappedPages.push(pfn);
         }
@@ -181,7 +181,7 @@ final class WorkerRun {
         }
         live.clear();
         while (!unmappedPages.isEmpty()) {
-            model.pages().freePage(unmappedPages.pop());
+            model.pages().freePage(cpu, unmappedPages.pop());
         }
     }
 }

@@ -43,7 +43,7 @@ public class AliasesPublish_03_NewBlockVsWalk {
 
         Walk(Bug bug) {
             model = Fixture.model(bug, SchedulePoint.NEW_BLOCK_SET_CPU);
-            pfn = model.pages().allocPage();
+            pfn = model.pages().allocPage(Fixture.CPU0);
         }
 
         void mapOnCpu1(II_Result r) {

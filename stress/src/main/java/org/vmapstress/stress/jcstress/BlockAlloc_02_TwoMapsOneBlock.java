@@ -31,9 +31,9 @@ public class BlockAlloc_02_TwoMapsOneBlock {
     @Outcome(expect = FORBIDDEN, desc = "a slot outside the block, or a new block while the shared one had room")
     public static class Fixed {
         private final VmapAllocator model = Fixture.model(null);
-        private final long blockStart = Fixture.mapOnePage(model, Fixture.CPU0, model.pages().allocPage());
-        private final int pfnA = model.pages().allocPage();
-        private final int pfnB = model.pages().allocPage();
+        private final long blockStart = Fixture.mapOnePage(model, Fixture.CPU0, model.pages().allocPage(Fixture.CPU0));
+        private final int pfnA = model.pages().allocPage(Fixture.CPU0);
+        private final int pfnB = model.pages().allocPage(Fixture.CPU0);
 
         @Actor
         public void first(II_Result r) {

@@ -38,10 +38,10 @@ public class LastFree_08_LastRegionVsAlloc {
             model = Fixture.model(bug);
             long first = model.vmMapRam(Fixture.CPU0, new int[64]);
             int[] pfns = new int[64];
-            pfns[0] = model.pages().allocPage();
+            pfns[0] = model.pages().allocPage(Fixture.CPU0);
             last = new Mapping(model.vmMapRam(Fixture.CPU0, pfns), pfns);
             model.vmUnmapRam(Fixture.CPU0, first, 64);
-            pfn = model.pages().allocPage();
+            pfn = model.pages().allocPage(Fixture.CPU0);
         }
 
         /** r1: 1 the unmap left no PTE of its pages, 2 it left some. */

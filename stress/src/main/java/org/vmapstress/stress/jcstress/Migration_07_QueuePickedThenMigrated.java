@@ -35,7 +35,7 @@ public class Migration_07_QueuePickedThenMigrated {
     public static class Fixed {
         private final VmapAllocator model = Fixture.model(null);
         private final CpuContext task = new CpuContext(0);
-        private final int pfn = model.pages().allocPage();
+        private final int pfn = model.pages().allocPage(task);
 
         @Actor
         public void mapper(II_Result r) {

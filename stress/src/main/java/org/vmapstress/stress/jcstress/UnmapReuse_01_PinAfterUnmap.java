@@ -38,7 +38,7 @@ public class UnmapReuse_01_PinAfterUnmap {
 
         Pages(Bug bug) {
             model = Fixture.model(bug);
-            pfn = model.pages().allocPage();
+            pfn = model.pages().allocPage(Fixture.CPU0);
             va = Fixture.mapOnePage(model, Fixture.CPU0, pfn);
         }
 

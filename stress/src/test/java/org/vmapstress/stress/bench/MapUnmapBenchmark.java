@@ -54,7 +54,7 @@ public class MapUnmapBenchmark {
         model = new VmapAllocator(ModelConfig.small(), BugSet.NONE, chosen);
         pfns = new int[pages];
         for (int i = 0; i < pages; i++) {
-            pfns[i] = model.pages().allocPage();
+            pfns[i] = model.pages().allocPage(cpu);
         }
     }
 

@@ -73,7 +73,7 @@ public class RetirePatchBenchmark {
         model = new VmapAllocator(ModelConfig.small(), switches, locks);
         pfns = new int[HALF_BLOCK];
         for (int i = 0; i < HALF_BLOCK; i++) {
-            pfns[i] = model.pages().allocPage();
+            pfns[i] = model.pages().allocPage(cpu);
         }
     }
 

@@ -70,7 +70,7 @@ public class SharedModelScalingBenchmark {
             model = shared.mode.equals("private-model")
                     ? new VmapAllocator(ModelConfig.small(), BugSet.NONE, ScheduleHook.NONE) : shared.model;
             cpu = new CpuContext(shared.nextCpu.getAndIncrement() % model.config().possibleCpus().length);
-            pfns = new int[] {model.pages().allocPage()};
+            pfns = new int[] {model.pages().allocPage(cpu)};
         }
     }
 

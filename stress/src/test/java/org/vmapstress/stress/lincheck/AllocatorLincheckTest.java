@@ -101,7 +101,7 @@ public abstract class AllocatorLincheckTest {
         this.model = new VmapAllocator(config, bugs, ScheduleHook.NONE);
         for (int slot = 0; slot < SLOTS; slot++) {
             slotPages[slot] = new int[MAX_MAP_SIZE];
-            Arrays.setAll(slotPages[slot], i -> model.pages().allocPage());
+            Arrays.setAll(slotPages[slot], i -> model.pages().allocPage(context(0)));
             slotLocks[slot] = new ReentrantLock();
         }
     }
