@@ -154,7 +154,7 @@ final class Races {
     }
 
     /** Whether step i happens before step j (i < j). */
-    private boolean happensBefore(int i, int j) {
+    boolean happensBefore(int i, int j) {
         return clock[j][events.get(i).worker()] >= position[i];
     }
 

@@ -41,6 +41,8 @@ final class RunCommand implements Callable<Integer> {
      */
     private static final Duration OVERRUN = Explorer.OVERRUN.plusSeconds(2);
     static final long STEP_LIMIT = 200_000;
+    /** The most a failure's isolation (its failure-inducing ordering, FailureIsolation) adds after the run's budget. */
+    static final Duration ISOLATION_BUDGET = Duration.ofSeconds(5);
     @Spec
     private CommandSpec spec;
 
@@ -143,9 +145,11 @@ final class RunCommand implements Callable<Integer> {
             out.println();
         }
         printCounts(out, template, summary);
-        RunRecord record = RunReporting.record(template, summary, part, iterations, budget, null);
+        RunRecord.Isolation isolation = RunReporting.isolate(new Execution(WATCHDOG, STEP_LIMIT), summary, null, ISOLATION_BUDGET,
+                spec.commandLine().getErr());
+        RunRecord record = RunReporting.record(template, summary, part, iterations, budget, null, isolation);
         if (summary.failed()) {
-            RunReporting.report(out, summary, corpus);
+            RunReporting.report(out, summary, corpus, isolation);
         } else if (summary.last() != null) {
             out.println("last execution: " + Token.of(summary.last()).format());
         }
@@ -178,7 +182,7 @@ final class RunCommand implements Callable<Integer> {
         printCounts(out, template, summary.asExploration());
         RunRecord record = ExhaustiveRuns.record(template, summary, reduced(), iterations, budget);
         if (summary.failure() != null) {
-            RunReporting.report(out, summary.failure(), corpus);
+            RunReporting.report(out, summary.failure(), corpus, null);
         }
         String violating = ExhaustiveRuns.violatingLine(summary, reduced());
         if (violating != null) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.vmapstress.harness.Explorer;
+import org.vmapstress.harness.FailureIsolation;
 import org.vmapstress.harness.Shard;
 import org.vmapstress.harness.Shrinker;
 import org.vmapstress.harness.Token;
@@ -38,6 +39,12 @@ final class RunReporting {
      */
     static RunRecord record(ExecutionSpec template, Explorer.Summary summary, Shard shard, long iterations, Duration budget,
                             Token shrunk) {
+        return record(template, summary, shard, iterations, budget, shrunk, null);
+    }
+
+    /** The record of an exploration whose violation was explained ({@code isolation}, or null: not tried). */
+    static RunRecord record(ExecutionSpec template, Explorer.Summary summary, Shard shard, long iterations, Duration budget,
+                            Token shrunk, RunRecord.Isolation isolation) {
         RunRecord.Configuration configuration = new RunRecord.Configuration(template.bugs().toString(), template.scenario(),
                 template.threads(), template.ops(), FORMAT.convertValue(template.model(), RunRecord.Shape.class),
                 "0x" + Long.toHexString(template.seed()), template.sched().replace(":", ""), shard.toString(), iterations,
@@ -47,7 +54,7 @@ final class RunReporting {
         List<RunRecord.Unfinished> unfinished = new ArrayList<>();
         ExecutionResult found = summary.failure();
         if (found != null && found.verdict() == Verdict.VIOLATION) {
-            failures.add(failure(found, shrunk));
+            failures.add(failure(found, shrunk).withIsolation(isolation));
         } else if (found != null) {
             unfinished.add(unjudged(found));
         } else if (summary.freeUnjudged() != null) {
@@ -87,6 +94,44 @@ final class RunReporting {
         }
     }
 
+    /**
+     * The failure-inducing ordering of an exploration's violation ({@link FailureIsolation}), in
+     * its shrunk form when there is one; null when there is no controlled violation or no time.
+     * Best effort, like shrinking: what goes wrong is said on {@code err}.
+     */
+    static RunRecord.Isolation isolate(Execution execution, Explorer.Summary summary, Token shrunk, Duration budget, PrintWriter err)
+            throws InterruptedException {
+        ExecutionResult failure = summary.failure();
+        if (failure == null || failure.verdict() != Verdict.VIOLATION || budget.isNegative() || budget.isZero()) {
+            return null;
+        }
+        ExecutionSpec explained = shrunk != null ? shrunk.spec() : failure.spec();
+        try {
+            FailureIsolation.Outcome outcome = new FailureIsolation(execution).isolate(explained, budget);
+            if (outcome.explained() == null) {
+                return null;
+            }
+            FailureIsolation.Pair pair = outcome.pair();
+            return new RunRecord.Isolation(Token.of(outcome.explained()).format(), traceSteps(outcome.explained().trace()),
+                    pair == null ? null : traceStep(pair.first()), pair == null ? null : traceStep(pair.second()),
+                    pair == null ? null : pair.failing().replayLine(), pair == null ? null : pair.passing().replayLine(),
+                    outcome.why(), outcome.tried(), outcome.took().toMillis() / 1000.0);
+        } catch (RuntimeException | AssertionError e) {
+            err.println("vmapstress: isolating the failure's ordering failed (" + e + "); the failure is kept as found");
+            return null;
+        }
+    }
+
+    /** The console's short form of an isolation: the pair, or why there is none. */
+    static String isolationLine(RunRecord.Isolation isolation) {
+        if (!isolation.hasPair()) {
+            return "ordering: " + isolation.why();
+        }
+        return "ordering: step " + isolation.first().index() + " (T" + isolation.first().thread() + " " + isolation.first().point()
+                + ") before step " + isolation.second().index() + " (T" + isolation.second().thread() + " "
+                + isolation.second().point() + ") fails; the other way round runs clean: " + isolation.passingReplay();
+    }
+
     /** "free-running", or "controlled-" and the policy ("controlled-random", "controlled-pct3"). */
     static String engine(ExecutionSpec template) {
         return template.freeRunning() ? "free-running" : "controlled-" + template.sched().replace(":", "");
@@ -99,7 +144,11 @@ final class RunReporting {
     }
 
     private static List<RunRecord.TraceStep> traceSteps(List<Step> trace) {
-        return trace.stream().map(step -> FORMAT.convertValue(step, RunRecord.TraceStep.class)).toList();
+        return trace.stream().map(RunReporting::traceStep).toList();
+    }
+
+    private static RunRecord.TraceStep traceStep(Step step) {
+        return FORMAT.convertValue(step, RunRecord.TraceStep.class);
     }
 
     /** The last {@value #TRACE_TAIL} steps of {@code trace}, after a line "{@code intro}last N of M {@code unit}:". */
@@ -119,7 +168,7 @@ final class RunReporting {
     }
 
     /** Prints a failure (free-running and not found again, or replayable: trace tail and REPLAY line). */
-    static void report(PrintWriter out, Explorer.Summary summary, Path corpus) {
+    static void report(PrintWriter out, Explorer.Summary summary, Path corpus, RunRecord.Isolation isolation) {
         if (summary.freeUnjudged() != null) {
             out.println("INCOMPLETE (" + summary.freeUnjudged().kind() + ") free-running in execution " + (summary.executions() - 1)
                     + ": " + summary.freeUnjudged().detail());
@@ -138,16 +187,20 @@ final class RunReporting {
             out.println("seen free-running in execution " + (summary.executions() - 1) + ": " + summary.free().end().detail());
             out.println("found again under the controlled scheduler:");
         }
-        report(out, summary.failure(), corpus);
+        report(out, summary.failure(), corpus, isolation);
     }
 
-    static void report(PrintWriter out, ExecutionResult failure, Path corpus) {
+    /** Prints a replayable failure: trace tail, its isolated ordering if any ({@code isolation}, may be null), REPLAY line. */
+    static void report(PrintWriter out, ExecutionResult failure, Path corpus, RunRecord.Isolation isolation) {
         Token token = Token.of(failure);
         out.println();
         out.println((failure.verdict() == Verdict.VIOLATION ? "FAILED (" : "INCOMPLETE (") + failure.failureId()
                 + ") in execution " + failure.spec().exec() + " at step " + failure.violationStep() + ": " + failure.failureMessage());
         printTail(out, "", failure.trace(), "steps");
         appendToCorpus(out, token, corpus);
+        if (isolation != null) {
+            out.println(isolationLine(isolation));
+        }
         out.println(token.replayLine());
     }
 

@@ -305,9 +305,13 @@ final class SuiteCommand implements Callable<Integer> {
         Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
         Explorer.Summary summary = new Explorer(execution).explore(template, part, Long.MAX_VALUE, share, progress -> { });
         Duration left = share.minus(summary.elapsed());
+        long shrinkStart = System.nanoTime();
         Token shrunk = RunReporting.shrink(execution, summary, left.compareTo(SHRINK_BUDGET) < 0 ? left : SHRINK_BUDGET,
                 spec.commandLine().getErr());
-        RunRecord result = RunReporting.record(template, summary, part, Long.MAX_VALUE, share, shrunk);
+        left = left.minusNanos(System.nanoTime() - shrinkStart);
+        RunRecord.Isolation isolation = RunReporting.isolate(execution, summary, shrunk,
+                left.compareTo(RunCommand.ISOLATION_BUDGET) < 0 ? left : RunCommand.ISOLATION_BUDGET, spec.commandLine().getErr());
+        RunRecord result = RunReporting.record(template, summary, part, Long.MAX_VALUE, share, shrunk, isolation);
         record(engine, result);
         printer.printf(Locale.ROOT, "%-16s %s: %d executions in %.1fs%n", result.engine(), result.verdict(),
                 summary.executions(), summary.elapsed().toMillis() / 1000.0);
@@ -316,6 +320,9 @@ final class SuiteCommand implements Callable<Integer> {
             printer.println("  " + (failure.replay() != null ? failure.replay() : "(seen free-running, not found again under control)"));
             if (failure.shrunkToken() != null) {
                 printer.println("  shrunk: " + failure.shrunkToken());
+            }
+            if (failure.isolation() != null) {
+                printer.println("  " + RunReporting.isolationLine(failure.isolation()));
             }
         }
         result.incomplete().forEach(u -> printer.println("  could not judge: " + u));

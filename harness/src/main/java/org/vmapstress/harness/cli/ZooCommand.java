@@ -208,7 +208,10 @@ final class ZooCommand implements Callable<Integer> {
         Execution execution = new Execution(RunCommand.WATCHDOG, RunCommand.STEP_LIMIT);
         ProfileExplorer.Outcome outcome = new ProfileExplorer(new Explorer(execution)).explore(profiles, budget);
         Token shrunk = RunReporting.shrink(execution, outcome.summary(), shrinkBudget, err);
-        RunRecord record = RunReporting.record(outcome.profile(), outcome.summary(), Shard.ALL, Long.MAX_VALUE, budget, shrunk);
+        RunRecord.Isolation isolation = RunReporting.isolate(execution, outcome.summary(), shrunk,
+                shrinkBudget.compareTo(RunCommand.ISOLATION_BUDGET) < 0 ? shrinkBudget : RunCommand.ISOLATION_BUDGET, err);
+        RunRecord record = RunReporting.record(outcome.profile(), outcome.summary(), Shard.ALL, Long.MAX_VALUE, budget, shrunk,
+                isolation);
         return record.forDetection(expected(profiles.get(0).bugs(), engine));
     }
 

@@ -43,9 +43,14 @@ public final class Execution {
     }
 
     public ExecutionResult run(ExecutionSpec spec) throws InterruptedException {
+        return run(spec, policyOf(spec));
+    }
+
+    /** The fresh policy that {@link #run(ExecutionSpec)} runs {@code spec} with. */
+    public static SchedulePolicy policyOf(ExecutionSpec spec) {
         Workload workload = spec.workload();
         long expectedSteps = (long) STEPS_PER_OP_ESTIMATE * workload.threadCount() * Math.max(1, workload.opsOf(0));
-        return run(spec, spec.policy(expectedSteps));
+        return spec.policy(expectedSteps);
     }
 
     /**

@@ -27,8 +27,12 @@ public final class DporPolicy implements SchedulePolicy {
     /** The point of a worker that has not reached one yet: the step from its start to its first point. */
     public static final String START = "start";
 
-    /** One step: the worker that ran it and what it touched. */
-    public record Event(int worker, Footprint footprint) {
+    /**
+     * One step: the worker that ran it, what it touched, and the index in the execution's trace
+     * of the schedule point it started from (the point that names what it did; -1 for the step
+     * from the worker's start to its first point).
+     */
+    public record Event(int worker, Footprint footprint, int from) {
     }
 
     /**
@@ -49,10 +53,13 @@ public final class DporPolicy implements SchedulePolicy {
     private final List<Event> events = new ArrayList<>();
     private final List<State> states = new ArrayList<>();
     private final Map<Integer, String> pointOf = new HashMap<>();
+    private final Map<Integer, Integer> pointIndexOf = new HashMap<>();
+    private int pointsReached;
     private Map<Integer, Footprint> sleep;
     private Footprint.Builder open;
     private int openWorker = NONE;
     private String openPoint;
+    private int openFrom;
     private boolean openUndeclared;
     private int sleepBlockedAt = -1;
 
@@ -89,6 +96,7 @@ public final class DporPolicy implements SchedulePolicy {
         open = new Footprint.Builder();
         openWorker = chosen;
         openPoint = pointOf.getOrDefault(chosen, START);
+        openFrom = pointIndexOf.getOrDefault(chosen, -1);
         openUndeclared = !declared.test(openPoint);
         return chosen;
     }
@@ -111,7 +119,7 @@ public final class DporPolicy implements SchedulePolicy {
         if (open == null) {
             return;
         }
-        Event event = new Event(openWorker, openUndeclared ? Footprint.EVERYTHING : open.build());
+        Event event = new Event(openWorker, openUndeclared ? Footprint.EVERYTHING : open.build(), openFrom);
         events.add(event);
         open = null;
         if (sleep != null && sleepBlockedAt < 0) {
@@ -122,6 +130,7 @@ public final class DporPolicy implements SchedulePolicy {
     @Override
     public void reached(int worker, String point, long subject) {
         pointOf.put(worker, point);
+        pointIndexOf.put(worker, pointsReached++);
     }
 
     @Override

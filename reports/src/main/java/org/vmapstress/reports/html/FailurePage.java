@@ -42,6 +42,15 @@ public record FailurePage(Grading.NumberedFailure numbered, Timeline timeline, L
                 + " interleaving is the access.";
     }
 
+    /** A step in words: "step 62 (T1 on CPU 1, in map 4p, at new_vmap_block:xa_insert, subject 128, holding vbq[1].lock)". */
+    public static String describe(RunRecord.TraceStep step) {
+        if (step.index() < 0) {
+            return "the start of T" + step.thread() + "'s first operation";
+        }
+        return "step " + step.index() + " (T" + step.thread() + " on CPU " + step.cpu() + ", in " + step.operation() + ", at "
+                + step.point() + ", subject " + step.subject() + (step.locks().isEmpty() ? "" : ", holding " + step.locks()) + ")";
+    }
+
     public RunRecord.Failure failure() {
         return numbered.failure();
     }

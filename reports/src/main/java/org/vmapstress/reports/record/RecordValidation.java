@@ -34,7 +34,8 @@ public final class RecordValidation {
     private static final Set<String> NULLABLE = Set.of("RunRecord.verdict", "RunRecord.purpose", "RunRecord.expected",
             "RunRecord.exhaustive", "Exhaustive.preemptionBound", "Exhaustive.reduction",
             "Configuration.model", "Configuration.seed", "Failure.token", "Failure.replay", "Failure.shrunkToken",
-            "Failure.state", "Failure.interleaving", "TraceStep.locks", "Block.slots", "Block.ptes", "Unfinished.remedy",
+            "Failure.state", "Failure.interleaving", "Failure.isolation", "Isolation.first", "Isolation.second",
+            "Isolation.failingReplay", "Isolation.passingReplay", "Isolation.why", "TraceStep.locks", "Block.slots", "Block.ptes", "Unfinished.remedy",
             "Outcome.description", "JcstressTest.family", "JcstressTest.variant", "JcstressTest.verdict", "State.pages");
 
     private RecordValidation() {
@@ -114,12 +115,12 @@ public final class RecordValidation {
         if (failure.execution() < -1 || failure.step() < -1 || failure.preemptions() < 0) {
             return Optional.of(path + " has a negative execution, step or preemption count");
         }
-        for (RunRecord.TraceStep step : failure.trace()) {
-            int threadBound = threads == 0 ? MAX_IDS : threads;
-            if (step.index() < 0 || step.thread() < 0 || step.thread() >= threadBound || step.cpu() < 0 || step.cpu() >= MAX_IDS) {
-                return Optional.of(path + ".trace step " + step.index() + " has thread " + step.thread() + " and CPU " + step.cpu()
-                        + " (thread ids below " + threadBound + ", CPU ids below " + MAX_IDS + ")");
-            }
+        Optional<String> wrongStep = steps(failure.trace(), threads, path + ".trace");
+        if (wrongStep.isEmpty() && failure.isolation() != null) {
+            wrongStep = steps(failure.isolation().trace(), threads, path + ".isolation.trace");
+        }
+        if (wrongStep.isPresent()) {
+            return wrongStep;
         }
         if (failure.state() != null) {
             for (RunRecord.Block block : failure.state().blocks()) {
@@ -133,6 +134,17 @@ public final class RecordValidation {
                 if (entry.cpu() < 0 || entry.cpu() >= MAX_IDS) {
                     return Optional.of(path + ".state has a TLB entry on CPU " + entry.cpu());
                 }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> steps(List<RunRecord.TraceStep> trace, int threads, String path) {
+        int threadBound = threads == 0 ? MAX_IDS : threads;
+        for (RunRecord.TraceStep step : trace) {
+            if (step.index() < 0 || step.thread() < 0 || step.thread() >= threadBound || step.cpu() < 0 || step.cpu() >= MAX_IDS) {
+                return Optional.of(path + " step " + step.index() + " has thread " + step.thread() + " and CPU " + step.cpu()
+                        + " (thread ids below " + threadBound + ", CPU ids below " + MAX_IDS + ")");
             }
         }
         return Optional.empty();

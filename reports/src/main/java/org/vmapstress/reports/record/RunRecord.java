@@ -180,20 +180,46 @@ public record RunRecord(String format, String engine, Configuration configuratio
      */
     public record Failure(String invariant, String message, long execution, int step, String token, String replay,
                           String shrunkToken, int preemptions, List<TraceStep> trace, State state, String interleaving,
-                          boolean recorded) {
+                          boolean recorded, Isolation isolation) {
         public Failure {
             trace = trace == null ? List.of() : List.copyOf(trace);
         }
 
-        /** A failure whose trace (if any) is a schedule the engine ran, not a recording. */
+        /** A failure whose trace (if any) is a schedule the engine ran, not a recording, with no isolation run. */
         public Failure(String invariant, String message, long execution, int step, String token, String replay,
                        String shrunkToken, int preemptions, List<TraceStep> trace, State state, String interleaving) {
-            this(invariant, message, execution, step, token, replay, shrunkToken, preemptions, trace, state, interleaving, false);
+            this(invariant, message, execution, step, token, replay, shrunkToken, preemptions, trace, state, interleaving, false, null);
         }
 
         /** A free-running failure with its flight recording: the violation was found after the last recorded step. */
         public static Failure recordedFreeRunning(String invariant, String message, long execution, List<TraceStep> recording) {
-            return new Failure(invariant, message, execution, recording.size(), null, null, null, 0, recording, null, null, true);
+            return new Failure(invariant, message, execution, recording.size(), null, null, null, 0, recording, null, null, true, null);
+        }
+
+        /** This failure with what isolating its failure-inducing ordering found. */
+        public Failure withIsolation(Isolation found) {
+            return new Failure(invariant, message, execution, step, token, replay, shrunkToken, preemptions, trace, state,
+                    interleaving, recorded, found);
+        }
+    }
+
+    /**
+     * The failure-inducing ordering of a controlled failure: in the execution it explains (the
+     * shrunk one when there is one: {@code explainedToken}, its {@code trace}), step {@code first}
+     * before step {@code second} fails ({@code failingReplay}) and the other way round runs clean
+     * ({@code passingReplay}), each confirmed by a replay. When no pair was found, {@code first}
+     * and {@code second} are null and {@code why} says why. {@code tried}: the reorderings run;
+     * {@code seconds}: what isolating took.
+     */
+    public record Isolation(String explainedToken, List<TraceStep> trace, TraceStep first, TraceStep second, String failingReplay,
+                            String passingReplay, String why, int tried, double seconds) {
+        public Isolation {
+            trace = trace == null ? List.of() : List.copyOf(trace);
+        }
+
+        /** Whether a pair was isolated. */
+        public boolean hasPair() {
+            return first != null && second != null;
         }
     }
 

@@ -1,0 +1,290 @@
+package org.vmapstress.harness;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.vmapstress.harness.exec.Execution;
+import org.vmapstress.harness.exec.ExecutionResult;
+import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.sched.Choices;
+import org.vmapstress.harness.sched.ControlledScheduler;
+import org.vmapstress.harness.sched.DporPolicy;
+import org.vmapstress.harness.sched.DporPolicy.Event;
+import org.vmapstress.harness.sched.PickRecorder;
+import org.vmapstress.harness.sched.Step;
+import org.vmapstress.reports.Verdict;
+
+/**
+ * Isolates the ordering that makes a controlled failure fail (Choi and Zeller, ISSTA 2002,
+ * narrowed to one pair of steps): the failing execution is replayed recording what each step
+ * touched ({@link DporPolicy}), and two kinds of one-pair reorderings are tried, the latest in
+ * the execution first: each context switch undone (the worker switched away from runs its next
+ * step first: the step that never ran before the failure, as in a lost update), and each race
+ * reversed ({@link Races}: two conflicting steps of two workers that nothing orders in between;
+ * the same picks before the first step, then the steps after it that do not depend on it, the
+ * second step, the first, the steps that depend on the first, and the rest as they were). After
+ * its picks a reordered execution runs on without preempting (the worker at a point runs on).
+ * The first reordering that runs clean, confirmed twice (once recording, to check that the two
+ * steps did run the other way; once from its replay token, as {@code replay} runs it), is the
+ * failure-inducing pair.
+ *
+ * <p>Bounded by its budget: it never delays a verdict by more, and says so when it runs out.
+ */
+public final class FailureIsolation {
+    /**
+     * Two steps of the failing execution whose order decides the failure: {@code first} before
+     * {@code second} fails ({@code failing} replays it), {@code second} before {@code first}
+     * runs clean ({@code passing} replays that). A step is the schedule point it started from.
+     */
+    public record Pair(Step first, Step second, Token failing, Token passing) {
+    }
+
+    /**
+     * What isolation found for the execution it explained (null when it had no time to run it):
+     * the pair (null when none was found, with {@code why}), the reversals it ran and how long it took.
+     */
+    public record Outcome(ExecutionResult explained, Pair pair, int tried, Duration took, String why) {
+    }
+
+    private final Execution unbounded;
+    private Execution execution;
+
+    public FailureIsolation(Execution execution) {
+        this.unbounded = execution;
+    }
+
+    /** Isolates the pair of {@code failing}'s spec (a controlled violation) within {@code budget}: no execution outlives it. */
+    public Outcome isolate(ExecutionSpec failing, Duration budget) throws InterruptedException {
+        long start = System.nanoTime();
+        if (budget.isNegative() || budget.isZero()) {
+            return new Outcome(null, null, 0, Duration.ZERO, "not tried: no time left");
+        }
+        execution = unbounded.cutTo(budget);
+        long deadline = start + budget.toNanos();
+        PickRecorder recorder = new PickRecorder(Execution.policyOf(failing));
+        ExecutionResult explained = execution.run(failing, recorder);
+        if (explained.verdict() != Verdict.VIOLATION) {
+            return new Outcome(explained, null, 0, since(start), "the failure did not replay (" + explained.failureId() + ")");
+        }
+        if (failing.migrates()) {
+            return new Outcome(explained, null, 0, since(start), "not tried: the schedule migrates workers inside operations, "
+                    + "whose seeded draws a reordered schedule would shift");
+        }
+        Recorded original = record(failing, recorder.picks());
+        List<Candidate> candidates = candidates(explained, original.events);
+        if (candidates.isEmpty()) {
+            return new Outcome(explained, null, 0, since(start), "none to isolate: no step of one worker touched what a step of "
+                    + "another touched, so no reordering changes the outcome; the failing worker's own operations, in program order, "
+                    + "are the cause");
+        }
+        int tried = 0;
+        for (Candidate candidate : candidates) {
+            if (System.nanoTime() - deadline >= 0) {
+                return new Outcome(explained, null, tried, since(start), "none found within its " + budget.toMillis() / 1000.0
+                        + " s budget (" + tried + " of " + candidates.size() + " reorderings run)");
+            }
+            tried++;
+            Pair pair = tryCandidate(failing, explained, candidate);
+            if (pair != null) {
+                return new Outcome(explained, pair, tried, since(start), null);
+            }
+        }
+        return new Outcome(explained, null, tried, since(start), "none of its " + candidates.size() + " reorderings of one pair "
+                + "of steps runs clean: the failure does not hang on the order of one pair");
+    }
+
+    /** One step of a worker: its {@code ordinal}-th (from 0), named by the point it started from. */
+    private record StepRef(int worker, int ordinal, Step step) {
+    }
+
+    /**
+     * A reordering to try: in the failing execution {@code first} ran before {@code second} (or
+     * {@code second} had not run yet); {@code picks} run {@code second} first. {@code late}: how
+     * late in the execution the change is (the latest are tried first).
+     */
+    private record Candidate(int late, byte[] picks, StepRef first, StepRef second) {
+    }
+
+    /**
+     * The reorderings, latest first: each context switch undone (the preempted worker runs its
+     * next step before the worker that was switched to), and each race reversed (see
+     * {@link #reversal}), also from the start of the critical section its first step runs in.
+     */
+    private static List<Candidate> candidates(ExecutionResult explained, List<Event> events) {
+        List<Candidate> candidates = new ArrayList<>();
+        for (int k = 1; k < events.size(); k++) {
+            int preempted = events.get(k - 1).worker();
+            if (events.get(k).worker() != preempted) {
+                StepRef pending = new StepRef(preempted, stepsBefore(events, k, preempted), pointReached(explained, events.get(k - 1)));
+                candidates.add(new Candidate(k, delayed(events, k, preempted), refOf(explained, events, k), pending));
+            }
+        }
+        Races graph = new Races(events);
+        graph.forEach(race -> {
+            for (int from : movedFrom(explained, events, race.first())) {
+                candidates.add(new Candidate(race.second(), reversal(events, graph, from, race.second()), refOf(explained, events, from),
+                        refOf(explained, events, race.second())));
+            }
+        });
+        candidates.sort(Comparator.comparingInt(Candidate::late).reversed());
+        return candidates;
+    }
+
+    /** The picks with one more of {@code worker} before pick {@code k}: it runs its next step before the switch away from it. */
+    private static byte[] delayed(List<Event> events, int k, int worker) {
+        byte[] picks = new byte[events.size() + 1];
+        for (int i = 0; i < k; i++) {
+            picks[i] = (byte) events.get(i).worker();
+        }
+        picks[k] = (byte) worker;
+        for (int i = k; i < events.size(); i++) {
+            picks[i + 1] = (byte) events.get(i).worker();
+        }
+        return picks;
+    }
+
+    private static StepRef refOf(ExecutionResult explained, List<Event> events, int k) {
+        Event event = events.get(k);
+        return new StepRef(event.worker(), ordinal(events, k), stepOf(explained, event));
+    }
+
+    /** The point a step ended at: the next step of its worker in the trace (the step its worker runs next starts there). */
+    private static Step pointReached(ExecutionResult explained, Event event) {
+        for (int t = event.from() + 1; t < explained.trace().size(); t++) {
+            if (explained.trace().get(t).thread() == event.worker()) {
+                return explained.trace().get(t);
+            }
+        }
+        return new Step(-1, event.worker(), -1, "end", "the end of its operations", 0, "");
+    }
+
+    private record Recorded(ExecutionResult result, List<Event> events) {
+    }
+
+    private Recorded record(ExecutionSpec spec, byte[] picks) throws InterruptedException {
+        DporPolicy policy = new DporPolicy(picks, Map.of(), PartialOrderSearch.Footprints.DECLARED.declared(),
+                PartialOrderSearch.Footprints.DECLARED.dropped());
+        ExecutionResult result = execution.run(spec, policy);
+        policy.finish();
+        return new Recorded(result, policy.events());
+    }
+
+    /**
+     * Where the second step of a race is moved to: before its first step, and when that step runs
+     * inside a critical section, before the step that took the section's outermost lock too (the
+     * second step may need that lock: moved only before the first, it would wait for it).
+     */
+    private static List<Integer> movedFrom(ExecutionResult explained, List<Event> events, int first) {
+        int worker = events.get(first).worker();
+        int sectionStart = first;
+        for (int k = first; k >= 0; k--) {
+            if (events.get(k).worker() != worker) {
+                continue;
+            }
+            if (!holdsLocks(explained, events.get(k))) {
+                sectionStart = k;
+                break;
+            }
+        }
+        return sectionStart == first ? List.of(first) : List.of(first, sectionStart);
+    }
+
+    /** Whether the step runs holding a lock: its point lists one held, or is the release of one (the trace lists it no more there). */
+    private static boolean holdsLocks(ExecutionResult explained, Event event) {
+        if (event.from() < 0) {
+            return false;
+        }
+        Step point = explained.trace().get(event.from());
+        return !point.locks().isEmpty() || point.point().startsWith(ControlledScheduler.RELEASE);
+    }
+
+    /** Runs the candidate; the pair when it ran {@code second} before {@code first} and clean, twice. */
+    private Pair tryCandidate(ExecutionSpec failing, ExecutionResult explained, Candidate candidate) throws InterruptedException {
+        Recorded run = record(failing, candidate.picks());
+        if (run.result.verdict() != Verdict.CLEAN || !ranBefore(run.events, candidate.second(), candidate.first())) {
+            return null;
+        }
+        ExecutionSpec passingSpec = failing.withSched(Choices.PREFIX + Choices.pack(candidate.picks()));
+        ExecutionResult replayed = execution.run(passingSpec);
+        if (replayed.verdict() != Verdict.CLEAN) {
+            return null;
+        }
+        return new Pair(candidate.first().step(), candidate.second().step(), Token.of(explained), Token.of(replayed));
+    }
+
+    /**
+     * The picks that run {@code second} before {@code first}: the steps before {@code first}, those
+     * between that do not happen after it, {@code second}, {@code first}, those between that do,
+     * then the rest as they were.
+     */
+    static byte[] reversal(List<Event> events, Races graph, int first, int second) {
+        byte[] picks = new byte[events.size()];
+        int n = 0;
+        for (int k = 0; k < first; k++) {
+            picks[n++] = (byte) events.get(k).worker();
+        }
+        for (int k = first + 1; k < second; k++) {
+            if (!graph.happensBefore(first, k)) {
+                picks[n++] = (byte) events.get(k).worker();
+            }
+        }
+        picks[n++] = (byte) events.get(second).worker();
+        picks[n++] = (byte) events.get(first).worker();
+        for (int k = first + 1; k < second; k++) {
+            if (graph.happensBefore(first, k)) {
+                picks[n++] = (byte) events.get(k).worker();
+            }
+        }
+        for (int k = second + 1; k < events.size(); k++) {
+            picks[n++] = (byte) events.get(k).worker();
+        }
+        return picks;
+    }
+
+    /** Whether, in {@code run}, step {@code a} ran before step {@code b} (each found by its worker and ordinal). */
+    private static boolean ranBefore(List<Event> run, StepRef a, StepRef b) {
+        int atA = indexOf(run, a.worker(), a.ordinal());
+        int atB = indexOf(run, b.worker(), b.ordinal());
+        return atA >= 0 && atB >= 0 && atA < atB;
+    }
+
+    /** The how-manyth step of its worker step {@code k} is (from 0). */
+    private static int ordinal(List<Event> events, int k) {
+        return stepsBefore(events, k, events.get(k).worker());
+    }
+
+    /** How many steps {@code worker} ran before step {@code k}. */
+    private static int stepsBefore(List<Event> events, int k, int worker) {
+        int count = 0;
+        for (int i = 0; i < k; i++) {
+            if (events.get(i).worker() == worker) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static int indexOf(List<Event> events, int worker, int ordinal) {
+        int count = 0;
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).worker() == worker && count++ == ordinal) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The trace step a step started from; a worker's first step starts from its start, which has none. */
+    private static Step stepOf(ExecutionResult explained, Event event) {
+        if (event.from() >= 0) {
+            return explained.trace().get(event.from());
+        }
+        return new Step(-1, event.worker(), -1, "start", DporPolicy.START, 0, "");
+    }
+
+    private static Duration since(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+}

@@ -1,0 +1,82 @@
+package org.vmapstress.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.vmapstress.harness.exec.Execution;
+import org.vmapstress.harness.exec.ExecutionResult;
+import org.vmapstress.harness.exec.ExecutionSpec;
+import org.vmapstress.harness.exec.ModelShape;
+import org.vmapstress.model.BugSet;
+import org.vmapstress.reports.Verdict;
+
+/**
+ * Isolation finds the pair of steps whose order decides a race's failure, and both of its
+ * replay tokens replay as it says; a failure that needs no other worker has no pair, and says so.
+ */
+class FailureIsolationTest {
+    private static final Execution EXECUTION = new Execution(Duration.ofSeconds(20), 200_000);
+
+    /** The first violating schedule of {@code scenario} with {@code bug}, found by the reduced exhaustive search. */
+    private static ExecutionResult firstFailure(String bug, String scenario, int bound) throws InterruptedException {
+        ExecutionSpec spec = new ExecutionSpec(BugSet.parse(bug).orElseThrow(), ModelShape.firstCpus(4), scenario, 2, 20, 0x5eed,
+                BoundedSearch.SCHED, 0);
+        ExecutionResult failure = new PartialOrderSearch(EXECUTION, r -> { }, PartialOrderSearch.Footprints.DECLARED)
+                .explore(spec, bound, 100_000, Duration.ofMinutes(2), progress -> { }).failure();
+        assertNotNull(failure, bug + " in " + scenario);
+        return failure;
+    }
+
+    /**
+     * The pair isolated in the first failure of {@code scenario} with {@code bug}: of two workers,
+     * its failing token replays the failure and its passing token replays clean.
+     */
+    private static FailureIsolation.Pair isolatedPair(String bug, String scenario, int bound) throws InterruptedException {
+        ExecutionResult failure = firstFailure(bug, scenario, bound);
+        FailureIsolation.Outcome outcome = new FailureIsolation(EXECUTION).isolate(failure.spec(), Duration.ofSeconds(30));
+        FailureIsolation.Pair pair = outcome.pair();
+        assertNotNull(pair, outcome::why);
+        assertNotEquals(pair.first().thread(), pair.second().thread(), "a pair of two workers' steps");
+        ExecutionResult failing = EXECUTION.run(Token.parse(pair.failing().format()).spec());
+        assertEquals(failure.failureId(), failing.failureId(), "the failing token replays the failure");
+        ExecutionResult passing = EXECUTION.run(Token.parse(pair.passing().format()).spec());
+        assertEquals(Verdict.CLEAN, passing.verdict(), "the other order replays clean: " + passing.failureMessage());
+        return pair;
+    }
+
+    /** A race reversed: the walk of vm_unmap_aliases after the insert that published the block before its CPU was set. */
+    @Test
+    void publishBeforeInitIsTheIndexInsertAgainstTheWalk() throws InterruptedException {
+        FailureIsolation.Pair pair = isolatedPair("publish-before-init", "unmap-reuse-pagetable", 1);
+        assertEquals("new_vmap_block:xa_insert", pair.first().point(), pair::toString);
+        assertTrue(pair.first().index() < pair.second().index(), "in the failing order");
+    }
+
+    /** A lost window: the failing order never ran the count's step before the purge; undoing the switch away from it passes. */
+    @Test
+    void racyLazyCountIsThePurgeBeforeTheCountAdd() throws InterruptedException {
+        FailureIsolation.Pair pair = isolatedPair("racy-lazy-count", "retire-while-aliases", 1);
+        assertEquals("free_vmap_area_noflush:vmap_lazy_nr-add", pair.second().point(), pair::toString);
+    }
+
+    @Test
+    void aFailureOfOneWorkerAloneHasNoPair() throws InterruptedException {
+        ExecutionResult failure = firstFailure("lazy-pte-clear", "unmap-reuse-pagetable", 0);
+        FailureIsolation.Outcome outcome = new FailureIsolation(EXECUTION).isolate(failure.spec(), Duration.ofSeconds(30));
+        assertNull(outcome.pair());
+        assertTrue(outcome.why().contains("program order"), outcome.why());
+    }
+
+    @Test
+    void noBudgetSaysSo() throws InterruptedException {
+        ExecutionResult failure = firstFailure("publish-before-init", "unmap-reuse-pagetable", 1);
+        FailureIsolation.Outcome outcome = new FailureIsolation(EXECUTION).isolate(failure.spec(), Duration.ZERO);
+        assertNull(outcome.pair());
+        assertEquals("not tried: no time left", outcome.why());
+    }
+}
