@@ -3,6 +3,7 @@ package org.vmapstress.harness;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.vmapstress.harness.exec.Execution;
@@ -43,9 +44,13 @@ public final class FailureIsolation {
 
     /**
      * What isolation found for the execution it explained (null when it had no time to run it):
-     * the pair (null when none was found, with {@code why}), the reversals it ran and how long it took.
+     * the pair (null when none was found, with {@code why}), the reorderings it ran, how long it
+     * took, and the causal slice of the failure (empty when the execution was not recorded).
      */
-    public record Outcome(ExecutionResult explained, Pair pair, int tried, Duration took, String why) {
+    public record Outcome(ExecutionResult explained, Pair pair, int tried, Duration took, String why, List<CausalSlice.Entry> slice) {
+        Outcome(ExecutionResult explained, int tried, Duration took, String why) {
+            this(explained, null, tried, took, why, List.of());
+        }
     }
 
     private final Execution unbounded;
@@ -59,40 +64,55 @@ public final class FailureIsolation {
     public Outcome isolate(ExecutionSpec failing, Duration budget) throws InterruptedException {
         long start = System.nanoTime();
         if (budget.isNegative() || budget.isZero()) {
-            return new Outcome(null, null, 0, Duration.ZERO, "not tried: no time left");
+            return new Outcome(null, 0, Duration.ZERO, "not tried: no time left");
         }
         execution = unbounded.cutTo(budget);
         long deadline = start + budget.toNanos();
         PickRecorder recorder = new PickRecorder(Execution.policyOf(failing));
         ExecutionResult explained = execution.run(failing, recorder);
         if (explained.verdict() != Verdict.VIOLATION) {
-            return new Outcome(explained, null, 0, since(start), "the failure did not replay (" + explained.failureId() + ")");
+            return new Outcome(explained, 0, since(start), "the failure did not replay (" + explained.failureId() + ")");
         }
         if (failing.migrates()) {
-            return new Outcome(explained, null, 0, since(start), "not tried: the schedule migrates workers inside operations, "
+            return new Outcome(explained, 0, since(start), "not tried: the schedule migrates workers inside operations, "
                     + "whose seeded draws a reordered schedule would shift");
         }
-        Recorded original = record(failing, recorder.picks());
-        List<Candidate> candidates = candidates(explained, original.events);
+        List<Event> events = record(failing, recorder.picks()).events;
+        List<Candidate> candidates = candidates(explained, events);
         if (candidates.isEmpty()) {
-            return new Outcome(explained, null, 0, since(start), "none to isolate: no step of one worker touched what a step of "
+            return outcome(explained, events, null, null, 0, start, "none to isolate: no step of one worker touched what a step of "
                     + "another touched, so no reordering changes the outcome; the failing worker's own operations, in program order, "
                     + "are the cause");
         }
         int tried = 0;
         for (Candidate candidate : candidates) {
             if (System.nanoTime() - deadline >= 0) {
-                return new Outcome(explained, null, tried, since(start), "none found within its " + budget.toMillis() / 1000.0
+                return outcome(explained, events, null, null, tried, start, "none found within its " + budget.toMillis() / 1000.0
                         + " s budget (" + tried + " of " + candidates.size() + " reorderings run)");
             }
             tried++;
             Pair pair = tryCandidate(failing, explained, candidate);
             if (pair != null) {
-                return new Outcome(explained, pair, tried, since(start), null);
+                return outcome(explained, events, candidate, pair, tried, start, null);
             }
         }
-        return new Outcome(explained, null, tried, since(start), "none of its " + candidates.size() + " reorderings of one pair "
+        return outcome(explained, events, null, null, tried, start, "none of its " + candidates.size() + " reorderings of one pair "
                 + "of steps runs clean: the failure does not hang on the order of one pair");
+    }
+
+    /**
+     * The outcome, with the failure's causal slice from the step the violation was found in and
+     * the isolated pair's steps ({@code isolated}, which found {@code pair}; null for none).
+     */
+    private static Outcome outcome(ExecutionResult explained, List<Event> events, Candidate isolated, Pair pair, int tried, long start,
+                                   String why) {
+        Map<Integer, String> seeds = new LinkedHashMap<>();
+        seeds.put(events.size() - 1, "the step the violation was found in");
+        if (isolated != null) {
+            seeds.putIfAbsent(indexOf(events, isolated.first().worker(), isolated.first().ordinal()), "the isolated pair's first step");
+            seeds.putIfAbsent(indexOf(events, isolated.second().worker(), isolated.second().ordinal()), "the isolated pair's second step");
+        }
+        return new Outcome(explained, pair, tried, since(start), why, CausalSlice.of(explained, events, seeds));
     }
 
     /** One step of a worker: its {@code ordinal}-th (from 0), named by the point it started from. */
@@ -147,7 +167,7 @@ public final class FailureIsolation {
 
     private static StepRef refOf(ExecutionResult explained, List<Event> events, int k) {
         Event event = events.get(k);
-        return new StepRef(event.worker(), ordinal(events, k), stepOf(explained, event));
+        return new StepRef(event.worker(), ordinal(events, k), CausalSlice.stepOf(explained, event));
     }
 
     /** The point a step ended at: the next step of its worker in the trace (the step its worker runs next starts there). */
@@ -274,14 +294,6 @@ public final class FailureIsolation {
             }
         }
         return -1;
-    }
-
-    /** The trace step a step started from; a worker's first step starts from its start, which has none. */
-    private static Step stepOf(ExecutionResult explained, Event event) {
-        if (event.from() >= 0) {
-            return explained.trace().get(event.from());
-        }
-        return new Step(-1, event.worker(), -1, "start", DporPolicy.START, 0, "");
     }
 
     private static Duration since(long start) {

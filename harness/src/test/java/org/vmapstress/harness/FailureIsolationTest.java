@@ -46,7 +46,21 @@ class FailureIsolationTest {
         assertEquals(failure.failureId(), failing.failureId(), "the failing token replays the failure");
         ExecutionResult passing = EXECUTION.run(Token.parse(pair.passing().format()).spec());
         assertEquals(Verdict.CLEAN, passing.verdict(), "the other order replays clean: " + passing.failureMessage());
+        assertSliceOf(outcome);
+        assertTrue(outcome.slice().stream().anyMatch(e -> e.why().startsWith("the isolated pair")), outcome.slice()::toString);
         return pair;
+    }
+
+    /** A slice of at most 25 steps of the explained execution, ending with the step the violation was found in. */
+    private static void assertSliceOf(FailureIsolation.Outcome outcome) {
+        var slice = outcome.slice();
+        assertTrue(!slice.isEmpty() && slice.size() <= CausalSlice.MAX_STEPS, slice::toString);
+        for (CausalSlice.Entry entry : slice) {
+            if (entry.step().index() >= 0) {
+                assertEquals(outcome.explained().trace().get(entry.step().index()), entry.step(), "a step of the trace");
+            }
+        }
+        assertTrue(slice.stream().anyMatch(e -> e.why().equals("the step the violation was found in")), slice::toString);
     }
 
     /** A race reversed: the walk of vm_unmap_aliases after the insert that published the block before its CPU was set. */
@@ -70,6 +84,9 @@ class FailureIsolationTest {
         FailureIsolation.Outcome outcome = new FailureIsolation(EXECUTION).isolate(failure.spec(), Duration.ofSeconds(30));
         assertNull(outcome.pair());
         assertTrue(outcome.why().contains("program order"), outcome.why());
+        assertSliceOf(outcome);
+        assertTrue(outcome.slice().stream().anyMatch(e -> e.why().startsWith("wrote the PTE of VA page")),
+                "the unmap check read the PTEs the map wrote: " + outcome.slice());
     }
 
     @Test

@@ -99,6 +99,30 @@ class BrowserReportTest {
         screenshot("free-recorded.png");
     }
 
+    /**
+     * A failure with its isolated ordering (publish-before-init, found under random by the zoo,
+     * shrunk and isolated): the pair is named with both replay lines, and the slice lists the
+     * pair and the step the violation was found in, each a step of the trace.
+     */
+    @Test
+    void aFailurePageShowsTheOrderingThatFailsAndTheStepsThatLedToIt(@TempDir Path tmp) throws IOException {
+        Path site = tmp.resolve("site");
+        ReportSite.write(List.of(Fixtures.records("isolated-pair")), site);
+
+        browser.get(site.resolve("failure-1.html").toUri().toString());
+        WebElement pair = browser.findElement(By.id("isolated-pair"));
+        assertTrue(pair.isDisplayed(), "the pair is on the page");
+        assertTrue(pair.getText().matches("step \\d+ \\(T\\d on CPU \\d, in map .*, at new_vmap_block:xa_insert.*\\) before step \\d+ .*"
+                + " → PUBLISHED-INIT; the other way round → clean\\. Both were replayed to confirm:"), pair.getText());
+        assertTrue(browser.findElement(By.id("failing-replay")).getText().startsWith("REPLAY: ./vmapstress replay 'vms1:bugs=publish-before-init:"));
+        assertTrue(browser.findElement(By.id("passing-replay")).getText().contains(":sched=choices"), "the clean order replays from its picks");
+        List<WebElement> slice = browser.findElements(By.cssSelector("#slice tr[id^=slice-]"));
+        assertTrue(!slice.isEmpty() && slice.size() <= 25, slice.size() + " slice rows");
+        String rows = String.join("\n", slice.stream().map(WebElement::getText).toList());
+        assertTrue(rows.contains("the isolated pair's first step") && rows.contains("the step the violation was found in"), rows);
+        screenshot("isolated-pair.png");
+    }
+
     private static void screenshot(String name) throws IOException {
         Files.createDirectories(SCREENSHOTS);
         File shot = browser.getScreenshotAs(OutputType.FILE);

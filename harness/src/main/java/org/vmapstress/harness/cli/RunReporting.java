@@ -115,7 +115,8 @@ final class RunReporting {
             return new RunRecord.Isolation(Token.of(outcome.explained()).format(), traceSteps(outcome.explained().trace()),
                     pair == null ? null : traceStep(pair.first()), pair == null ? null : traceStep(pair.second()),
                     pair == null ? null : pair.failing().replayLine(), pair == null ? null : pair.passing().replayLine(),
-                    outcome.why(), outcome.tried(), outcome.took().toMillis() / 1000.0);
+                    outcome.why(), outcome.tried(), outcome.took().toMillis() / 1000.0,
+                    outcome.slice().stream().map(e -> new RunRecord.SliceStep(traceStep(e.step()), e.why())).toList());
         } catch (RuntimeException | AssertionError e) {
             err.println("vmapstress: isolating the failure's ordering failed (" + e + "); the failure is kept as found");
             return null;

@@ -100,7 +100,7 @@ public final class Execution {
             scheduler.setOperation(op.label());
             Optional<Violation> violation = run.run(op).map(RaisedViolation::violation);
             if (violation.isPresent()) {
-                found.compareAndSet(null, new Found(violation.get(), scheduler.steps(), model.snapshot()));
+                found.compareAndSet(null, new Found(violation.get(), scheduler.steps(), scheduler.unrecorded(model::snapshot)));
                 scheduler.abort(ExecutionEnd.violation(violation.get().toString()));
                 throw new ExecutionAborted();
             }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.vmapstress.model.Access;
 import org.vmapstress.model.CpuContext;
 import org.vmapstress.model.ModelLock;
@@ -56,6 +57,8 @@ public final class ControlledScheduler implements ScheduleHook {
     private final SchedulePolicy policy;
     /** Whether the policy hears the footprint reports ({@link SchedulePolicy#listensToTouches}): the others pay nothing for them. */
     private final boolean footprints;
+    /** Set while the worker running now reads the model for a report ({@link #unrecorded}); only that worker reads it. */
+    private boolean unrecorded;
     private final Migrations migrations;
     /** False once a yield was expensive (see {@link #EXPENSIVE_YIELD_NANOS}); a hint for speed only, racy on purpose. */
     private volatile boolean yieldsAreCheap = true;
@@ -269,11 +272,25 @@ public final class ControlledScheduler implements ScheduleHook {
      * others).
      */
     private boolean holdsTurn() {
-        if (!footprints) {
+        if (!footprints || unrecorded) {
             return false;
         }
         Integer me = workerId.get();
         return me != null && end == null && current == me;
+    }
+
+    /**
+     * Runs {@code reading} (by the worker running now) without reporting what it touches: a read
+     * of the whole model for a report, such as the snapshot at a violation, is no part of the
+     * step's footprint.
+     */
+    public <T> T unrecorded(Supplier<T> reading) {
+        unrecorded = true;
+        try {
+            return reading.get();
+        } finally {
+            unrecorded = false;
+        }
     }
 
     @Override

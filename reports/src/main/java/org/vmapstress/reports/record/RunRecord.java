@@ -209,12 +209,14 @@ public record RunRecord(String format, String engine, Configuration configuratio
      * before step {@code second} fails ({@code failingReplay}) and the other way round runs clean
      * ({@code passingReplay}), each confirmed by a replay. When no pair was found, {@code first}
      * and {@code second} are null and {@code why} says why. {@code tried}: the reorderings run;
-     * {@code seconds}: what isolating took.
+     * {@code seconds}: what isolating took. {@code slice}: the causal slice of the failure (the
+     * step it was found in, the pair, and backwards the steps that last wrote what those touched).
      */
     public record Isolation(String explainedToken, List<TraceStep> trace, TraceStep first, TraceStep second, String failingReplay,
-                            String passingReplay, String why, int tried, double seconds) {
+                            String passingReplay, String why, int tried, double seconds, List<SliceStep> slice) {
         public Isolation {
             trace = trace == null ? List.of() : List.copyOf(trace);
+            slice = slice == null ? List.of() : List.copyOf(slice);
         }
 
         /** Whether a pair was isolated. */
@@ -228,6 +230,10 @@ public record RunRecord(String format, String engine, Configuration configuratio
      * touched, and the model locks the worker held when it ran (comma-separated, may be empty).
      */
     public record TraceStep(int index, int thread, int cpu, String operation, String point, long subject, String locks) {
+    }
+
+    /** A step of a causal slice and why it is in it ("wrote the PTE of VA page 384, which step 812 (T0) touched"). */
+    public record SliceStep(TraceStep step, String why) {
     }
 
     /** The model's state at the failure: blocks, lazy list, counters, TLB entries with their PTEs, page states. */
