@@ -85,10 +85,7 @@ class BrowserReportTest {
 
     @Test
     void aFreeRunningFailureShowsItsRecordedTimeline(@TempDir Path tmp) throws IOException {
-        Path site = tmp.resolve("site");
-        ReportSite.write(List.of(Fixtures.records("free-recorded")), site);
-
-        browser.get(site.resolve("failure-1.html").toUri().toString());
+        openFirstFailure(tmp, "free-recorded");
         WebElement recorded = browser.findElement(By.id("recorded"));
         assertTrue(recorded.isDisplayed() && recorded.getText().startsWith("Recorded while free-running"), recorded.getText());
         WebElement timeline = browser.findElement(By.id("timeline"));
@@ -106,10 +103,7 @@ class BrowserReportTest {
      */
     @Test
     void aFailurePageShowsTheOrderingThatFailsAndTheStepsThatLedToIt(@TempDir Path tmp) throws IOException {
-        Path site = tmp.resolve("site");
-        ReportSite.write(List.of(Fixtures.records("isolated-pair")), site);
-
-        browser.get(site.resolve("failure-1.html").toUri().toString());
+        openFirstFailure(tmp, "isolated-pair");
         WebElement pair = browser.findElement(By.id("isolated-pair"));
         assertTrue(pair.isDisplayed(), "the pair is on the page");
         assertTrue(pair.getText().matches("step \\d+ \\(T\\d on CPU \\d, in map .*, at new_vmap_block:xa_insert.*\\) before step \\d+ .*"
@@ -121,6 +115,13 @@ class BrowserReportTest {
         String rows = String.join("\n", slice.stream().map(WebElement::getText).toList());
         assertTrue(rows.contains("the isolated pair's first step") && rows.contains("the step the violation was found in"), rows);
         screenshot("isolated-pair.png");
+    }
+
+    /** Writes the report of the fixture record {@code fixture} under {@code tmp} and opens its first failure page. */
+    private static void openFirstFailure(Path tmp, String fixture) throws IOException {
+        Path site = tmp.resolve("site");
+        ReportSite.write(List.of(Fixtures.records(fixture)), site);
+        browser.get(site.resolve("failure-1.html").toUri().toString());
     }
 
     private static void screenshot(String name) throws IOException {
