@@ -9,11 +9,11 @@ import java.util.Map;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
-import org.vmapstress.harness.sched.Choices;
 import org.vmapstress.harness.sched.ControlledScheduler;
 import org.vmapstress.harness.sched.DporPolicy;
 import org.vmapstress.harness.sched.DporPolicy.Event;
 import org.vmapstress.harness.sched.PickRecorder;
+import org.vmapstress.harness.sched.SchedulePolicy;
 import org.vmapstress.harness.sched.Step;
 import org.vmapstress.reports.Verdict;
 
@@ -54,7 +54,8 @@ public final class FailureIsolation {
     }
 
     private final Execution unbounded;
-    private Execution execution;
+    /** When the isolation running now must end (System.nanoTime()). */
+    private long deadline;
 
     public FailureIsolation(Execution execution) {
         this.unbounded = execution;
@@ -66,10 +67,9 @@ public final class FailureIsolation {
         if (budget.isNegative() || budget.isZero()) {
             return new Outcome(null, 0, Duration.ZERO, "not tried: no time left");
         }
-        execution = unbounded.cutTo(budget);
-        long deadline = start + budget.toNanos();
+        deadline = start + budget.toNanos();
         PickRecorder recorder = new PickRecorder(Execution.policyOf(failing));
-        ExecutionResult explained = execution.run(failing, recorder);
+        ExecutionResult explained = run(failing, recorder);
         if (explained.verdict() != Verdict.VIOLATION) {
             return new Outcome(explained, 0, since(start), "the failure did not replay (" + explained.failureId() + ")");
         }
@@ -136,8 +136,9 @@ public final class FailureIsolation {
         List<Candidate> candidates = new ArrayList<>();
         for (int k = 1; k < events.size(); k++) {
             int preempted = events.get(k - 1).worker();
-            if (events.get(k).worker() != preempted) {
-                StepRef pending = new StepRef(preempted, stepsBefore(events, k, preempted), pointReached(explained, events.get(k - 1)));
+            Step reached = pointReached(explained, events.get(k - 1));
+            if (events.get(k).worker() != preempted && reached.index() >= 0 && !reached.point().startsWith(ControlledScheduler.WAIT)) {
+                StepRef pending = new StepRef(preempted, stepsBefore(events, k, preempted), reached);
                 candidates.add(new Candidate(k, delayed(events, k, preempted), refOf(explained, events, k), pending));
             }
         }
@@ -152,15 +153,24 @@ public final class FailureIsolation {
         return candidates;
     }
 
-    /** The picks with one more of {@code worker} before pick {@code k}: it runs its next step before the switch away from it. */
+    /**
+     * The picks with {@code worker}'s next step moved to pick {@code k}: it runs before the switch
+     * away from it. A step that never ran (the execution ended first) is added there.
+     */
     private static byte[] delayed(List<Event> events, int k, int worker) {
-        byte[] picks = new byte[events.size() + 1];
-        for (int i = 0; i < k; i++) {
-            picks[i] = (byte) events.get(i).worker();
+        int next = k;
+        while (next < events.size() && events.get(next).worker() != worker) {
+            next++;
         }
-        picks[k] = (byte) worker;
-        for (int i = k; i < events.size(); i++) {
-            picks[i + 1] = (byte) events.get(i).worker();
+        byte[] picks = new byte[next < events.size() ? events.size() : events.size() + 1];
+        int n = 0;
+        for (int i = 0; i < events.size(); i++) {
+            if (i == k) {
+                picks[n++] = (byte) worker;
+            }
+            if (i != next) {
+                picks[n++] = (byte) events.get(i).worker();
+            }
         }
         return picks;
     }
@@ -180,15 +190,20 @@ public final class FailureIsolation {
         return new Step(-1, event.worker(), -1, "end", "the end of its operations", 0, "");
     }
 
-    private record Recorded(ExecutionResult result, List<Event> events) {
+    /** A recorded execution: its result, its steps, and the picks it made as a spec's schedule ({@code choices:...}). */
+    private record Recorded(ExecutionResult result, List<Event> events, String sched) {
     }
 
     private Recorded record(ExecutionSpec spec, byte[] picks) throws InterruptedException {
-        DporPolicy policy = new DporPolicy(picks, Map.of(), PartialOrderSearch.Footprints.DECLARED.declared(),
-                PartialOrderSearch.Footprints.DECLARED.dropped());
-        ExecutionResult result = execution.run(spec, policy);
+        DporPolicy policy = DporPolicy.following(picks, PartialOrderSearch.Footprints.DECLARED.declared());
+        ExecutionResult result = run(spec, policy);
         policy.finish();
-        return new Recorded(result, policy.events());
+        return new Recorded(result, policy.events(), policy.name());
+    }
+
+    /** Runs one execution, its watchdog cut to what is left of the budget: none outlives it. */
+    private ExecutionResult run(ExecutionSpec spec, SchedulePolicy policy) throws InterruptedException {
+        return unbounded.cutTo(Duration.ofNanos(deadline - System.nanoTime())).run(spec, policy);
     }
 
     /**
@@ -211,13 +226,9 @@ public final class FailureIsolation {
         return sectionStart == first ? List.of(first) : List.of(first, sectionStart);
     }
 
-    /** Whether the step runs holding a lock: its point lists one held, or is the release of one (the trace lists it no more there). */
+    /** Whether the step runs holding a lock: its point lists one held (a "release" point is reached once the lock is released). */
     private static boolean holdsLocks(ExecutionResult explained, Event event) {
-        if (event.from() < 0) {
-            return false;
-        }
-        Step point = explained.trace().get(event.from());
-        return !point.locks().isEmpty() || point.point().startsWith(ControlledScheduler.RELEASE);
+        return event.from() >= 0 && !explained.trace().get(event.from()).locks().isEmpty();
     }
 
     /** Runs the candidate; the pair when it ran {@code second} before {@code first} and clean, twice. */
@@ -226,8 +237,8 @@ public final class FailureIsolation {
         if (run.result.verdict() != Verdict.CLEAN || !ranBefore(run.events, candidate.second(), candidate.first())) {
             return null;
         }
-        ExecutionSpec passingSpec = failing.withSched(Choices.PREFIX + Choices.pack(candidate.picks()));
-        ExecutionResult replayed = execution.run(passingSpec);
+        ExecutionSpec passingSpec = failing.withSched(run.sched);
+        ExecutionResult replayed = run(passingSpec, Execution.policyOf(passingSpec));
         if (replayed.verdict() != Verdict.CLEAN) {
             return null;
         }

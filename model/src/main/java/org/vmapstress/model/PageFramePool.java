@@ -59,11 +59,22 @@ public final class PageFramePool {
 
     /**
      * alloc_page() on the caller's CPU: the most recently freed page of that CPU's list
-     * (refilled from the zone when empty), now OWNED by the caller; -1 when none is free.
+     * (refilled from the zone when empty), now OWNED by the caller. When the list and the zone
+     * are both empty, every CPU's list goes back to the zone first ({@code drain_all_pages()}, as
+     * the allocator's slow path does before it fails); -1 when no page is free anywhere.
      */
     public int allocPage(CpuContext ctx) {
         hook.point(SchedulePoint.PAGE_ALLOC, 0);
         PerCpuPages pcp = perCpu[ctx.cpu()];
+        int pfn = takeFrom(pcp);
+        if (pfn < 0) {
+            drainAllPages();
+            pfn = takeFrom(pcp);
+        }
+        return pfn;
+    }
+
+    private int takeFrom(PerCpuPages pcp) {
         pcp.lock.lock();
         try {
             if (pcp.isEmpty()) {
@@ -71,11 +82,26 @@ public final class PageFramePool {
             }
             int pfn = pcp.take();
             if (pfn >= 0) {
-                setState(pfn, PageState.OWNED);
+                transition(pfn, PageState.FREE, PageState.OWNED, "allocate");
             }
             return pfn;
         } finally {
             pcp.lock.unlock();
+        }
+    }
+
+    /** drain_all_pages(): every CPU's list back to the zone, one list at a time under its own lock. */
+    private void drainAllPages() {
+        for (PerCpuPages pcp : perCpu) {
+            if (pcp == null) {
+                continue;
+            }
+            pcp.lock.lock();
+            try {
+                drain(pcp, pcp.count());
+            } finally {
+                pcp.lock.unlock();
+            }
         }
     }
 
@@ -85,11 +111,10 @@ public final class PageFramePool {
         PerCpuPages pcp = perCpu[ctx.cpu()];
         pcp.lock.lock();
         try {
-            requireState(pfn, PageState.OWNED, "free");
-            setState(pfn, PageState.FREE);
+            transition(pfn, PageState.OWNED, PageState.FREE, "free");
             pcp.put(pfn);
             if (pcp.count() >= 4 * batch) {
-                drain(pcp);
+                drain(pcp, batch);
             }
         } finally {
             pcp.lock.unlock();
@@ -109,12 +134,12 @@ public final class PageFramePool {
         }
     }
 
-    /** free_pcppages_bulk(): the list's coldest batch back to the zone. */
-    private void drain(PerCpuPages pcp) {
+    /** free_pcppages_bulk(): the list's {@code count} coldest pages back to the zone (the list holds that many). */
+    private void drain(PerCpuPages pcp, int count) {
         lock.lock();
         try {
             hook.access(this, ZONE_FREE, Access.WRITE);
-            for (int i = 0; i < batch; i++) {
+            for (int i = 0; i < count; i++) {
                 zoneFree.push(pcp.takeCold());
             }
         } finally {
@@ -133,14 +158,13 @@ public final class PageFramePool {
         if (aliases > 0) {
             return PinResult.refused(aliases);
         }
-        setState(pfn, PageState.PAGETABLE);
+        transition(pfn, PageState.OWNED, PageState.PAGETABLE, "pin");
         return PinResult.PINNED;
     }
 
     /** Unpins a page-table page: it is OWNED by its caller again. */
     public void unpin(int pfn) {
-        requireState(pfn, PageState.PAGETABLE, "unpin");
-        setState(pfn, PageState.OWNED);
+        transition(pfn, PageState.PAGETABLE, PageState.OWNED, "unpin");
     }
 
     /** The page's state now (a lockless read for checks and snapshots). */
@@ -148,20 +172,32 @@ public final class PageFramePool {
         return states.get(pfn);
     }
 
-    private void setState(int pfn, PageState state) {
+    /** The page goes from {@code from} to {@code to} atomically: two CPUs freeing one page cannot both succeed. */
+    private void transition(int pfn, PageState from, PageState to, String what) {
+        checkRange(pfn, what);
         hook.touch(Resource.FRAME_STATE, pfn, true);
-        states.set(pfn, state);
+        if (!states.compareAndSet(pfn, from, to)) {
+            throw wrongState(pfn, from, what);
+        }
     }
 
     private void requireState(int pfn, PageState expected, String what) {
+        checkRange(pfn, what);
+        hook.touch(Resource.FRAME_STATE, pfn, false);
+        if (states.get(pfn) != expected) {
+            throw wrongState(pfn, expected, what);
+        }
+    }
+
+    private void checkRange(int pfn, String what) {
         if (pfn < 0 || pfn >= states.length()) {
             throw new IllegalArgumentException("cannot " + what + " pfn " + pfn + ": outside the pool of " + states.length());
         }
-        hook.touch(Resource.FRAME_STATE, pfn, false);
-        if (states.get(pfn) != expected) {
-            throw new IllegalStateException("cannot " + what + " pfn " + pfn + ": it is " + states.get(pfn)
-                    + ", not " + expected + " (a caller error, not a model state)");
-        }
+    }
+
+    private IllegalStateException wrongState(int pfn, PageState expected, String what) {
+        return new IllegalStateException("cannot " + what + " pfn " + pfn + ": it is " + states.get(pfn) + ", not " + expected
+                + " (a caller error, not a model state)");
     }
 
     /** The outcome of a pin: pinned, or refused with the number of writable PTEs found. */

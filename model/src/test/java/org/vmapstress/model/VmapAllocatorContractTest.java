@@ -216,7 +216,10 @@ class VmapAllocatorContractTest {
         assertThrows(IllegalStateException.class, () -> pages.freePage(f.cpu0, b), "a pinned page cannot be freed");
     }
 
-    /** Every frame can be allocated from one CPU (refills drain the zone), and frees past four batches go back to it. */
+    /**
+     * Every frame can be allocated from one CPU (refills empty the zone), frees past four batches
+     * go back to it, and another CPU can then take every frame.
+     */
     @Test
     void theZoneRefillsAndDrainsTheHotLists() {
         PageFramePool pages = f.model.pages();
@@ -231,9 +234,22 @@ class VmapAllocatorContractTest {
             pages.freePage(f.cpu0, pfn);
         }
         CpuContext cpu1 = new CpuContext(1);
-        for (int i = 0; i < frames / 2; i++) {
-            assertTrue(pages.allocPage(cpu1) >= 0, "CPU 1 refills from what CPU 0's frees drained to the zone: frame " + i);
+        for (int i = 0; i < frames; i++) {
+            assertTrue(pages.allocPage(cpu1) >= 0, "CPU 1 gets every frame: from the zone, then from CPU 0's list drained"
+                    + " (drain_all_pages) once the zone is empty: frame " + i);
         }
+        assertEquals(-1, pages.allocPage(cpu1));
+        assertEquals(PageState.OWNED, pages.state(all[0]));
+    }
+
+    /** Two CPUs freeing one page: the second free is refused, the page is on one list only. */
+    @Test
+    void aPageFreedTwiceOnTwoCpusIsRefused() {
+        PageFramePool pages = f.model.pages();
+        int pfn = pages.allocPage(f.cpu0);
+        pages.freePage(f.cpu0, pfn);
+        assertThrows(IllegalStateException.class, () -> pages.freePage(new CpuContext(1), pfn));
+        assertEquals(PageState.FREE, pages.state(pfn));
     }
 
     @Test

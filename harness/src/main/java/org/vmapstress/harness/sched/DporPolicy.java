@@ -47,6 +47,8 @@ public final class DporPolicy implements SchedulePolicy {
     }
 
     private final byte[] prefix;
+    /** Whether a pick of the prefix that cannot be made falls back ({@link #following}) instead of failing. */
+    private final boolean lenient;
     private final Map<Integer, Footprint> branchSleep;
     private final Predicate<String> declared;
     private final BiPredicate<String, Object> dropped;
@@ -71,11 +73,27 @@ public final class DporPolicy implements SchedulePolicy {
      */
     public DporPolicy(byte[] prefix, Map<Integer, Footprint> branchSleep, Predicate<String> declared,
                       BiPredicate<String, Object> dropped) {
+        this(prefix, false, branchSleep, declared, dropped);
+    }
+
+    private DporPolicy(byte[] prefix, boolean lenient, Map<Integer, Footprint> branchSleep, Predicate<String> declared,
+                       BiPredicate<String, Object> dropped) {
         this.prefix = prefix.clone();
+        this.lenient = lenient;
         this.branchSleep = Map.copyOf(branchSleep);
         this.declared = declared;
         this.dropped = dropped;
         this.sleep = prefix.length == 0 ? new HashMap<>() : null;
+    }
+
+    /**
+     * A policy that follows {@code picks} as far as each can be made and records every step's
+     * footprint: a reordered schedule whose picks may not all be feasible. A pick of a worker that
+     * cannot run takes the worker at the point instead, else the lowest-numbered runnable one;
+     * after the picks it runs on as {@link #pickAwake} does, with no one asleep.
+     */
+    public static DporPolicy following(byte[] picks, Predicate<String> declared) {
+        return new DporPolicy(picks, true, Map.of(), declared, (point, resource) -> false);
     }
 
     @Override
@@ -85,7 +103,8 @@ public final class DporPolicy implements SchedulePolicy {
         int reached = step == 0 ? NONE : current;
         int chosen;
         if (index < prefix.length) {
-            chosen = DfsPolicy.prefixPick(prefix, index, runnable);
+            chosen = !lenient ? DfsPolicy.prefixPick(prefix, index, runnable)
+                    : runnable.contains((int) prefix[index]) ? prefix[index] : runnable.contains(reached) ? reached : runnable.get(0);
             if (index == prefix.length - 1) {
                 sleep = new HashMap<>(branchSleep);
                 sleep.remove(chosen);
