@@ -3,9 +3,7 @@ package org.vmapstress.harness;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
@@ -106,11 +104,14 @@ public final class FailureIsolation {
      */
     private static Outcome outcome(ExecutionResult explained, List<Event> events, Candidate isolated, Pair pair, int tried, long start,
                                    String why) {
-        Map<Integer, String> seeds = new LinkedHashMap<>();
-        seeds.put(events.size() - 1, "the step the violation was found in");
+        int violating = events.size() - 1;
+        List<CausalSlice.Seed> seeds = new ArrayList<>();
+        seeds.add(new CausalSlice.Seed(violating, CausalSlice.Role.VIOLATION));
         if (isolated != null) {
-            seeds.putIfAbsent(indexOf(events, isolated.first().worker(), isolated.first().ordinal()), "the isolated pair's first step");
-            seeds.putIfAbsent(indexOf(events, isolated.second().worker(), isolated.second().ordinal()), "the isolated pair's second step");
+            seeds.add(new CausalSlice.Seed(indexOf(events, isolated.first().worker(), isolated.first().ordinal()),
+                    CausalSlice.Role.PAIR_FIRST));
+            seeds.add(new CausalSlice.Seed(indexOf(events, isolated.second().worker(), isolated.second().ordinal()),
+                    CausalSlice.Role.PAIR_SECOND));
         }
         return new Outcome(explained, pair, tried, since(start), why, CausalSlice.of(explained, events, seeds));
     }

@@ -7,13 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.vmapstress.harness.exec.Execution;
 import org.vmapstress.harness.exec.ExecutionResult;
 import org.vmapstress.harness.exec.ExecutionSpec;
 import org.vmapstress.harness.exec.ModelShape;
+import org.vmapstress.harness.sched.Step;
 import org.vmapstress.model.BugSet;
+import org.vmapstress.model.InvariantId;
 import org.vmapstress.reports.Verdict;
+import org.vmapstress.reports.record.RunRecord;
 
 /**
  * Isolation finds the pair of steps whose order decides a race's failure, and both of its
@@ -48,7 +54,28 @@ class FailureIsolationTest {
         assertEquals(Verdict.CLEAN, passing.verdict(), "the other order replays clean: " + passing.failureMessage());
         assertSliceOf(outcome);
         assertTrue(outcome.slice().stream().anyMatch(e -> e.why().startsWith("the isolated pair")), outcome.slice()::toString);
+        List<RunRecord.Sentence> story = storyOf(outcome);
+        assertTrue(story.get(0).text().contains(" because T" + pair.first().thread() + "'s ")
+                && story.get(0).text().contains(" ran before T" + pair.second().thread() + "'s "), story.get(0)::text);
         return pair;
+    }
+
+    /**
+     * The story of an isolation: three to eight sentences, each naming a step of the explained
+     * trace; the first says which invariant broke and where, the last is the check, with the
+     * invariant's rule and what it saw.
+     */
+    private static List<RunRecord.Sentence> storyOf(FailureIsolation.Outcome outcome) {
+        List<RunRecord.Sentence> story = FailureStory.of(outcome.explained(), outcome.slice(), outcome.pair(), outcome.why());
+        String text = String.join("\n", story.stream().map(RunRecord.Sentence::text).toList());
+        assertTrue(story.size() >= 3 && story.size() <= FailureStory.MOST, story.size() + " sentences:\n" + text);
+        Set<Integer> steps = outcome.explained().trace().stream().map(Step::index).collect(Collectors.toSet());
+        story.forEach(sentence -> assertTrue(steps.contains(sentence.step()), "names a step of the trace: " + sentence));
+        String invariant = outcome.explained().failureId();
+        assertTrue(story.get(0).text().startsWith(invariant + " broke at step " + story.get(0).step() + " "), text);
+        String rule = InvariantId.byId(invariant).orElseThrow().rule();
+        assertTrue(story.get(story.size() - 1).text().contains("the check found " + invariant + " (" + rule + ") broken"), text);
+        return story;
     }
 
     /** A slice of at most 25 steps of the explained execution, ending with the step the violation was found in. */
@@ -71,11 +98,32 @@ class FailureIsolationTest {
         assertTrue(pair.first().index() < pair.second().index(), "in the failing order");
     }
 
+    /** The story says the walk read the block's vb->cpu, which no step had written: the field read before it was set. */
+    @Test
+    void publishBeforeInitsStorySaysTheCpuWasReadUnwritten() throws InterruptedException {
+        ExecutionResult failure = firstFailure("publish-before-init", "unmap-reuse-pagetable", 1);
+        FailureIsolation.Outcome outcome = new FailureIsolation(EXECUTION).isolate(failure.spec(), Duration.ofSeconds(30));
+        List<RunRecord.Sentence> story = storyOf(outcome);
+        String check = story.get(story.size() - 1).text();
+        assertTrue(check.matches(".*reading VmapBlock\\.cpu of block \\d+, which no step before it had written.*"), check);
+        assertTrue(story.stream().anyMatch(s -> s.text().contains("published block")), "the insert that published it is told");
+    }
+
     /** A lost window: the failing order never ran the count's step before the purge; undoing the switch away from it passes. */
     @Test
     void racyLazyCountIsThePurgeBeforeTheCountAdd() throws InterruptedException {
         FailureIsolation.Pair pair = isolatedPair("racy-lazy-count", "retire-while-aliases", 1);
         assertEquals("free_vmap_area_noflush:vmap_lazy_nr-add", pair.second().point(), pair::toString);
+    }
+
+    /** The count's step never ran before the failure: the story says its worker was switched away there. */
+    @Test
+    void racyLazyCountsStorySaysTheCountAddNeverRan() throws InterruptedException {
+        ExecutionResult failure = firstFailure("racy-lazy-count", "retire-while-aliases", 1);
+        FailureIsolation.Outcome outcome = new FailureIsolation(EXECUTION).isolate(failure.spec(), Duration.ofSeconds(30));
+        List<RunRecord.Sentence> story = storyOf(outcome);
+        assertTrue(story.stream().anyMatch(s -> s.text().matches(".*reached free_vmap_area_noflush:vmap_lazy_nr-add and was switched"
+                + " away: it had not added \\d+ pages to vmap_lazy_nr when the violation was found.*")), story::toString);
     }
 
     @Test
@@ -87,6 +135,9 @@ class FailureIsolationTest {
         assertSliceOf(outcome);
         assertTrue(outcome.slice().stream().anyMatch(e -> e.why().startsWith("wrote the PTE of VA page")),
                 "the unmap check read the PTEs the map wrote: " + outcome.slice());
+        List<RunRecord.Sentence> story = storyOf(outcome);
+        assertTrue(story.get(0).text().contains("own operations, in program order"), story.get(0)::text);
+        assertTrue(story.stream().anyMatch(s -> s.text().contains("set the PTE of VA page")), story::toString);
     }
 
     @Test

@@ -97,9 +97,37 @@ class BrowserReportTest {
     }
 
     /**
-     * A failure with its isolated ordering (publish-before-init, found under random by the zoo,
-     * shrunk and isolated): the pair is named with both replay lines, and the slice lists the
-     * pair and the step the violation was found in, each a step of the trace.
+     * The seed bug explained (lazy-pte-clear, found under PCT by the suite, shrunk to one worker
+     * and isolated): the page says why there is no pair, lists the slice, tells the story with a
+     * link per sentence, and folds the whole interleaving, which a story link opens at its step.
+     */
+    @Test
+    void theSeedBugsPageTellsItsStoryAndFoldsTheWholeInterleaving(@TempDir Path tmp) throws IOException {
+        openFirstFailure(tmp, "seed-bug-explained");
+        assertTrue(browser.findElement(By.id("isolated-pair")).getText().startsWith("No pair of steps isolated: none to isolate"),
+                browser.findElement(By.id("isolated-pair")).getText());
+        assertSlice("the step the violation was found in");
+        List<WebElement> story = assertStory();
+        assertTrue(story.get(0).getText().startsWith("UNMAP-CLEARS broke at step ") && story.get(0).getText().contains("own operations"),
+                story.get(0).getText());
+        assertTrue(browser.findElement(By.id("slice-timeline")).isDisplayed(), "the slice is drawn as a short timeline");
+        WebElement full = browser.findElement(By.id("full-trace"));
+        assertEquals(null, full.getAttribute("open"), "the whole interleaving is folded");
+        assertTrue(!browser.findElement(By.id("timeline")).isDisplayed(), "its timeline is hidden until opened");
+        assertEquals(null, browser.findElement(By.id("found-trace")).getAttribute("open"), "so is the execution as found");
+        screenshot("lazy-pte-clear.png");
+        WebElement last = story.get(story.size() - 1).findElement(By.cssSelector("a.step-link"));
+        last.click();
+        assertEquals("true", full.getAttribute("open"), "a story link opens the folded interleaving");
+        WebElement target = browser.findElement(By.id(last.getAttribute("href").replaceAll(".*#", "")));
+        assertTrue(target.isDisplayed(), "and shows its step");
+        assertEquals("violation", target.getAttribute("id"), "the last sentence is the violating step");
+    }
+
+    /**
+     * A failure with its isolated ordering (publish-before-init, found under PCT by the suite,
+     * shrunk and isolated): the pair is named with both replay lines, the slice lists the pair and
+     * the step the violation was found in, and the story says what decided it.
      */
     @Test
     void aFailurePageShowsTheOrderingThatFailsAndTheStepsThatLedToIt(@TempDir Path tmp) throws IOException {
@@ -110,11 +138,45 @@ class BrowserReportTest {
                 + " → PUBLISHED-INIT; the other way round → clean\\. Both were replayed to confirm:"), pair.getText());
         assertTrue(browser.findElement(By.id("failing-replay")).getText().startsWith("REPLAY: ./vmapstress replay 'vms1:bugs=publish-before-init:"));
         assertTrue(browser.findElement(By.id("passing-replay")).getText().contains(":sched=choices"), "the clean order replays from its picks");
+        assertSlice("the isolated pair's first step");
+        List<WebElement> story = assertStory();
+        assertTrue(story.get(0).getText().matches("PUBLISHED-INIT broke at step \\d+ .* because T\\d's step \\d+ \\(published block \\d+"
+                + " in the block index \\(xa_insert\\)\\) ran before .*"), story.get(0).getText());
+        assertTrue(story.get(story.size() - 1).getText().matches(".*reading VmapBlock\\.cpu of block \\d+, which no step before it had"
+                + " written.*"), story.get(story.size() - 1).getText());
+        screenshot("publish-before-init.png");
+    }
+
+    /** racy-lazy-count explained: the story names the lazy list written before vmap_lazy_nr, which the purge read unwritten. */
+    @Test
+    void racyLazyCountsStoryNamesTheListWrittenBeforeTheCount(@TempDir Path tmp) throws IOException {
+        openFirstFailure(tmp, "racy-lazy-count-explained");
+        assertSlice("the isolated pair's second step");
+        String story = String.join("\n", assertStory().stream().map(WebElement::getText).toList());
+        assertTrue(story.contains("wrote LazyList.areas") && story.contains("reading vmap_lazy_nr, which no step before it had written"),
+                story);
+        screenshot("racy-lazy-count.png");
+    }
+
+    /** The slice table: at most 25 rows, one of them {@code why}. */
+    private static void assertSlice(String why) {
         List<WebElement> slice = browser.findElements(By.cssSelector("#slice tr[id^=slice-]"));
         assertTrue(!slice.isEmpty() && slice.size() <= 25, slice.size() + " slice rows");
         String rows = String.join("\n", slice.stream().map(WebElement::getText).toList());
-        assertTrue(rows.contains("the isolated pair's first step") && rows.contains("the step the violation was found in"), rows);
-        screenshot("isolated-pair.png");
+        assertTrue(rows.contains(why) && rows.contains("the step the violation was found in"), rows);
+    }
+
+    /** The story: three to eight sentences, each with a link to an element of the page (a timeline box or a slice row). */
+    private static List<WebElement> assertStory() {
+        List<WebElement> story = browser.findElements(By.cssSelector("#story li"));
+        assertTrue(story.size() >= 3 && story.size() <= 8, story.size() + " sentences");
+        for (WebElement sentence : story) {
+            WebElement link = sentence.findElement(By.cssSelector("a.step-link"));
+            String id = link.getAttribute("href").replaceAll(".*#", "");
+            assertEquals(1, browser.findElements(By.id(id)).size(), "the link of \"" + sentence.getText() + "\" leads to one element");
+            assertEquals("step " + sentence.getAttribute("data-step"), link.getText(), "the link names the sentence's step");
+        }
+        return story;
     }
 
     /** Writes the report of the fixture record {@code fixture} under {@code tmp} and opens its first failure page. */

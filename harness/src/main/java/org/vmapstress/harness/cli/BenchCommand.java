@@ -237,7 +237,7 @@ final class BenchCommand implements Callable<Integer> {
             throws IOException, InterruptedException {
         Duration limit = Duration.ofMinutes(SEARCH_MINUTES);
         BoundedSearch.Summary summary = ExhaustiveRuns.search(execution, template, dfsBound, reduced, Long.MAX_VALUE, limit, p -> { });
-        keep(BugSet.NONE, "dfs", run, ExhaustiveRuns.record(template, summary, reduced, Long.MAX_VALUE, limit));
+        keep(BugSet.NONE, "dfs", run, ExhaustiveRuns.record(template, summary, reduced, Long.MAX_VALUE, limit, null));
         return summary;
     }
 

@@ -48,12 +48,13 @@ final class ExhaustiveRuns {
     }
 
     /** The search's run record, with its coverage, and a capped search as unfinished. */
-    static RunRecord record(ExecutionSpec template, BoundedSearch.Summary summary, boolean reduced, long iterations, Duration budget) {
+    static RunRecord record(ExecutionSpec template, BoundedSearch.Summary summary, boolean reduced, long iterations, Duration budget,
+                            RunRecord.Isolation isolation) {
         Integer preemptions = summary.bound() == BoundedSearch.UNBOUNDED ? null : summary.bound();
         RunRecord.Exhaustive coverage = new RunRecord.Exhaustive(preemptions, summary.explored(), summary.schedules(),
                 summary.complete(), summary.exhausted(), summary.violating(), summary.branchesLeft(),
                 reduced ? PartialOrderSearch.DPOR : null);
-        RunRecord record = RunReporting.record(template, summary.asExploration(), Shard.ALL, iterations, budget, null)
+        RunRecord record = RunReporting.record(template, summary.asExploration(), Shard.ALL, iterations, budget, null, isolation)
                 .withExhaustive(coverage);
         if (summary.cap() == null) {
             return record;

@@ -180,9 +180,11 @@ final class RunCommand implements Callable<Integer> {
             out.println();
         }
         printCounts(out, template, summary.asExploration());
-        RunRecord record = ExhaustiveRuns.record(template, summary, reduced(), iterations, budget);
+        RunRecord.Isolation isolation = RunReporting.isolate(new Execution(WATCHDOG, STEP_LIMIT), summary.asExploration(), null,
+                ISOLATION_BUDGET, spec.commandLine().getErr());
+        RunRecord record = ExhaustiveRuns.record(template, summary, reduced(), iterations, budget, isolation);
         if (summary.failure() != null) {
-            RunReporting.report(out, summary.failure(), corpus, null);
+            RunReporting.report(out, summary.failure(), corpus, isolation);
         }
         String violating = ExhaustiveRuns.violatingLine(summary, reduced());
         if (violating != null) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.vmapstress.harness.Explorer;
 import org.vmapstress.harness.FailureIsolation;
+import org.vmapstress.harness.FailureStory;
 import org.vmapstress.harness.Shard;
 import org.vmapstress.harness.Shrinker;
 import org.vmapstress.harness.Token;
@@ -116,21 +117,28 @@ final class RunReporting {
                     pair == null ? null : traceStep(pair.first()), pair == null ? null : traceStep(pair.second()),
                     pair == null ? null : pair.failing().replayLine(), pair == null ? null : pair.passing().replayLine(),
                     outcome.why(), outcome.tried(), outcome.took().toMillis() / 1000.0,
-                    outcome.slice().stream().map(e -> new RunRecord.SliceStep(traceStep(e.step()), e.why())).toList());
+                    outcome.slice().stream().map(e -> new RunRecord.SliceStep(traceStep(e.step()), e.why())).toList(),
+                    FailureStory.of(outcome.explained(), outcome.slice(), pair, outcome.why()));
         } catch (RuntimeException | AssertionError e) {
             err.println("vmapstress: isolating the failure's ordering failed (" + e + "); the failure is kept as found");
             return null;
         }
     }
 
-    /** The console's short form of an isolation: the pair, or why there is none. */
-    static String isolationLine(RunRecord.Isolation isolation) {
+    /** The console's short form of an isolation: the pair (or why there is none), then the story's first sentence. */
+    static List<String> isolationLines(RunRecord.Isolation isolation) {
+        List<String> lines = new ArrayList<>();
         if (!isolation.hasPair()) {
-            return "ordering: " + isolation.why();
+            lines.add("ordering: " + isolation.why());
+        } else {
+            lines.add("ordering: step " + isolation.first().index() + " (T" + isolation.first().thread() + " "
+                    + isolation.first().point() + ") before step " + isolation.second().index() + " (T" + isolation.second().thread()
+                    + " " + isolation.second().point() + ") fails; the other way round runs clean: " + isolation.passingReplay());
         }
-        return "ordering: step " + isolation.first().index() + " (T" + isolation.first().thread() + " " + isolation.first().point()
-                + ") before step " + isolation.second().index() + " (T" + isolation.second().thread() + " "
-                + isolation.second().point() + ") fails; the other way round runs clean: " + isolation.passingReplay();
+        if (!isolation.story().isEmpty()) {
+            lines.add("story: " + isolation.story().get(0).text());
+        }
+        return lines;
     }
 
     /** "free-running", or "controlled-" and the policy ("controlled-random", "controlled-pct3"). */
@@ -200,7 +208,7 @@ final class RunReporting {
         printTail(out, "", failure.trace(), "steps");
         appendToCorpus(out, token, corpus);
         if (isolation != null) {
-            out.println(isolationLine(isolation));
+            isolationLines(isolation).forEach(out::println);
         }
         out.println(token.replayLine());
     }

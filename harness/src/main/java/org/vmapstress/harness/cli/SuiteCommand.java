@@ -176,11 +176,19 @@ final class SuiteCommand implements Callable<Integer> {
             ExecutionSpec template = ExhaustiveRuns.template(bugSet, planned.scenario());
             BoundedSearch.Summary summary = ExhaustiveRuns.search(execution, template, planned.bound(), true, Long.MAX_VALUE, limit,
                     progress -> { });
-            RunRecord result = ExhaustiveRuns.record(template, summary, true, Long.MAX_VALUE, limit);
+            Duration left = Duration.ofNanos(stepEnd - System.nanoTime());
+            RunRecord.Isolation isolation = RunReporting.isolate(execution, summary.asExploration(), null,
+                    left.compareTo(RunCommand.ISOLATION_BUDGET) < 0 ? left : RunCommand.ISOLATION_BUDGET, printer);
+            RunRecord result = ExhaustiveRuns.record(template, summary, true, Long.MAX_VALUE, limit, isolation);
             record("exhaustive/" + planned.scenario(), result);
             printer.printf(Locale.ROOT, "%-16s %s in %.1fs%n", "exhaustive", planned.scenario() + ": " + result.exhaustive().summary(),
                     summary.elapsed().toMillis() / 1000.0);
-            result.failures().forEach(failure -> printer.println("  " + failure.message() + "\n  " + failure.replay()));
+            for (RunRecord.Failure failure : result.failures()) {
+                printer.println("  " + failure.message() + "\n  " + failure.replay());
+                if (failure.isolation() != null) {
+                    RunReporting.isolationLines(failure.isolation()).forEach(line -> printer.println("  " + line));
+                }
+            }
         }
         return Optional.empty();
     }
@@ -322,7 +330,7 @@ final class SuiteCommand implements Callable<Integer> {
                 printer.println("  shrunk: " + failure.shrunkToken());
             }
             if (failure.isolation() != null) {
-                printer.println("  " + RunReporting.isolationLine(failure.isolation()));
+                RunReporting.isolationLines(failure.isolation()).forEach(line -> printer.println("  " + line));
             }
         }
         result.incomplete().forEach(u -> printer.println("  could not judge: " + u));

@@ -8,9 +8,15 @@ import java.util.stream.Collectors;
 import org.vmapstress.reports.Grading;
 import org.vmapstress.reports.record.RunRecord;
 
-/** What {@code failure.jte} shows of one failure: headline, timeline, state at the failure, replay line. */
-public record FailurePage(Grading.NumberedFailure numbered, Timeline timeline, List<BlockBar> blocks,
-                          List<TlbRow> tlb, List<Map.Entry<Integer, String>> pages, List<RacingAccess> race) {
+/**
+ * What {@code failure.jte} shows of one failure: headline, story, timelines, state at the
+ * failure, replay line. {@code timeline}: the execution the page explains (the shrunk one an
+ * isolation explained, with its pair and slice outlined, else the failure's own);
+ * {@code sliceTimeline}: the slice's steps alone (null without one); {@code foundTimeline}: the
+ * failure's own execution when the page explains another (null otherwise).
+ */
+public record FailurePage(Grading.NumberedFailure numbered, Timeline timeline, Timeline sliceTimeline, Timeline foundTimeline,
+                          List<BlockBar> blocks, List<TlbRow> tlb, List<Map.Entry<Integer, String>> pages, List<RacingAccess> race) {
     static final int BAR_WIDTH = 640;
 
     public static FailurePage of(Grading.NumberedFailure numbered) {
@@ -24,7 +30,38 @@ public record FailurePage(Grading.NumberedFailure numbered, Timeline timeline, L
         List<Map.Entry<Integer, String>> pages = state == null ? List.of() : new ArrayList<>(state.pages().entrySet());
         List<RacingAccess> race = RacingAccess.named(failure.invariant(), failure.message());
         Set<Integer> racingSteps = race.stream().map(RacingAccess::step).collect(Collectors.toSet());
-        return new FailurePage(numbered, new Timeline(failure.trace(), failure.step(), racingSteps), blocks, tlb, pages, race);
+        RunRecord.Isolation isolation = failure.isolation();
+        if (isolation == null || isolation.trace().isEmpty()) {
+            return new FailurePage(numbered, new Timeline(failure.trace(), failure.step(), racingSteps), null, null, blocks, tlb, pages,
+                    race);
+        }
+        int violation = isolation.story().isEmpty() ? isolation.trace().size() : isolation.story().get(0).step();
+        Set<Integer> paired = isolation.hasPair() ? Set.of(isolation.first().index(), isolation.second().index()) : Set.of();
+        Set<Integer> sliced = isolation.slice().stream().map(s -> s.step().index()).collect(Collectors.toSet());
+        Timeline explained = new Timeline(isolation.trace(), violation, new Timeline.Marks(racingSteps, paired, sliced, "step-"));
+        List<RunRecord.TraceStep> sliceSteps = isolation.slice().stream().map(RunRecord.SliceStep::step).filter(s -> s.index() >= 0)
+                .toList();
+        Timeline slice = sliceSteps.isEmpty() ? null : new Timeline(sliceSteps, violation, new Timeline.Marks(Set.of(), paired, Set.of(), null));
+        Timeline found = isolation.trace().equals(failure.trace()) ? null
+                : new Timeline(failure.trace(), failure.step(), new Timeline.Marks(Set.of(), Set.of(), Set.of(), null));
+        return new FailurePage(numbered, explained, slice, found, blocks, tlb, pages, race);
+    }
+
+    /** The failure's story (empty without one): each sentence with the step it is about. */
+    public List<RunRecord.Sentence> story() {
+        return failure().isolation() == null ? List.of() : failure().isolation().story();
+    }
+
+    /**
+     * Where a link to {@code step} goes: its box in the timeline when it is drawn there, else its
+     * row of the slice table, else nowhere (null).
+     */
+    public String anchor(int step) {
+        if (timeline.draws(step)) {
+            return timeline.idOf(timeline.boxes().stream().filter(b -> b.step() == step).findFirst().orElseThrow());
+        }
+        boolean inSlice = failure().isolation() != null && failure().isolation().slice().stream().anyMatch(s -> s.step().index() == step);
+        return inSlice ? "slice-" + step : null;
     }
 
     /** What the race section says under the accesses: the edge that is missing (two accesses), or the lock that is (one). */

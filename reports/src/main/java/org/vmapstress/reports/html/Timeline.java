@@ -16,6 +16,8 @@ import org.vmapstress.reports.record.RunRecord;
  */
 public final class Timeline {
     static final int MAX_ROWS = 300;
+    /** A timeline this short numbers every row. */
+    static final int SHORT = 30;
     static final int COLUMN = 300;
     static final int ROW = 18;
     static final int TOP = 28;
@@ -31,11 +33,36 @@ public final class Timeline {
     private final int omitted;
     private final int violation;
     private final List<LockBar> lockBars;
-    private final Set<Integer> racing;
+    private final Marks marks;
+
+    /**
+     * What a timeline marks besides the violation: the accesses a DATA-RACE names ({@code racing},
+     * outlined in amber and joined), the isolated pair ({@code paired}, outlined in amber), the
+     * causal slice ({@code sliced}, outlined in blue); {@code ids}: the prefix of its boxes' ids
+     * ("step-" gives "step-12", the violating box is "violation"), or null for a timeline whose
+     * boxes have none (a second one on the page).
+     */
+    public record Marks(Set<Integer> racing, Set<Integer> paired, Set<Integer> sliced, String ids) {
+        public Marks {
+            racing = Set.copyOf(racing);
+            paired = Set.copyOf(paired);
+            sliced = Set.copyOf(sliced);
+        }
+
+        /** Only the racing accesses, with ids. */
+        public static Marks racing(Set<Integer> racing) {
+            return new Marks(racing, Set.of(), Set.of(), "step-");
+        }
+    }
 
     /** The timeline, with the steps of {@code racingSteps} (the accesses a DATA-RACE names) outlined and joined. */
     public Timeline(List<RunRecord.TraceStep> trace, int violationStep, Set<Integer> racingSteps) {
-        this.racing = Set.copyOf(racingSteps);
+        this(trace, violationStep, Marks.racing(racingSteps));
+    }
+
+    /** The timeline with {@code marks}. */
+    public Timeline(List<RunRecord.TraceStep> trace, int violationStep, Marks marks) {
+        this.marks = marks;
         this.omitted = Math.max(0, trace.size() - MAX_ROWS);
         this.steps = trace.subList(omitted, trace.size());
         this.threads = trace.stream().mapToInt(RunRecord.TraceStep::thread).max().orElse(-1) + 1;
@@ -99,7 +126,41 @@ public final class Timeline {
 
     /** Whether the step is one of the accesses a DATA-RACE names. */
     public boolean racing(Box box) {
-        return racing.contains(box.step());
+        return marks.racing().contains(box.step());
+    }
+
+    /** Whether a box with this step is drawn (the oldest steps of a long trace are left out). */
+    public boolean draws(int step) {
+        return steps.stream().anyMatch(s -> s.index() == step);
+    }
+
+    /** The box's id: "violation" for the violating step, the prefix and the step for the others, none without a prefix. */
+    public String idOf(Box box) {
+        if (marks.ids() == null) {
+            return null;
+        }
+        return box.violating() ? "violation" : marks.ids() + box.step();
+    }
+
+    /** The box's classes: "step", and "violation", "racing", "paired" or "sliced". */
+    public String classOf(Box box) {
+        return "step" + (box.violating() ? " violation" : "") + (racing(box) ? " racing" : "")
+                + (marks.paired().contains(box.step()) ? " paired" : "") + (marks.sliced().contains(box.step()) ? " sliced" : "");
+    }
+
+    /** The outline: amber for a racing access or a step of the pair, blue for a step of the slice, red for the violation. */
+    public String strokeOf(Box box) {
+        if (racing(box) || marks.paired().contains(box.step())) {
+            return "#d97706";
+        }
+        if (box.violating()) {
+            return "#b91c1c";
+        }
+        return marks.sliced().contains(box.step()) ? "#1d4ed8" : "none";
+    }
+
+    public double strokeWidthOf(Box box) {
+        return strokeOf(box).equals("none") || strokeOf(box).equals("#b91c1c") ? 1 : 2.5;
     }
 
     /** The dashed line joining the two racing accesses (from the centre of each box), when both are drawn; else none. */
@@ -122,12 +183,15 @@ public final class Timeline {
         return s.point() + (s.subject() != 0 ? " " + s.subject() : "");
     }
 
-    /** The step number down the left edge, every fifth row and at the violation. */
+    /**
+     * The step number down the left edge: every fifth row, at the violation, where a step does
+     * not follow the one above, and on every row of a short timeline (a slice).
+     */
     public List<Box> rowLabels() {
         List<Box> labels = new ArrayList<>();
         for (int row = 0; row < steps.size(); row++) {
             RunRecord.TraceStep s = steps.get(row);
-            if (row % 5 == 0 || s.index() == violation) {
+            if (row % 5 == 0 || steps.size() <= SHORT || s.index() == violation || s.index() != steps.get(row - 1).index() + 1) {
                 labels.add(new Box(s.index(), 4, TOP + row * ROW, GUTTER - 8, ROW - 2, "none", s.index() == violation,
                         String.valueOf(s.index()), "", TOP + row * ROW + ROW - 6));
             }

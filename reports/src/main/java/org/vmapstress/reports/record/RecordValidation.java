@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Checks a run record read from a file before anything grades or renders it, so a broken or
@@ -117,7 +118,8 @@ public final class RecordValidation {
         }
         Optional<String> wrongStep = steps(failure.trace(), threads, path + ".trace");
         if (wrongStep.isEmpty() && failure.isolation() != null) {
-            wrongStep = steps(failure.isolation().trace(), threads, path + ".isolation.trace");
+            wrongStep = steps(failure.isolation().trace(), threads, path + ".isolation.trace")
+                    .or(() -> story(failure.isolation(), path + ".isolation.story"));
         }
         if (wrongStep.isPresent()) {
             return wrongStep;
@@ -134,6 +136,18 @@ public final class RecordValidation {
                 if (entry.cpu() < 0 || entry.cpu() >= MAX_IDS) {
                     return Optional.of(path + ".state has a TLB entry on CPU " + entry.cpu());
                 }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every sentence of a story names a step of the trace it tells (its link would lead nowhere else). */
+    private static Optional<String> story(RunRecord.Isolation isolation, String path) {
+        Set<Integer> steps = isolation.trace().stream().map(RunRecord.TraceStep::index).collect(Collectors.toSet());
+        for (int i = 0; i < isolation.story().size(); i++) {
+            RunRecord.Sentence sentence = isolation.story().get(i);
+            if (sentence.text() == null || !steps.contains(sentence.step())) {
+                return Optional.of(path + "[" + i + "] names step " + sentence.step() + ", which is not in the trace it tells");
             }
         }
         return Optional.empty();

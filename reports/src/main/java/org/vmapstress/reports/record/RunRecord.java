@@ -211,12 +211,16 @@ public record RunRecord(String format, String engine, Configuration configuratio
      * and {@code second} are null and {@code why} says why. {@code tried}: the reorderings run;
      * {@code seconds}: what isolating took. {@code slice}: the causal slice of the failure (the
      * step it was found in, the pair, and backwards the steps that last wrote what those touched).
+     * {@code story}: the failure in words, from the slice (its first sentence says what broke and
+     * what decided it), each sentence naming a step of {@code trace}.
      */
     public record Isolation(String explainedToken, List<TraceStep> trace, TraceStep first, TraceStep second, String failingReplay,
-                            String passingReplay, String why, int tried, double seconds, List<SliceStep> slice) {
+                            String passingReplay, String why, int tried, double seconds, List<SliceStep> slice,
+                            List<Sentence> story) {
         public Isolation {
             trace = trace == null ? List.of() : List.copyOf(trace);
             slice = slice == null ? List.of() : List.copyOf(slice);
+            story = story == null ? List.of() : List.copyOf(story);
         }
 
         /** Whether a pair was isolated. */
@@ -234,6 +238,10 @@ public record RunRecord(String format, String engine, Configuration configuratio
 
     /** A step of a causal slice and why it is in it ("wrote the PTE of VA page 384, which step 812 (T0) touched"). */
     public record SliceStep(TraceStep step, String why) {
+    }
+
+    /** A sentence of a failure's story and the step of the trace it is about (where its link goes). */
+    public record Sentence(String text, int step) {
     }
 
     /** The model's state at the failure: blocks, lazy list, counters, TLB entries with their PTEs, page states. */

@@ -1,0 +1,39 @@
+package org.vmapstress.reports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vmapstress.reports.record.BadRecord;
+import org.vmapstress.reports.record.RunRecord;
+import org.vmapstress.reports.record.RunRecords;
+
+/** A failure's story is read with its record, and a sentence that names a step its trace does not hold is refused. */
+class StoryRecordTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aStoryIsReadWithItsRecord() throws IOException {
+        RunRecord record = RunRecords.read(Fixtures.records("seed-bug-explained").resolve("run.json"));
+        RunRecord.Isolation isolation = record.failures().get(0).isolation();
+        assertFalse(isolation.story().isEmpty());
+        assertEquals(isolation.trace().size() - 1, isolation.story().get(0).step(), "the first sentence is about the violating step");
+    }
+
+    @Test
+    void aSentenceNamingAStepOutsideItsTraceIsRefused(@TempDir Path tmp) throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(Fixtures.records("seed-bug-explained").resolve("run.json").toFile());
+        ((ObjectNode) root.at("/failures/0/isolation/story/1")).put("step", 99_999);
+        Path broken = tmp.resolve("run.json");
+        JSON.writeValue(broken.toFile(), root);
+        BadRecord refused = assertThrows(BadRecord.class, () -> RunRecords.read(broken));
+        assertEquals(true, refused.getMessage().contains("record.failures[0].isolation.story[1] names step 99999, which is not in the"
+                + " trace it tells"), refused.getMessage());
+    }
+}
