@@ -54,6 +54,8 @@ public final class FailureIsolation {
     private final Execution unbounded;
     /** When the isolation running now must end (System.nanoTime()). */
     private long deadline;
+    /** How many reorderings the isolation running now ran that failed as the failure did. */
+    private int failedAlike;
 
     public FailureIsolation(Execution execution) {
         this.unbounded = execution;
@@ -66,6 +68,7 @@ public final class FailureIsolation {
             return new Outcome(null, 0, Duration.ZERO, "not tried: no time left");
         }
         deadline = start + budget.toNanos();
+        failedAlike = 0;
         PickRecorder recorder = new PickRecorder(Execution.policyOf(failing));
         ExecutionResult explained = run(failing, recorder);
         if (explained.verdict() != Verdict.VIOLATION) {
@@ -94,8 +97,12 @@ public final class FailureIsolation {
                 return outcome(explained, events, candidate, pair, tried, start, null);
             }
         }
-        return outcome(explained, events, null, null, tried, start, "none of its " + candidates.size() + " reorderings of one pair "
-                + "of steps runs clean: the failure does not hang on the order of one pair");
+        String why = failedAlike == tried
+                ? "each of its " + tried + " reorderings of one pair of steps fails the same way (" + explained.failureId() + "): the"
+                        + " failure needs these workers' operations, not one order of them"
+                : "none of its " + tried + " reorderings of one pair of steps runs clean (" + failedAlike + " fail the same way): the"
+                        + " failure does not hang on the order of one pair";
+        return outcome(explained, events, null, null, tried, start, why);
     }
 
     /**
@@ -235,6 +242,9 @@ public final class FailureIsolation {
     /** Runs the candidate; the pair when it ran {@code second} before {@code first} and clean, twice. */
     private Pair tryCandidate(ExecutionSpec failing, ExecutionResult explained, Candidate candidate) throws InterruptedException {
         Recorded run = record(failing, candidate.picks());
+        if (run.result.verdict() == Verdict.VIOLATION && run.result.failureId().equals(explained.failureId())) {
+            failedAlike++;
+        }
         if (run.result.verdict() != Verdict.CLEAN || !ranBefore(run.events, candidate.second(), candidate.first())) {
             return null;
         }
