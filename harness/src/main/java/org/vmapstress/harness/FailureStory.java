@@ -98,14 +98,20 @@ public final class FailureStory {
     /**
      * "T0's step 594 (set the new block's vb->cpu to 2)"; "T2's first step (the start of
      * aliases)"; for a step its worker was switched away before, where it ran to: "T0's step from
-     * 438 (released lazy.lock) on to step 877 (acquire vmap_purge_lock, in aliases)".
+     * 438 (released lazy.lock) on to step 877 (acquire vmap_purge_lock, in aliases)"; for a step
+     * that never ran, where its worker stopped: "T1's step 876 at acquire lazy.lock, which had
+     * not run when the violation was found".
      */
     private String stepNamed(Step step) {
         if (step.index() < 0) {
             return "T" + step.thread() + "'s first step (the start of " + operationOf(step.thread()) + ")";
         }
         int ran = ranAt(step);
-        if (ran > step.index() && resumedLater(step, ran)) {
+        if (ran == step.index()) {
+            return "T" + step.thread() + "'s step " + step.index() + " at " + step.point() + ", which had not run when the violation was"
+                    + " found";
+        }
+        if (resumedLater(step, ran)) {
             Step reached = explained.trace().get(ran);
             return "T" + step.thread() + "'s step from " + step.index() + " (" + doing(step, null) + ") on to step " + ran + " ("
                     + reached.point() + ", in " + reached.operation() + ")";

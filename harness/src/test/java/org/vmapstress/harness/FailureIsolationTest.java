@@ -141,21 +141,19 @@ class FailureIsolationTest {
     }
 
     /**
-     * wrong-vbq-lock, shrunk (to two workers, as the zoo shrinks it), unlinks a block under another
-     * CPU's queue lock whatever the order of the workers' steps: every reordering fails the same
+     * impossible-cpu-hash as the zoo shrinks it (CPUs 0 and 2, two workers of one operation each,
+     * PCT depth 1, execution 26: a fixed execution, not one a time-bounded shrink finds) hashes to
+     * an impossible CPU whatever the order of the workers' steps: every reordering fails the same
      * way, and the isolation says so.
      */
     @Test
     void aFailureThatNeedsNoOrderSaysEveryReorderingFailsTheSameWay() throws InterruptedException {
-        ExecutionSpec template = new ExecutionSpec(BugSet.parse("wrong-vbq-lock").orElseThrow(), ModelShape.firstCpus(4), "random", 3,
-                20, 0x5eed, "pct:3", 0);
-        ExecutionResult failure = new Explorer(EXECUTION).explore(template, 1_000, Duration.ofSeconds(30), progress -> { }).failure();
-        assertNotNull(failure, "wrong-vbq-lock under PCT");
-        ExecutionResult shrunk = new Shrinker(EXECUTION).shrink(failure, Duration.ofSeconds(10));
-        FailureIsolation.Outcome outcome = new FailureIsolation(EXECUTION).isolate(shrunk.spec(), Duration.ofSeconds(30));
+        ExecutionSpec shrunk = new ExecutionSpec(BugSet.parse("impossible-cpu-hash").orElseThrow(), ModelShape.ZOO_PROFILES.get(1),
+                "random", 2, 1, 0x5eed, "pct:1", 26);
+        FailureIsolation.Outcome outcome = new FailureIsolation(EXECUTION).isolate(shrunk, Duration.ofSeconds(30));
         assertNull(outcome.pair(), outcome::why);
         assertTrue(outcome.tried() > 0 && outcome.why().equals("each of its " + outcome.tried() + " reorderings of one pair of steps"
-                + " fails the same way (QUEUE-OWNER): the failure needs these workers' operations, not one order of them"), outcome.why());
+                + " fails the same way (POSSIBLE-CPU): the failure needs these workers' operations, not one order of them"), outcome.why());
         storyOf(outcome);
     }
 
