@@ -99,7 +99,7 @@ class CommandLineTest {
         String out = CliRunner.run(exit, "patches")[0];
         assertEquals(0, exit[0]);
         String patches = out.substring(0, out.indexOf("--strict adds"));
-        assertEquals(List.of("NAME", "walk-fully-dirty", "flush-on-retire", "retire-list"),
+        assertEquals(List.of("NAME", "walk-fully-dirty", "flush-on-retire", "retire-list", "vbq-retire-list"),
                 patches.strip().lines().map(line -> line.split(" ")[0]).toList(), out);
         assertTrue(out.substring(out.indexOf("--strict adds")).contains("strict-aliases-flushed"), out);
     }

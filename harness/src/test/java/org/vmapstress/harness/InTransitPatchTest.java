@@ -17,8 +17,8 @@ import org.vmapstress.model.BugSet;
  * Both sides of the in-transit window of vm_unmap_aliases (docs/findings), on the scenario the
  * corpus's strict token runs: with {@code --strict} and no patch the controlled random walk
  * finds ALIASES-FLUSHED-STRICT; with walk-fully-dirty it still does (that patch closes only the
- * part of the window before the block's xa_erase); flush-on-retire and retire-list survive
- * 5,000 executions under random and under PCT.
+ * part of the window before the block's xa_erase); flush-on-retire, retire-list and
+ * vbq-retire-list survive 5,000 executions under random and under PCT.
  */
 class InTransitPatchTest {
     private static final Explorer EXPLORER = new Explorer(new Execution(Duration.ofSeconds(20), 200_000));
@@ -34,7 +34,8 @@ class InTransitPatchTest {
     }
 
     @ParameterizedTest(name = "{0} under {1}")
-    @CsvSource({"flush-on-retire, random", "flush-on-retire, pct:3", "retire-list, random", "retire-list, pct:3"})
+    @CsvSource({"flush-on-retire, random", "flush-on-retire, pct:3", "retire-list, random", "retire-list, pct:3",
+        "vbq-retire-list, random", "vbq-retire-list, pct:3"})
     void aSufficientPatchClosesTheWindow(String patch, String sched) throws InterruptedException {
         Explorer.Summary summary = EXPLORER.explore(spec(patch, sched), EXECUTIONS, HANG_GUARD, s -> { });
         assertNull(summary.failure(), () -> summary.failure().failureMessage() + " — " + Token.of(summary.failure()).replayLine());

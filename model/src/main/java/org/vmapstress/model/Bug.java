@@ -175,7 +175,17 @@ public enum Bug {
      */
     RETIRE_LIST("retire-list", Kind.PATCH,
             "mm/vmalloc: let _vm_unmap_aliases() see vmap blocks being retired", List.of(),
-            "retiring blocks stay on a list until their area is on the lazy list; _vm_unmap_aliases flushes their dirty ranges");
+            "retiring blocks stay on a list until their area is on the lazy list; _vm_unmap_aliases flushes their dirty ranges"),
+    /**
+     * Patch candidate (d): retire-list without a new lock. Each vmap_block_queue gets a list of
+     * retiring blocks guarded by its vbq->lock, which already nests inside vb->lock; a block made
+     * fully dirty is listed on vb->cpu's queue and taken off after its area is on the lazy list;
+     * _vm_unmap_aliases flushes the dirty ranges listed on every queue.
+     */
+    VBQ_RETIRE_LIST("vbq-retire-list", Kind.PATCH,
+            "mm/vmalloc: let _vm_unmap_aliases() see vmap blocks being retired, per vmap_block_queue", List.of(),
+            "retiring blocks stay on their vbq's list (under vbq->lock) until their area is on the lazy list; "
+                    + "_vm_unmap_aliases flushes their dirty ranges");
 
     /** What a switch is. */
     public enum Kind {

@@ -14,7 +14,7 @@ public enum LockClass {
     PURGE(1, true),
     /** vmap_block.lock: free, dirty, dirty_min/dirty_max, used_map of one block. */
     BLOCK(2, false),
-    /** vmap_block_queue.lock: one CPU's free list. */
+    /** vmap_block_queue.lock: one CPU's free list (and, with the vbq-retire-list patch, its retiring list, {@link RetireList}). */
     QUEUE(3, false),
     /** vmap_area_lock: the VA space's free extents and busy areas. */
     VMAP_AREA(4, false),

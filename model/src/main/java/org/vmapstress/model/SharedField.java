@@ -46,8 +46,8 @@ public final class SharedField {
 
     /**
      * Which instance of the field's class {@code owner} is, as a number that is the same in every
-     * execution of one workload: a block's start, a free list's or hot page list's CPU; 0 for
-     * the model's singletons.
+     * execution of one workload: a block's start, a free list's, hot page list's or queue's retiring
+     * list's CPU; 0 for the model's singletons (the global retire list among them).
      */
     public static long instanceOf(Object owner) {
         if (owner instanceof VmapBlock block) {
@@ -55,6 +55,9 @@ public final class SharedField {
         }
         if (owner instanceof PerCpuPages pcp) {
             return pcp.cpu;
+        }
+        if (owner instanceof RetireList list) {
+            return list.cpu() == RetireList.GLOBAL ? 0 : list.cpu();
         }
         return owner instanceof FreeList list ? list.cpu() : 0;
     }

@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The proposed patches for the window {@code vm_unmap_aliases} leaves open while a block is
  * retired ({@link Bug.Kind#PATCH}) change this class only: {@code walk-fully-dirty} in the
- * aliases walk, {@code flush-on-retire} in the last {@code vb_free}, {@code retire-list} in both
- * ({@link RetireList}, whose lock nests inside {@code vb->lock}).
+ * aliases walk, {@code flush-on-retire} in the last {@code vb_free}, {@code retire-list} and
+ * {@code vbq-retire-list} in both ({@link RetireList}: one global list under a new lock, or one
+ * list per queue under {@code vbq->lock}; either lock nests inside {@code vb->lock}).
  */
 final class VmapBlocks {
     /** Allocates a VA area, purging lazily freed areas once when the space is full (alloc_vmap_area). */
@@ -49,7 +50,7 @@ final class VmapBlocks {
         this.lazyPurge = lazyPurge;
         this.areas = areas;
         this.history = history;
-        this.retiring = new RetireList(hook);
+        this.retiring = RetireList.global(hook);
         this.bits = config.vmapBbmapBits();
     }
 
@@ -175,10 +176,10 @@ final class VmapBlocks {
         if (fullyDirty) {
             freeVmapBlock(vb);
             history.blockLazyLinked(vb.area);
-            if (bugs.has(Bug.RETIRE_LIST)) {
+            if (listsRetiring()) {
                 // the end of the patch's free_vmap_block(), on the one path whose block was listed
                 // (its list_empty() test skips the lock for blocks a purge frees)
-                retiring.remove(vb);
+                retiringListOf(vb).remove(vb);
             }
         }
     }
@@ -252,7 +253,8 @@ final class VmapBlocks {
     /**
      * What the switches do when a vb_free has made {@code vb} fully dirty ({@code vb->lock}
      * held): the canary flush-under-block-lock flushes under vmap_purge_lock; the patch
-     * flush-on-retire flushes the dirty range itself; the patch retire-list lists the block.
+     * flush-on-retire flushes the dirty range itself; the patches retire-list and vbq-retire-list
+     * list the block.
      */
     private void retireLocked(VmapBlock vb) {
         if (bugs.has(Bug.FLUSH_UNDER_BLOCK_LOCK)) {
@@ -262,9 +264,19 @@ final class VmapBlocks {
             lazyPurge.flushKernelRange(vb.dirtyStart(), vb.dirtyEnd());
             vb.resetDirtyRange();
         }
-        if (bugs.has(Bug.RETIRE_LIST)) {
-            retiring.add(vb);
+        if (listsRetiring()) {
+            retiringListOf(vb).add(vb);
         }
+    }
+
+    /** Whether a retire-list patch is on: the global list's or the per-queue lists'. */
+    private boolean listsRetiring() {
+        return bugs.has(Bug.RETIRE_LIST) || bugs.has(Bug.VBQ_RETIRE_LIST);
+    }
+
+    /** The list a retiring block goes on: the global one (retire-list), or vb->cpu's queue's (vbq-retire-list). */
+    private RetireList retiringListOf(VmapBlock vb) {
+        return bugs.has(Bug.RETIRE_LIST) ? retiring : queues.of(vb.cpu()).retiring;
     }
 
     /** free_vmap_block(): out of the index, its area onto the lazy list. */
@@ -401,6 +413,11 @@ final class VmapBlocks {
         freePurgedBlocks(purgeList);
         if (bugs.has(Bug.RETIRE_LIST)) {
             retiring.widenByPending(range);
+        }
+        if (bugs.has(Bug.VBQ_RETIRE_LIST)) {
+            // after the whole index walk, not in its per-CPU loop: a block is listed on vb->cpu's
+            // queue but indexed in the queue its address hashes to, often a later one
+            queues.possible().forEach(vbq -> vbq.retiring.widenByPending(range));
         }
         return range[1] == 0 ? null : range;
     }

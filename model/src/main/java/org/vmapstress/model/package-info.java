@@ -24,6 +24,8 @@
  *   leaves: vmap_area_lock, lazy.lock, zone.lock, and with the retire-list patch
  *           vmap_block_retire_lock (never nested in each other)
  * </pre>
+ * The vbq-retire-list patch adds no lock: its per-queue retiring lists are guarded by
+ * vmap_block_queue.lock, in the order above.
  * The xarray index and the per-CPU TLBs stand on Java concurrent maps, whose internal
  * locking is a leaf the model does not name.
  *

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * an older unmap's TLB entry in that block must be gone when it returns.
  *
  * <p>Without a patch the strict check reports it; each proposed patch is judged on both pauses:
- * walk-fully-dirty closes only the first, flush-on-retire and retire-list close both.
+ * walk-fully-dirty closes only the first; flush-on-retire, retire-list and vbq-retire-list close
+ * both.
  */
 class InTransitWindowTest {
 
@@ -27,7 +28,9 @@ class InTransitWindowTest {
             "flush-on-retire,  FREE_BLOCK_INDEX_ERASE, clean",
             "flush-on-retire,  LAZY_LIST_ADD,          clean",
             "retire-list,      FREE_BLOCK_INDEX_ERASE, clean",
-            "retire-list,      LAZY_LIST_ADD,          clean"})
+            "retire-list,      LAZY_LIST_ADD,          clean",
+            "vbq-retire-list,  FREE_BLOCK_INDEX_ERASE, clean",
+            "vbq-retire-list,  LAZY_LIST_ADD,          clean"})
     void strictAliasesFlushedOnEachSideOfTheErase(String patch, SchedulePoint pause, String expected) throws InterruptedException {
         BugSet switches = BugSet.of(Bug.STRICT_ALIASES_FLUSHED);
         if (!patch.equals("none")) {

@@ -43,7 +43,7 @@ import org.vmapstress.model.VmapAllocator;
 public class RetirePatchBenchmark {
     private static final int HALF_BLOCK = 64;
 
-    @Param({"none", "flush-on-retire", "retire-list"})
+    @Param({"none", "flush-on-retire", "retire-list", "vbq-retire-list"})
     public String patch;
 
     @Param({"1", "8"})
