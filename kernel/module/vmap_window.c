@@ -72,7 +72,7 @@ module_param(aliaser_cpu, int, 0444);
 #define MAX_STRAYS 256
 #define WAIT_NS (2ULL * NSEC_PER_SEC)
 
-enum phase { IDLE, GO, QUIT };
+enum phase { IDLE, GO };
 
 struct attempt {
 	void *chunk[MAX_CHUNKS];
@@ -162,9 +162,7 @@ static int retirer_fn(void *unused)
 		vm_unmap_ram(cur.chunk[cur.chunks - 1], CHUNK_PAGES);
 		atomic_set_release(&cur.retired, 1);
 	}
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(1);
-	return 0;
+	return 0;	/* wait_for_go() saw kthread_should_stop() */
 }
 
 static int aliaser_fn(void *unused)
@@ -177,9 +175,7 @@ static int aliaser_fn(void *unused)
 		vm_unmap_aliases();
 		atomic_set_release(&cur.aliases_done, 1);
 	}
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(1);
-	return 0;
+	return 0;	/* wait_for_go() saw kthread_should_stop() */
 }
 
 static unsigned long block_bytes(void)
@@ -301,11 +297,7 @@ static void run_attempt(struct tally *t)
 	}
 	t->timed_out += cur.hold_timed_out;
 	t->missed += cur.window_missed;
-	cur.chunks = 0;
-release:
-	for (c = 0; c < cur.chunks; c++)
-		if (cur.chunk[c])
-			vm_unmap_ram(cur.chunk[c], CHUNK_PAGES);
+release:	/* only a failed map_fresh_block() leaves strays here: it moved its run among them */
 	for (c = 0; c < nstrays; c++)
 		vm_unmap_ram(strays[c], CHUNK_PAGES);
 	vm_unmap_aliases();
