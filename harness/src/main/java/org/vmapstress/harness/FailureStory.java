@@ -203,7 +203,7 @@ public final class FailureStory {
      * What a step did: its point's action ("set the PTE of VA page 12"); for a step from a lock
      * point, the lock and, when known, what it wrote after it ({@code wrote}).
      */
-    private static String doing(Step step, String wrote) {
+    static String doing(Step step, String wrote) {
         String point = step.point();
         if (point.startsWith(ControlledScheduler.ACQUIRE)) {
             return "took " + point.substring(ControlledScheduler.ACQUIRE.length()) + (wrote == null ? "" : " and wrote " + wrote);

@@ -83,17 +83,37 @@ class BrowserReportTest {
         screenshot("failure.png");
     }
 
+    /**
+     * A free-running failure not found again under control (publish-before-init): its story is told
+     * from the flight recording, names the other worker's event on the same block, says it was
+     * not replayed, and the whole recording is folded below, with the recorded note.
+     */
     @Test
-    void aFreeRunningFailureShowsItsRecordedTimeline(@TempDir Path tmp) throws IOException {
+    void aFreeRunningFailureTellsItsStoryFromTheRecording(@TempDir Path tmp) throws IOException {
         openFirstFailure(tmp, "free-recorded");
+        List<WebElement> story = assertStory();
+        assertTrue(story.get(0).getText().startsWith("PUBLISHED-INIT was raised by T0 (in aliases on CPU 0) at recorded event 55")
+                && story.get(0).getText().contains("did not find again"), story.get(0).getText());
+        String told = String.join("\n", story.stream().map(WebElement::getText).toList());
+        assertTrue(told.contains("T1 (map 1p, CPU 1) published block 128 in the block index (xa_insert)"), told);
+        assertTrue(browser.findElement(By.id("isolated-pair")).getText().contains("not found again under the controlled scheduler"),
+                browser.findElement(By.id("isolated-pair")).getText());
+        assertTrue(browser.findElement(By.id("slice-recorded")).getText().startsWith("Recorded, not scheduled"));
+        List<WebElement> slice = browser.findElements(By.cssSelector("#slice tr[id^=slice-]"));
+        assertTrue(!slice.isEmpty() && slice.size() <= 25, slice.size() + " slice rows");
+        assertTrue(slice.stream().anyMatch(r -> r.getText().contains("T1's last recorded event on block 128 before the violation")),
+                String.join("\n", slice.stream().map(WebElement::getText).toList()));
+        WebElement full = browser.findElement(By.id("full-trace"));
+        assertEquals(null, full.getAttribute("open"), "the whole recording is folded");
+        screenshot("free-recorded.png");
+        story.get(0).findElement(By.cssSelector("a.step-link")).click();
+        assertEquals("true", full.getAttribute("open"), "a story link opens the folded recording");
         WebElement recorded = browser.findElement(By.id("recorded"));
         assertTrue(recorded.isDisplayed() && recorded.getText().startsWith("Recorded while free-running"), recorded.getText());
-        WebElement timeline = browser.findElement(By.id("timeline"));
-        assertTrue(timeline.isDisplayed() && timeline.getSize().getHeight() > 1000, "drawn at size: " + timeline.getSize());
-        assertEquals(95, browser.findElements(By.cssSelector("#timeline g.step")).size(), "94 recorded events and the violation row");
-        assertTrue(browser.findElement(By.id("violation")).isDisplayed());
+        assertTrue(recorded.getText().contains("The red box is the event the violation was raised at"), recorded.getText());
+        assertEquals(94, browser.findElements(By.cssSelector("#timeline g.step")).size(), "94 recorded events, the violation's among them");
+        assertEquals("55", browser.findElement(By.id("violation")).getAttribute("data-step"), "the violating box is event 55");
         assertTrue(browser.findElement(By.id("replay-line")).getText().startsWith("No replay line"));
-        screenshot("free-recorded.png");
     }
 
     /**

@@ -149,7 +149,7 @@ final class RunCommand implements Callable<Integer> {
                 spec.commandLine().getErr());
         RunRecord record = RunReporting.record(template, summary, part, iterations, budget, null, isolation);
         if (summary.failed()) {
-            RunReporting.report(out, summary, corpus, isolation);
+            RunReporting.report(out, summary, corpus, record.failures().isEmpty() ? null : record.failures().get(0).isolation());
         } else if (summary.last() != null) {
             out.println("last execution: " + Token.of(summary.last()).format());
         }

@@ -13,6 +13,7 @@ import java.util.List;
 import org.vmapstress.harness.Explorer;
 import org.vmapstress.harness.FailureIsolation;
 import org.vmapstress.harness.FailureStory;
+import org.vmapstress.harness.RecordedStory;
 import org.vmapstress.harness.Shard;
 import org.vmapstress.harness.Shrinker;
 import org.vmapstress.harness.Token;
@@ -63,7 +64,7 @@ final class RunReporting {
                     summary.freeUnjudged().kind() + ": " + summary.freeUnjudged().detail(),
                     "run it again (a free-running execution cannot be replayed)"));
         } else if (summary.unreproduced() != null) {
-            failures.add(unreproduced(summary.unreproduced(), summary.executions() - 1));
+            failures.add(unreproduced(summary.unreproduced(), summary.executions() - 1, template.modelConfig().vmapBbmapBits()));
         } else if (summary.executions() == 0) {
             unfinished.add(new RunRecord.Unfinished(engine(template), "ran no execution in its " + budget.toSeconds()
                     + "s (the machine is busy, or the budget too small)", "give it a larger --budget"));
@@ -146,10 +147,22 @@ final class RunReporting {
         return template.freeRunning() ? "free-running" : "controlled-" + template.sched().replace(":", "");
     }
 
-    /** A free-running failure not found again under control: its flight recording, if it has one, as its trace. */
-    static RunRecord.Failure unreproduced(FreeRun.Outcome outcome, long execution) {
-        return RunRecord.Failure.recordedFreeRunning(outcome.violation().invariant().id(), outcome.violation().message(), execution,
-                traceSteps(outcome.recorded()));
+    /**
+     * A free-running failure not found again under control: its flight recording, if it has one,
+     * as its trace, told as a story from the recording ({@link RecordedStory}) on a model whose
+     * blocks have {@code blockPages} pages.
+     */
+    static RunRecord.Failure unreproduced(FreeRun.Outcome outcome, long execution, int blockPages) {
+        RunRecord.Failure failure = RunRecord.Failure.recordedFreeRunning(outcome.violation().invariant().id(),
+                outcome.violation().message(), execution, traceSteps(outcome.recorded()));
+        long start = System.nanoTime();
+        RecordedStory.Told told = RecordedStory.of(outcome.recording(), outcome.violation(), blockPages);
+        if (told.story().isEmpty()) {
+            return failure;
+        }
+        return failure.withIsolation(new RunRecord.Isolation(null, failure.trace(), null, null, null, null, told.why(), 0,
+                (System.nanoTime() - start) / 1e9, told.slice().stream().map(e -> new RunRecord.SliceStep(traceStep(e.step()), e.why()))
+                        .toList(), told.story()));
     }
 
     private static List<RunRecord.TraceStep> traceSteps(List<Step> trace) {
@@ -176,7 +189,10 @@ final class RunReporting {
                 Shrinker.preemptions(failure.trace()), trace, FORMAT.convertValue(failure.snapshot(), RunRecord.State.class), null);
     }
 
-    /** Prints a failure (free-running and not found again, or replayable: trace tail and REPLAY line). */
+    /**
+     * Prints a failure (free-running and not found again: its recording's tail; or replayable:
+     * trace tail and REPLAY line), with the short form of its {@code isolation} (may be null).
+     */
     static void report(PrintWriter out, Explorer.Summary summary, Path corpus, RunRecord.Isolation isolation) {
         if (summary.freeUnjudged() != null) {
             out.println("INCOMPLETE (" + summary.freeUnjudged().kind() + ") free-running in execution " + (summary.executions() - 1)
@@ -189,6 +205,9 @@ final class RunReporting {
                     + (summary.executions() - 1) + ", not found again under the controlled scheduler: " + free.violation());
             if (!free.recorded().isEmpty()) {
                 printTail(out, "recorded interleaving (flight recorder, order of its stamps), ", free.recorded(), "events");
+            }
+            if (isolation != null) {
+                isolationLines(isolation).forEach(out::println);
             }
             return;
         }

@@ -67,8 +67,10 @@ public final class FlightRecorder implements ScheduleHook {
     public static final int MAX_EVENTS = 100_000;
     /** How many events a chunk holds: a worker's queue takes one chunk per so many events. */
     static final int CHUNK_EVENTS = 32;
-    static final String OPERATION_START = "operation start";
-    static final String OPERATION_END = "operation end";
+    /** The point a recording names an operation's start by (no schedule point: the recorder marks it). */
+    public static final String OPERATION_START = "operation start";
+    /** The point a recording names an operation's end by. */
+    public static final String OPERATION_END = "operation end";
     private static final int KIND_OPERATION_START = -1;
     private static final int KIND_OPERATION_END = -2;
     private static final int KIND_ACQUIRE = -3;

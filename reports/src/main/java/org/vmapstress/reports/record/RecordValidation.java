@@ -35,7 +35,7 @@ public final class RecordValidation {
     private static final Set<String> NULLABLE = Set.of("RunRecord.verdict", "RunRecord.purpose", "RunRecord.expected",
             "RunRecord.exhaustive", "Exhaustive.preemptionBound", "Exhaustive.reduction",
             "Configuration.model", "Configuration.seed", "Failure.token", "Failure.replay", "Failure.shrunkToken",
-            "Failure.state", "Failure.interleaving", "Failure.isolation", "Isolation.first", "Isolation.second",
+            "Failure.state", "Failure.interleaving", "Failure.isolation", "Isolation.explainedToken", "Isolation.first", "Isolation.second",
             "Isolation.failingReplay", "Isolation.passingReplay", "Isolation.why", "TraceStep.locks", "Block.slots", "Block.ptes", "Unfinished.remedy",
             "Outcome.description", "JcstressTest.family", "JcstressTest.variant", "JcstressTest.verdict", "State.pages");
 

@@ -212,7 +212,10 @@ public record RunRecord(String format, String engine, Configuration configuratio
      * {@code seconds}: what isolating took. {@code slice}: the causal slice of the failure (the
      * step it was found in, the pair, and backwards the steps that last wrote what those touched).
      * {@code story}: the failure in words, from the slice (its first sentence says what broke and
-     * what decided it), each sentence naming a step of {@code trace}.
+     * what decided it), each sentence naming a step of {@code trace}. For a free-running failure
+     * not found again under control ({@link Failure#recorded}) the trace is its flight recording,
+     * {@code explainedToken} is null, no pair is tried ({@code why} says so), and the slice and
+     * story link recorded events by what their subjects name, unconfirmed.
      */
     public record Isolation(String explainedToken, List<TraceStep> trace, TraceStep first, TraceStep second, String failingReplay,
                             String passingReplay, String why, int tried, double seconds, List<SliceStep> slice,

@@ -1,0 +1,229 @@
+package org.vmapstress.harness;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.vmapstress.harness.exec.FlightRecorder;
+import org.vmapstress.harness.exec.Recording;
+import org.vmapstress.harness.sched.ControlledScheduler;
+import org.vmapstress.harness.sched.Step;
+import org.vmapstress.model.InvariantId;
+import org.vmapstress.model.SchedulePoint;
+import org.vmapstress.model.Violation;
+import org.vmapstress.reports.record.RunRecord.Sentence;
+
+/**
+ * The story of a free-running failure the controlled scheduler did not find again, told from its
+ * flight recording ({@link FlightRecorder}). Such a failure has no footprints (the recorder keeps
+ * each event's point, subject and locks, not what the step read and wrote) and no replay, so
+ * nothing here is confirmed and no ordering is isolated: the slice links recorded events by what
+ * their subjects name ({@link SchedulePoint.Subject}: the same block-aligned window of VA space, or
+ * the same page frame), and the story says it is the recorder's order.
+ *
+ * <p>The slice: the event the failing worker raised the violation at (its last recorded event
+ * that is not a release or an operation's end: a dying worker still releases its locks); for
+ * each thing it and up to {@value #OWN} of the worker's events before it in the same operation
+ * name, every other worker's last event on it before the violation, with those earlier events
+ * of the failing worker when another worker's event links them (or they name what the
+ * violating event names); and for each worker so linked, its last event before the violation
+ * and its first after it (free-running, those may have overlapped the violating step). At most
+ * {@value CausalSlice#MAX_STEPS} events, in the recorder's order.
+ */
+public final class RecordedStory {
+    /** The most events of the failing worker's operation before the violating one the slice starts from. */
+    static final int OWN = 3;
+    private static final Pattern BLOCK_LOCK = Pattern.compile("vb@(\\d+)\\.lock");
+
+    /** A recorded event of the slice and why it is in it. */
+    public record Entry(Step step, String why) {
+    }
+
+    /** The slice, the story (each sentence naming an event of the recording), and why no ordering was isolated. */
+    public record Told(List<Entry> slice, List<Sentence> story, String why) {
+    }
+
+    /** What a recorded event is about, linked across workers: a block's VA window, or a page frame. */
+    private record Thing(SchedulePoint.Subject kind, long id) {
+        String describe() {
+            return kind == SchedulePoint.Subject.PFN ? "pfn " + id : "block " + id;
+        }
+    }
+
+    private final List<Step> steps;
+    private final int blockPages;
+
+    private RecordedStory(List<Step> steps, int blockPages) {
+        this.steps = steps;
+        this.blockPages = blockPages;
+    }
+
+    /** Why a recorded failure has no isolated ordering. */
+    public static final String WHY = "not tried: the failure was seen free-running and not found again under the controlled"
+            + " scheduler, so no reordering of it can be replayed to confirm anything";
+
+    /**
+     * The story of {@code violation}, raised in a free-running execution whose flight recording is
+     * {@code recording}, on a model whose blocks have {@code blockPages} pages; empty when nothing
+     * was recorded.
+     */
+    public static Told of(Recording recording, Violation violation, int blockPages) {
+        RecordedStory story = new RecordedStory(recording.steps(), blockPages);
+        int violating = story.violating(recording.failingWorker());
+        if (violating < 0) {
+            return new Told(List.of(), List.of(), WHY);
+        }
+        Map<Integer, Entry> slice = story.slice(violating);
+        List<Sentence> sentences = new ArrayList<>();
+        sentences.add(story.headline(violating, violation, recording.failingWorker() >= 0));
+        List<Integer> told = new ArrayList<>(slice.keySet());
+        told.remove(Integer.valueOf(violating));
+        told.sort(Comparator.comparingInt(k -> Math.abs(k - violating)));
+        told = new ArrayList<>(told.subList(0, Math.min(told.size(), FailureStory.MOST - 2)));
+        told.add(violating);
+        told.sort(Comparator.naturalOrder());
+        for (int event : told) {
+            sentences.add(event == violating ? story.found(violating, violation, recording.failingWorker() >= 0)
+                    : story.event(slice.get(event)));
+        }
+        return new Told(List.copyOf(slice.values()), sentences, WHY);
+    }
+
+    /**
+     * The event the violation was raised at: the failing worker's last recorded event that is not
+     * a release or an operation's end; with no failing worker (a check between operations), the
+     * last recorded event. -1 when there is none.
+     */
+    private int violating(int failingWorker) {
+        for (int k = steps.size() - 1; k >= 0; k--) {
+            Step step = steps.get(k);
+            if (failingWorker < 0 || step.thread() == failingWorker && !afterTheFact(step)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** A release or an operation's end: what a dying worker still records after its fatal step. */
+    private static boolean afterTheFact(Step step) {
+        return step.point().startsWith(ControlledScheduler.RELEASE) || step.point().equals(FlightRecorder.OPERATION_END);
+    }
+
+    private Map<Integer, Entry> slice(int violating) {
+        TreeMap<Integer, Entry> slice = new TreeMap<>();
+        Step at = steps.get(violating);
+        slice.put(violating, new Entry(at, "the event the violation was raised at"));
+        Map<Thing, List<Integer>> things = new LinkedHashMap<>();
+        int own = 0;
+        thingOf(at).ifPresent(t -> things.put(t, new ArrayList<>()));
+        for (int k = violating - 1; k >= 0 && own < OWN; k--) {
+            Step step = steps.get(k);
+            if (step.thread() != at.thread()) {
+                continue;
+            }
+            if (!step.operation().equals(at.operation()) || step.point().equals(FlightRecorder.OPERATION_START)) {
+                break;
+            }
+            Optional<Thing> thing = step.point().startsWith(ControlledScheduler.RELEASE) ? Optional.empty() : thingOf(step);
+            if (thing.isPresent()) {
+                own++;
+                slice.put(k, new Entry(step, "an earlier event of T" + at.thread() + "'s " + at.operation() + ", on "
+                        + thing.get().describe()));
+                things.computeIfAbsent(thing.get(), t -> new ArrayList<>()).add(k);
+            }
+        }
+        List<Integer> linked = new ArrayList<>();
+        Optional<Thing> violated = thingOf(at);
+        for (Map.Entry<Thing, List<Integer>> thing : things.entrySet()) {
+            if (!lastOtherOn(thing.getKey(), violating, at.thread(), slice, linked) && !violated.equals(Optional.of(thing.getKey()))) {
+                thing.getValue().forEach(slice::remove);
+            }
+        }
+        for (int worker : linked) {
+            neighbour(worker, violating, -1).ifPresent(k -> slice.putIfAbsent(k, new Entry(steps.get(k),
+                    "T" + worker + "'s last recorded event before the violation")));
+            neighbour(worker, violating, +1).ifPresent(k -> slice.putIfAbsent(k, new Entry(steps.get(k),
+                    "T" + worker + "'s first recorded event after the violation's (free-running, they may have overlapped)")));
+        }
+        while (slice.size() > CausalSlice.MAX_STEPS) {
+            slice.remove(slice.firstKey());
+        }
+        return slice;
+    }
+
+    /**
+     * Each other worker's last event before {@code violating} on {@code thing}, into the slice;
+     * the workers found, into {@code linked}. Whether there was one.
+     */
+    private boolean lastOtherOn(Thing thing, int violating, int failing, Map<Integer, Entry> slice, List<Integer> linked) {
+        List<Integer> seen = new ArrayList<>();
+        for (int k = violating - 1; k >= 0; k--) {
+            Step step = steps.get(k);
+            if (step.thread() == failing || seen.contains(step.thread()) || !thingOf(step).equals(Optional.of(thing))) {
+                continue;
+            }
+            seen.add(step.thread());
+            slice.putIfAbsent(k, new Entry(step, "T" + step.thread() + "'s last recorded event on " + thing.describe()
+                    + " before the violation"));
+            if (!linked.contains(step.thread())) {
+                linked.add(step.thread());
+            }
+        }
+        return !seen.isEmpty();
+    }
+
+    /** {@code worker}'s nearest event before ({@code direction} -1) or after (+1) {@code violating} that is not an operation's start or end. */
+    private Optional<Integer> neighbour(int worker, int violating, int direction) {
+        for (int k = violating + direction; k >= 0 && k < steps.size(); k += direction) {
+            Step step = steps.get(k);
+            if (step.thread() == worker && !step.point().equals(FlightRecorder.OPERATION_START)
+                    && !step.point().equals(FlightRecorder.OPERATION_END)) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What an event is about: the block whose VA window its subject (or its lock, vb@N.lock) lies in, or its page frame. */
+    private Optional<Thing> thingOf(Step step) {
+        Matcher lock = BLOCK_LOCK.matcher(step.point());
+        if (lock.find()) {
+            return Optional.of(new Thing(SchedulePoint.Subject.BLOCK, Long.parseLong(lock.group(1))));
+        }
+        return SchedulePoint.byLabel(step.point()).map(SchedulePoint::subject).flatMap(kind -> switch (kind) {
+            case BLOCK, VA_PAGE -> Optional.of(new Thing(SchedulePoint.Subject.BLOCK, step.subject() / blockPages * blockPages));
+            case PFN -> Optional.of(new Thing(SchedulePoint.Subject.PFN, step.subject()));
+            default -> Optional.empty();
+        });
+    }
+
+    private Sentence headline(int violating, Violation violation, boolean raised) {
+        Step at = steps.get(violating);
+        String where = raised ? " was raised by T" + at.thread() + " (in " + at.operation() + " on CPU " + at.cpu() + ") at recorded event "
+                + violating : " was found by the check after recorded event " + violating;
+        return new Sentence(violation.invariant().id() + where + " of a free-running execution that the controlled scheduler did not"
+                + " find again, so no ordering could be replayed: what follows is the flight recorder's order, in which events of two"
+                + " workers next to each other may have overlapped in time.", violating);
+    }
+
+    private Sentence event(Entry entry) {
+        Step step = entry.step();
+        return new Sentence("Event " + step.index() + ": T" + step.thread() + " (" + step.operation() + ", CPU " + step.cpu() + ") "
+                + FailureStory.doing(step, null) + "; " + entry.why() + ".", step.index());
+    }
+
+    /** The violating event and the check, or (with no worker that raised it) the check after the last event. */
+    private Sentence found(int violating, Violation violation, boolean raised) {
+        Step step = steps.get(violating);
+        InvariantId invariant = violation.invariant();
+        String check = "the check found " + invariant.id() + " (" + invariant.rule() + ") broken: " + violation.message() + ".";
+        return new Sentence(raised ? "Event " + violating + ": T" + step.thread() + " (" + step.operation() + ", CPU " + step.cpu() + ") "
+                + FailureStory.doing(step, null) + ", and " + check : "After event " + violating + ", the last recorded, " + check,
+                violating);
+    }
+}
