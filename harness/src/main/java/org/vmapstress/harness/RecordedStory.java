@@ -19,12 +19,14 @@ import org.vmapstress.model.Violation;
 import org.vmapstress.reports.record.RunRecord.Sentence;
 
 /**
- * The story of a free-running failure the controlled scheduler did not find again, told from its
- * flight recording ({@link FlightRecorder}). Such a failure has no footprints (the recorder keeps
- * each event's point, subject and locks, not what the step read and wrote) and no replay, so
- * nothing here is confirmed and no ordering is isolated: the slice links recorded events by what
- * their subjects name ({@link SchedulePoint.Subject}: the same block-aligned window of VA space, or
- * the same page frame), and the story says it is the recorder's order.
+ * The story of a failure told from a recording of the schedule points its workers reached: a
+ * free-running failure the controlled scheduler did not find again, from its flight recording
+ * ({@link FlightRecorder}), or a Lincheck failure, from the points its invocation reached. Such
+ * a failure has no footprints (a recording keeps each event's point, subject and locks, not what
+ * the step read and wrote) and no replay here, so nothing is confirmed and no ordering is
+ * isolated: the slice links recorded events by what their subjects name
+ * ({@link SchedulePoint.Subject}: the same block-aligned window of VA space, or the same page
+ * frame), and the story says where its order comes from ({@link Source}).
  *
  * <p>The slice: the event the failing worker raised the violation at (its last recorded event
  * that is not a release or an operation's end: a dying worker still releases its locks); for
@@ -63,24 +65,42 @@ public final class RecordedStory {
         this.blockPages = blockPages;
     }
 
-    /** Why a recorded failure has no isolated ordering. */
-    public static final String WHY = "not tried: the failure was seen free-running and not found again under the controlled"
-            + " scheduler, so no reordering of it can be replayed to confirm anything";
+    /**
+     * Where a recording comes from: what the headline says it is ({@code execution}, after "of"),
+     * and {@code why} no ordering was isolated.
+     */
+    public record Source(String execution, String why) {
+    }
+
+    /** A free-running failure that the controlled re-search did not find again: its flight recording. */
+    public static final Source FREE_RUNNING = new Source("a free-running execution that the controlled scheduler did not find"
+            + " again, so no ordering could be replayed: what follows is the flight recorder's order, in which events of two"
+            + " workers next to each other may have overlapped in time", "not tried: the failure was seen free-running and not"
+            + " found again under the controlled scheduler, so no reordering of it can be replayed to confirm anything");
 
     /**
-     * The story of {@code violation}, raised in a free-running execution whose flight recording is
-     * {@code recording}, on a model whose blocks have {@code blockPages} pages; empty when nothing
-     * was recorded.
+     * The story of {@code violation}, raised in an execution (from {@code source}) whose recording
+     * is {@code recording}, on a model whose blocks have {@code blockPages} pages; empty when
+     * nothing was recorded.
      */
-    public static Told of(Recording recording, Violation violation, int blockPages) {
-        RecordedStory story = new RecordedStory(recording.steps(), blockPages);
-        int violating = story.violating(recording.failingWorker());
-        if (violating < 0) {
-            return new Told(List.of(), List.of(), WHY);
+    public static Told of(Recording recording, Violation violation, int blockPages, Source source) {
+        int violating = violating(recording.steps(), recording.failingWorker());
+        return of(recording.steps(), violating, recording.failingWorker() >= 0, violation, blockPages, source);
+    }
+
+    /**
+     * The story of {@code violation}, raised at event {@code violating} of {@code steps} (or, not
+     * {@code raised} by a worker, found by a check after it), on a model whose blocks have
+     * {@code blockPages} pages; empty when {@code violating} is no event.
+     */
+    public static Told of(List<Step> steps, int violating, boolean raised, Violation violation, int blockPages, Source source) {
+        if (violating < 0 || violating >= steps.size()) {
+            return new Told(List.of(), List.of(), source.why());
         }
+        RecordedStory story = new RecordedStory(steps, blockPages);
         Map<Integer, Entry> slice = story.slice(violating);
         List<Sentence> sentences = new ArrayList<>();
-        sentences.add(story.headline(violating, violation, recording.failingWorker() >= 0));
+        sentences.add(story.headline(violating, violation, raised, source));
         List<Integer> told = new ArrayList<>(slice.keySet());
         told.remove(Integer.valueOf(violating));
         told.sort(Comparator.comparingInt(k -> Math.abs(k - violating)));
@@ -88,10 +108,10 @@ public final class RecordedStory {
         told.add(violating);
         told.sort(Comparator.naturalOrder());
         for (int event : told) {
-            sentences.add(event == violating ? story.found(violating, violation, recording.failingWorker() >= 0)
+            sentences.add(event == violating ? story.found(violating, violation, raised)
                     : story.event(slice.get(event)));
         }
-        return new Told(List.copyOf(slice.values()), sentences, WHY);
+        return new Told(List.copyOf(slice.values()), sentences, source.why());
     }
 
     /**
@@ -99,7 +119,7 @@ public final class RecordedStory {
      * a release or an operation's end; with no failing worker (a check between operations), the
      * last recorded event. -1 when there is none.
      */
-    private int violating(int failingWorker) {
+    private static int violating(List<Step> steps, int failingWorker) {
         for (int k = steps.size() - 1; k >= 0; k--) {
             Step step = steps.get(k);
             if (failingWorker < 0 || step.thread() == failingWorker && !afterTheFact(step)) {
@@ -202,13 +222,11 @@ public final class RecordedStory {
         });
     }
 
-    private Sentence headline(int violating, Violation violation, boolean raised) {
+    private Sentence headline(int violating, Violation violation, boolean raised, Source source) {
         Step at = steps.get(violating);
         String where = raised ? " was raised by T" + at.thread() + " (in " + at.operation() + " on CPU " + at.cpu() + ") at recorded event "
                 + violating : " was found by the check after recorded event " + violating;
-        return new Sentence(violation.invariant().id() + where + " of a free-running execution that the controlled scheduler did not"
-                + " find again, so no ordering could be replayed: what follows is the flight recorder's order, in which events of two"
-                + " workers next to each other may have overlapped in time.", violating);
+        return new Sentence(violation.invariant().id() + where + " of " + source.execution() + ".", violating);
     }
 
     private Sentence event(Entry entry) {

@@ -57,7 +57,8 @@ class RecordedStoryTest {
     }
 
     private static RecordedStory.Told told(int failingWorker) {
-        return RecordedStory.of(new Recording(publishBeforeInit(), List.of(), failingWorker), PUBLISHED_INIT, BLOCK_PAGES);
+        return RecordedStory.of(new Recording(publishBeforeInit(), List.of(), failingWorker), PUBLISHED_INIT, BLOCK_PAGES,
+                RecordedStory.FREE_RUNNING);
     }
 
     private static Set<Integer> sliceSteps(RecordedStory.Told told) {
@@ -73,7 +74,7 @@ class RecordedStoryTest {
         assertTrue(headline.text().contains("did not find again"), headline::text);
         String check = told.story().stream().filter(s -> s.text().contains("the check found")).findFirst().orElseThrow().text();
         assertTrue(check.startsWith("Event 9: T0 (aliases, CPU 0) took vb@128.lock, and the check found PUBLISHED-INIT ("), check);
-        assertEquals(RecordedStory.WHY, told.why());
+        assertEquals(RecordedStory.FREE_RUNNING.why(), told.why());
     }
 
     @Test
@@ -110,7 +111,7 @@ class RecordedStoryTest {
 
     @Test
     void nothingRecordedTellsNothing() {
-        RecordedStory.Told told = RecordedStory.of(Recording.NONE, PUBLISHED_INIT, BLOCK_PAGES);
+        RecordedStory.Told told = RecordedStory.of(Recording.NONE, PUBLISHED_INIT, BLOCK_PAGES, RecordedStory.FREE_RUNNING);
         assertTrue(told.story().isEmpty() && told.slice().isEmpty());
     }
 }

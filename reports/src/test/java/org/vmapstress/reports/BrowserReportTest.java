@@ -98,7 +98,7 @@ class BrowserReportTest {
         assertTrue(told.contains("T1 (map 1p, CPU 1) published block 128 in the block index (xa_insert)"), told);
         assertTrue(browser.findElement(By.id("isolated-pair")).getText().contains("not found again under the controlled scheduler"),
                 browser.findElement(By.id("isolated-pair")).getText());
-        assertTrue(browser.findElement(By.id("slice-recorded")).getText().startsWith("Recorded, not scheduled"));
+        assertTrue(browser.findElement(By.id("slice-recorded")).getText().startsWith("From the recording"));
         List<WebElement> slice = browser.findElements(By.cssSelector("#slice tr[id^=slice-]"));
         assertTrue(!slice.isEmpty() && slice.size() <= 25, slice.size() + " slice rows");
         assertTrue(slice.stream().anyMatch(r -> r.getText().contains("T1's last recorded event on block 128 before the violation")),
@@ -114,6 +114,25 @@ class BrowserReportTest {
         assertEquals(94, browser.findElements(By.cssSelector("#timeline g.step")).size(), "94 recorded events, the violation's among them");
         assertEquals("55", browser.findElement(By.id("violation")).getAttribute("data-step"), "the violating box is event 55");
         assertTrue(browser.findElement(By.id("replay-line")).getText().startsWith("No replay line"));
+    }
+
+    /**
+     * A Lincheck failure (lazy-pte-clear under model checking) told on the model's steps of its
+     * failing invocation: the story names the operation as Lincheck prints it, the page says where
+     * the steps come from, and Lincheck's own interleaving is shown too.
+     */
+    @Test
+    void aLincheckFailureIsToldOnTheModelsSteps(@TempDir Path tmp) throws IOException {
+        openFirstFailure(tmp, "lincheck-mapped");
+        List<WebElement> story = assertStory();
+        assertTrue(story.get(0).getText().startsWith("UNMAP-CLEARS was raised by T0 (in unmap(1, 0) on CPU 0) at recorded event 21"),
+                story.get(0).getText());
+        WebElement recorded = browser.findElement(By.id("recorded"));
+        assertTrue(recorded.getText().startsWith("Recorded during Lincheck's failing invocation"), recorded.getText());
+        WebElement lincheck = browser.findElement(By.id("lincheck-interleaving"));
+        assertTrue(lincheck.isDisplayed() && lincheck.getText().contains("The following interleaving leads to the error"));
+        assertEquals("21", browser.findElement(By.id("violation")).getAttribute("data-step"), "the violating box is event 21");
+        screenshot("lincheck-lazy-pte-clear.png");
     }
 
     /**

@@ -156,7 +156,7 @@ final class RunReporting {
         RunRecord.Failure failure = RunRecord.Failure.recordedFreeRunning(outcome.violation().invariant().id(),
                 outcome.violation().message(), execution, traceSteps(outcome.recorded()));
         long start = System.nanoTime();
-        RecordedStory.Told told = RecordedStory.of(outcome.recording(), outcome.violation(), blockPages);
+        RecordedStory.Told told = RecordedStory.of(outcome.recording(), outcome.violation(), blockPages, RecordedStory.FREE_RUNNING);
         if (told.story().isEmpty()) {
             return failure;
         }

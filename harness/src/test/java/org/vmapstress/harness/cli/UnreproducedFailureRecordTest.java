@@ -60,14 +60,14 @@ class UnreproducedFailureRecordTest {
         assertTrue(failure.recorded());
         RunRecord.Isolation isolation = failure.isolation();
         assertNotNull(isolation, "told from the recording");
-        assertTrue(!isolation.hasPair() && isolation.why().equals(RecordedStory.WHY), isolation::why);
+        assertTrue(!isolation.hasPair() && isolation.why().equals(RecordedStory.FREE_RUNNING.why()), isolation::why);
         assertEquals(List.of(0, 1, 2, 3), isolation.slice().stream().map(s -> s.step().index()).toList(), isolation.slice()::toString);
         assertEquals(2, isolation.story().get(0).step(), "the violating event, before T0's dying release");
 
         StringWriter console = new StringWriter();
         RunReporting.report(new PrintWriter(console, true), unreproduced(), corpus, isolation);
         String printed = console.toString();
-        assertTrue(printed.contains("ordering: " + RecordedStory.WHY), printed);
+        assertTrue(printed.contains("ordering: " + RecordedStory.FREE_RUNNING.why()), printed);
         assertTrue(printed.contains("story: PUBLISHED-INIT was raised by T0 (in aliases on CPU 0) at recorded event 2"), printed);
     }
 }

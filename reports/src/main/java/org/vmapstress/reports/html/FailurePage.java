@@ -96,6 +96,11 @@ public record FailurePage(Grading.NumberedFailure numbered, Timeline timeline, T
         return numbered.record();
     }
 
+    /** Whether Lincheck found the failure (its trace, when it has one, is the model's steps of Lincheck's failing invocation). */
+    public boolean lincheck() {
+        return record().engine().equals("lincheck");
+    }
+
     /** Why a failure has no replay line, in the words of the engine that found it. */
     public String noReplayReason() {
         return record().engine().equals("free-running")

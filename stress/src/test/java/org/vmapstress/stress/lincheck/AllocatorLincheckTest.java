@@ -26,7 +26,6 @@ import org.vmapstress.model.ModelAssertion;
 import org.vmapstress.model.ModelConfig;
 import org.vmapstress.model.PageFramePool;
 import org.vmapstress.model.RaisedViolation;
-import org.vmapstress.model.ScheduleHook;
 import org.vmapstress.model.Violation;
 import org.vmapstress.model.VmapAllocator;
 
@@ -91,6 +90,7 @@ public abstract class AllocatorLincheckTest {
      */
     static final int MODEL_CHECKING_LOOP_BOUND = 2048;
 
+    private final LincheckStepLog log = new LincheckStepLog();
     private final VmapAllocator model;
     private final int[][] slotPages = new int[SLOTS][];
     private final ReentrantLock[] slotLocks = new ReentrantLock[SLOTS];
@@ -98,7 +98,7 @@ public abstract class AllocatorLincheckTest {
     private final AtomicReference<RaisedViolation> firstBroken = new AtomicReference<>();
 
     protected AllocatorLincheckTest(BugSet bugs, ModelConfig config) {
-        this.model = new VmapAllocator(config, bugs, ScheduleHook.NONE);
+        this.model = new VmapAllocator(config, bugs, log);
         for (int slot = 0; slot < SLOTS; slot++) {
             slotPages[slot] = new int[MAX_MAP_SIZE];
             Arrays.setAll(slotPages[slot], i -> model.pages().allocPage(context(0)));
@@ -109,6 +109,7 @@ public abstract class AllocatorLincheckTest {
     /** vm_map_ram of the slot's first pages into an empty slot, then a write through the mapping's first page. */
     @Operation
     public String map(@Param(name = "slot") int slot, @Param(name = "size") int size, @Param(name = "cpu") int cpu) {
+        begin("map(" + slot + ", " + size + ", " + cpu + ")", cpu);
         return underSlotLock(slot, () -> {
             if (live[slot] != null) {
                 return BUSY;
@@ -127,12 +128,14 @@ public abstract class AllocatorLincheckTest {
     /** A write through the first page of the slot's live mapping. */
     @Operation
     public String touch(@Param(name = "slot") int slot, @Param(name = "cpu") int cpu) {
+        begin("touch(" + slot + ", " + cpu + ")", cpu);
         return underSlotLock(slot, () -> live[slot] == null ? NOT_MAPPED : reachedOwnPage(live[slot], cpu).orElse(OWN_PAGE));
     }
 
     /** vm_unmap_ram of the slot's mapping: afterwards no PTE maps its pages. */
     @Operation
     public String unmap(@Param(name = "slot") int slot, @Param(name = "cpu") int cpu) {
+        begin("unmap(" + slot + ", " + cpu + ")", cpu);
         return underSlotLock(slot, () -> {
             Mapping m = live[slot];
             if (m == null) {
@@ -152,6 +155,7 @@ public abstract class AllocatorLincheckTest {
      */
     @Operation
     public String pin(@Param(name = "slot") int slot, @Param(name = "cpu") int cpu) {
+        begin("pin(" + slot + ", " + cpu + ")", cpu);
         return underSlotLock(slot, () -> {
             long unmapTimeBefore = model.unmapTime();
             AliasesReport report = model.vmUnmapAliases(context(cpu));
@@ -173,6 +177,7 @@ public abstract class AllocatorLincheckTest {
     /** purge_vmap_area_lazy: the synchronous purge. */
     @Operation
     public String purge() {
+        begin("purge()", 0);
         return judgedResult(() -> {
             model.purgeVmapAreaLazy();
             return PURGED;
@@ -186,7 +191,9 @@ public abstract class AllocatorLincheckTest {
      */
     @Validate
     public void invariantsHoldAtTheEnd() {
+        begin("invariantsHoldAtTheEnd()", 0);
         if (firstBroken.get() != null) {
+            log.failed();
             throw new IllegalStateException(firstBroken.get().violation().toString());
         }
         List<Supplier<Optional<Violation>>> checks = List.of(
@@ -196,6 +203,7 @@ public abstract class AllocatorLincheckTest {
         for (Supplier<Optional<Violation>> check : checks) {
             Optional<Violation> found = judged(check);
             if (found.isPresent()) {
+                log.failed();
                 throw new IllegalStateException(found.get().toString());
             }
         }
@@ -220,10 +228,12 @@ public abstract class AllocatorLincheckTest {
         return model.invariants().noBlocksLeft().or(() -> model.invariants().quiescent().stream().findFirst());
     }
 
-    private static Optional<Violation> judged(Supplier<Optional<Violation>> check) {
+    /** What a check found; a model assertion raised inside it (the kernel's BUG) too, raised where its thread stopped. */
+    private Optional<Violation> judged(Supplier<Optional<Violation>> check) {
         try {
             return check.get();
         } catch (ModelAssertion assertion) {
+            log.raised();
             return Optional.of(assertion.violation());
         }
     }
@@ -239,8 +249,15 @@ public abstract class AllocatorLincheckTest {
      * other thread see after it).
      */
     private String broken(RaisedViolation raised) {
-        firstBroken.accumulateAndGet(raised, RaisedViolation::first);
+        if (firstBroken.accumulateAndGet(raised, RaisedViolation::first) == raised) {
+            log.raised();
+        }
         return raised.violation().toString();
+    }
+
+    /** The calling thread's operation from here on, as Lincheck prints it, for the step log. */
+    private void begin(String operation, int cpu) {
+        log.begin(operation, context(cpu).cpu());
     }
 
     private Optional<String> reachedOwnPage(Mapping m, int cpu) {
@@ -296,7 +313,8 @@ public abstract class AllocatorLincheckTest {
     protected static ModelCheckingOptions modelChecking() {
         return shaped(new ModelCheckingOptions()).actorsBefore(2).actorsAfter(1).iterations(MODEL_CHECKING_ITERATIONS)
                 .invocationsPerIteration(MODEL_CHECKING_INVOCATIONS_PER_ITERATION).loopBound(MODEL_CHECKING_LOOP_BOUND)
-                .addGuarantee(forClasses(Invariants.CHECKER_CLASSES.toArray(String[]::new)).allMethods().ignore());
+                .addGuarantee(forClasses(Invariants.CHECKER_CLASSES.toArray(String[]::new)).allMethods().ignore())
+                .addGuarantee(forClasses(LincheckStepLog.class.getName()).allMethods().ignore());
     }
 
     private static <O extends Options<O, ?>> O shaped(O options) {

@@ -10,10 +10,13 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.jetbrains.lincheck.LincheckAssertionError;
 import org.jetbrains.lincheck.datastructures.Options;
+import org.vmapstress.harness.RecordedStory;
+import org.vmapstress.harness.sched.Step;
 import org.vmapstress.model.Bug;
 import org.vmapstress.model.BugSet;
 import org.vmapstress.model.InvariantId;
 import org.vmapstress.model.ModelConfig;
+import org.vmapstress.model.Violation;
 import org.vmapstress.reports.Verdict;
 import org.vmapstress.reports.record.RunRecord;
 import org.vmapstress.reports.record.RunRecords;
@@ -135,6 +138,7 @@ public final class LincheckRun {
     /** Runs {@code iterations} of one mode; null when Lincheck found nothing. */
     private static Outcome run(String mode, String bugs, int iterations, long invocationsPerIteration) {
         Options<?, ?> options = mode.equals("stress") ? AllocatorLincheckTest.stress() : AllocatorLincheckTest.modelChecking();
+        LincheckStepLog.takeLastFailing();
         try {
             options.iterations(iterations).invocationsPerIteration((int) invocationsPerIteration).minimizeFailedScenario(false)
                     .check(ConfiguredLincheckTest.class);
@@ -176,6 +180,41 @@ public final class LincheckRun {
                 : invariant.equals("LINEARIZABILITY") ? "no sequential order of the operations explains their results"
                 : "an operation's result names " + invariant;
         String firstLine = "Lincheck " + mode + ": " + what;
-        return new RunRecord.Failure(invariant, firstLine, -1, -1, null, rerun(mode, bugs), null, 0, null, null, printed);
+        RunRecord.Failure failure = new RunRecord.Failure(invariant, firstLine, -1, -1, null, rerun(mode, bugs), null, 0, null, null,
+                printed);
+        LincheckStepLog.Failing steps = LincheckStepLog.takeLastFailing();
+        if (steps == null || steps.steps().isEmpty()) {
+            return failure;
+        }
+        List<RunRecord.TraceStep> trace = steps.steps().stream().map(LincheckRun::traceStep).toList();
+        RunRecord.Failure mapped = new RunRecord.Failure(invariant, firstLine, -1, trace.size(), null, rerun(mode, bugs), null, 0, trace,
+                null, printed, true, null);
+        Optional<InvariantId> broken = validated.flatMap(InvariantId::byId);
+        if (broken.isEmpty()) {
+            return mapped;
+        }
+        int blockPages = configFor(BugSet.parse(bugs).orElse(BugSet.NONE)).vmapBbmapBits();
+        boolean raised = steps.raisedAt() >= 0;
+        RecordedStory.Told told = RecordedStory.of(steps.steps(), raised ? steps.raisedAt() : trace.size() - 1, raised,
+                new Violation(broken.get(), reported.group(2).strip()), blockPages, mode.equals("stress") ? STRESS : MODEL_CHECKING);
+        return mapped.withIsolation(new RunRecord.Isolation(null, trace, null, null, null, null, told.why(), 0, 0,
+                told.slice().stream().map(e -> new RunRecord.SliceStep(traceStep(e.step()), e.why())).toList(), told.story()));
     }
+
+    private static RunRecord.TraceStep traceStep(Step step) {
+        return new RunRecord.TraceStep(step.index(), step.thread(), step.cpu(), step.operation(), step.point(), step.subject(),
+                step.locks());
+    }
+
+    private static final String NOT_REPLAYED = "not tried: a Lincheck scenario is not a workload the controlled scheduler"
+            + " replays; Lincheck's own interleaving is printed below";
+    /** A model-checking failure's steps: Lincheck's replay of the failing interleaving, one thread at a time. */
+    private static final RecordedStory.Source MODEL_CHECKING = new RecordedStory.Source("the invocation Lincheck's model checker"
+            + " failed, as its replay of the failing interleaving reached the model's schedule points: one thread ran at a time, so"
+            + " this is the interleaving Lincheck printed below, step by step (T0 is the thread that ran the first operation)",
+            NOT_REPLAYED);
+    /** A stress failure's steps: its threads ran in parallel. */
+    private static final RecordedStory.Source STRESS = new RecordedStory.Source("the invocation Lincheck's stress mode failed, in"
+            + " the order its threads reached the model's schedule points: they ran in parallel, so events of two threads next to"
+            + " each other may have overlapped in time", NOT_REPLAYED);
 }

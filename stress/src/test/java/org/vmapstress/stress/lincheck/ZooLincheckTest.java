@@ -1,8 +1,11 @@
 package org.vmapstress.stress.lincheck;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.jetbrains.lincheck.LincheckAssertionError;
 import org.jetbrains.lincheck.datastructures.Options;
 import org.junit.jupiter.api.AfterEach;
@@ -42,5 +45,20 @@ class ZooLincheckTest {
         RunRecord.Failure failure = LincheckRun.failure(error.getMessage(), mode, name);
         assertTrue(bug.breaks().stream().anyMatch(i -> i.id().equals(failure.invariant())),
                 name + " was reported as " + failure.invariant() + ", not as one of " + bug.breaks() + ": " + failure.message());
+        assertMappedOntoTheModelsSteps(failure);
+    }
+
+    /**
+     * Lincheck's failing invocation mapped onto the model's steps: a trace of them, and a story
+     * from it whose first sentence names the invariant and whose every sentence names a step of it.
+     */
+    private static void assertMappedOntoTheModelsSteps(RunRecord.Failure failure) {
+        assertTrue(failure.recorded() && !failure.trace().isEmpty(), "the model's steps of the failing invocation");
+        RunRecord.Isolation told = failure.isolation();
+        assertNotNull(told, "a story from the steps");
+        assertTrue(told.story().size() >= 2 && told.story().get(0).text().startsWith(failure.invariant() + " "),
+                () -> told.story().toString());
+        Set<Integer> steps = failure.trace().stream().map(RunRecord.TraceStep::index).collect(Collectors.toSet());
+        told.story().forEach(sentence -> assertTrue(steps.contains(sentence.step()), sentence::text));
     }
 }

@@ -1,0 +1,140 @@
+package org.vmapstress.stress.lincheck;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.vmapstress.harness.sched.ControlledScheduler;
+import org.vmapstress.harness.sched.Step;
+import org.vmapstress.model.ModelLock;
+import org.vmapstress.model.ScheduleHook;
+import org.vmapstress.model.SchedulePoint;
+
+/**
+ * The model's schedule points as one Lincheck invocation reaches them: Lincheck's interleaving
+ * mapped onto the model's steps. Each invocation has its own test instance and so its own log;
+ * a thread is a worker from the first point it reaches (T0 is the thread that ran the first
+ * operation), each event carries the operation its thread is in, as Lincheck prints it
+ * ({@code map(0, 2, 0)}), and the model locks it holds. The log of the last invocation that
+ * failed is kept for the run record ({@link #takeLastFailing}): under model checking that is
+ * Lincheck's replay of the failing interleaving, whose threads ran one at a time, so the order
+ * is the one Lincheck printed; under stress the threads ran in parallel and the order is the
+ * order of the appends.
+ *
+ * <p>Left out of Lincheck's analysis ({@link AllocatorLincheckTest#modelChecking}): the log adds
+ * no switch point, and the interleavings explored are those of the model alone.
+ */
+final class LincheckStepLog implements ScheduleHook {
+    private static final AtomicReference<Failing> LAST_FAILING = new AtomicReference<>();
+
+    /** What a thread is doing: its worker number, its operation and CPU, the locks it holds. */
+    private static final class Worker {
+        final int number;
+        volatile String operation;
+        volatile int cpu;
+        final List<String> held = new ArrayList<>();
+
+        Worker(int number) {
+            this.number = number;
+        }
+    }
+
+    private final List<Step> steps = new ArrayList<>();
+    /** The events that are releases a thread made dying of a model assertion, after its fatal step. */
+    private final Set<Integer> dyingReleases = new HashSet<>();
+    private final Map<Thread, Worker> workers = new ConcurrentHashMap<>();
+    private final AtomicInteger numbered = new AtomicInteger();
+    /** The event at which the invocation's first violation was raised (its thread's last event then), or -1. */
+    private volatile int raisedAt = -1;
+
+    /** The calling thread begins {@code operation} on {@code cpu}; points reached outside an operation (set-up) are not logged. */
+    void begin(String operation, int cpu) {
+        Worker worker = workers.computeIfAbsent(Thread.currentThread(), t -> new Worker(numbered.getAndIncrement()));
+        worker.operation = operation;
+        worker.cpu = cpu;
+    }
+
+    /**
+     * The steps of a failing invocation and the event its first violation was raised at (the
+     * raising thread's last event then: a Lincheck operation reports a violation as its result and
+     * runs on), or -1 when a check after the operations found it.
+     */
+    record Failing(List<Step> steps, int raisedAt) {
+    }
+
+    /** The calling thread raised the invocation's first violation, after its last logged event (not a release made dying). */
+    void raised() {
+        Worker worker = workers.get(Thread.currentThread());
+        synchronized (this) {
+            raisedAt = -1;
+            for (int k = steps.size() - 1; worker != null && k >= 0; k--) {
+                if (steps.get(k).thread() == worker.number && !dyingReleases.contains(k)) {
+                    raisedAt = k;
+                    break;
+                }
+            }
+        }
+    }
+
+    /** The invocation failed: its log is the one a run record maps Lincheck's interleaving with. */
+    void failed() {
+        synchronized (this) {
+            LAST_FAILING.set(new Failing(List.copyOf(steps), raisedAt));
+        }
+    }
+
+    /** The log of the last invocation that failed since the last call, or null. */
+    static Failing takeLastFailing() {
+        return LAST_FAILING.getAndSet(null);
+    }
+
+    @Override
+    public void point(SchedulePoint point, long subject) {
+        log(point.label(), subject);
+    }
+
+    @Override
+    public void beforeLock(ModelLock lock) {
+        log(ControlledScheduler.ACQUIRE + lock.name(), 0);
+        Worker worker = workers.get(Thread.currentThread());
+        if (worker != null) {
+            worker.held.add(lock.name());
+        }
+    }
+
+    @Override
+    public void afterUnlock(ModelLock lock) {
+        released(lock);
+        log(ControlledScheduler.RELEASE + lock.name(), 0);
+    }
+
+    @Override
+    public void releasedWhileDying(ModelLock lock) {
+        released(lock);
+        synchronized (this) {
+            log(ControlledScheduler.RELEASE + lock.name(), 0);
+            dyingReleases.add(steps.size() - 1);
+        }
+    }
+
+    private void released(ModelLock lock) {
+        Worker worker = workers.get(Thread.currentThread());
+        if (worker != null) {
+            worker.held.remove(lock.name());
+        }
+    }
+
+    private void log(String point, long subject) {
+        Worker worker = workers.get(Thread.currentThread());
+        if (worker == null) {
+            return;
+        }
+        synchronized (this) {
+            steps.add(new Step(steps.size(), worker.number, worker.cpu, worker.operation, point, subject, String.join(",", worker.held)));
+        }
+    }
+}
