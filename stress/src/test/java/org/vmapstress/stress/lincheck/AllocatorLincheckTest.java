@@ -74,6 +74,8 @@ public abstract class AllocatorLincheckTest {
     static final String PURGED = "purged";
 
     /** Scenarios (iterations) and invocations per scenario of a clean run in each mode. */
+    /** The threads of the parallel part (the part before it and the one after run on the first). */
+    static final int THREADS = 2;
     static final int STRESS_ITERATIONS = 500;
     static final int STRESS_INVOCATIONS_PER_ITERATION = 40;
     static final int MODEL_CHECKING_ITERATIONS = 30;
@@ -318,7 +320,7 @@ public abstract class AllocatorLincheckTest {
     }
 
     private static <O extends Options<O, ?>> O shaped(O options) {
-        return options.sequentialSpecification(AllocatorSpec.class).threads(2).actorsPerThread(3).actorsBefore(4)
+        return options.sequentialSpecification(AllocatorSpec.class).threads(THREADS).actorsPerThread(3).actorsBefore(4)
                 .actorsAfter(2).invocationTimeout$lincheck(INVOCATION_TIMEOUT_MS);
     }
 }

@@ -120,7 +120,8 @@ public final class LincheckRun {
                                     Outcome outcome, long invocations) {
         double seconds = (System.nanoTime() - start) / 1e9;
         int[] cpus = config.possibleCpus();
-        RunRecord.Configuration configuration = new RunRecord.Configuration(bugs, "lincheck operations", 2, 3,
+        RunRecord.Configuration configuration = new RunRecord.Configuration(bugs, "lincheck operations",
+                AllocatorLincheckTest.THREADS, 3,
                 new RunRecord.Shape(Arrays.stream(cpus).boxed().toList(), config.vmallocPages(), config.pageFrames()),
                 null, mode, shard, invocations, deadline == 0 ? 0 : Math.round((deadline - start) / 1e9));
         RunRecord.Counts counts = new RunRecord.Counts(outcome == null ? invocations : 0, 0, seconds);
@@ -183,8 +184,9 @@ public final class LincheckRun {
         RunRecord.Failure failure = new RunRecord.Failure(invariant, firstLine, -1, -1, null, rerun(mode, bugs), null, 0, null, null,
                 printed);
         LincheckStepLog.Failing steps = LincheckStepLog.takeLastFailing();
-        if (steps == null || steps.steps().isEmpty()) {
-            return failure;
+        if (steps == null || steps.steps().isEmpty()
+                || steps.steps().stream().anyMatch(step -> step.thread() >= AllocatorLincheckTest.THREADS)) {
+            return failure; // no log, or one with more threads than Lincheck's: a record's trace names only its threads
         }
         List<RunRecord.TraceStep> trace = steps.steps().stream().map(LincheckRun::traceStep).toList();
         RunRecord.Failure mapped = new RunRecord.Failure(invariant, firstLine, -1, trace.size(), null, rerun(mode, bugs), null, 0, trace,
