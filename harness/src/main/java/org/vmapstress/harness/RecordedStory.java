@@ -46,6 +46,18 @@ public final class RecordedStory {
     public record Entry(Step step, String why) {
     }
 
+    /**
+     * Why an event is in the slice, the most telling first: the violating event, another worker's
+     * last event on something the failing worker's events name, one of those earlier events, and a
+     * linked worker's events around the violation. A slice over its cap and a story over its
+     * length leave out the last kinds first, the farthest from the violation first.
+     */
+    private enum Kind { VIOLATION, LINK, OWN, BEFORE, AFTER }
+
+    /** A slice entry with its kind. */
+    private record Chosen(Entry entry, Kind kind) {
+    }
+
     /** The slice, the story (each sentence naming an event of the recording), and why no ordering was isolated. */
     public record Told(List<Entry> slice, List<Sentence> story, String why) {
     }
@@ -98,20 +110,22 @@ public final class RecordedStory {
             return new Told(List.of(), List.of(), source.why());
         }
         RecordedStory story = new RecordedStory(steps, blockPages);
-        Map<Integer, Entry> slice = story.slice(violating);
+        TreeMap<Integer, Chosen> slice = story.slice(violating);
         List<Sentence> sentences = new ArrayList<>();
         sentences.add(story.headline(violating, violation, raised, source));
-        List<Integer> told = new ArrayList<>(slice.keySet());
-        told.remove(Integer.valueOf(violating));
-        told.sort(Comparator.comparingInt(k -> Math.abs(k - violating)));
-        told = new ArrayList<>(told.subList(0, Math.min(told.size(), FailureStory.MOST - 2)));
-        told.add(violating);
+        List<Integer> told = new ArrayList<>(story.mostTellingFirst(slice, violating));
+        told = new ArrayList<>(told.subList(0, Math.min(told.size(), FailureStory.MOST - 1)));
         told.sort(Comparator.naturalOrder());
         for (int event : told) {
-            sentences.add(event == violating ? story.found(violating, violation, raised)
-                    : story.event(slice.get(event)));
+            sentences.add(event == violating ? story.found(violating, violation, raised) : story.event(slice.get(event).entry()));
         }
-        return new Told(List.copyOf(slice.values()), sentences, source.why());
+        return new Told(slice.values().stream().map(Chosen::entry).toList(), sentences, source.why());
+    }
+
+    /** The slice's events, the most telling first (by kind, then nearest the violation). */
+    private List<Integer> mostTellingFirst(Map<Integer, Chosen> slice, int violating) {
+        return slice.keySet().stream().sorted(Comparator.comparing((Integer k) -> slice.get(k).kind())
+                .thenComparingInt(k -> Math.abs(k - violating))).toList();
     }
 
     /**
@@ -134,13 +148,14 @@ public final class RecordedStory {
         return step.point().startsWith(ControlledScheduler.RELEASE) || step.point().equals(FlightRecorder.OPERATION_END);
     }
 
-    private Map<Integer, Entry> slice(int violating) {
-        TreeMap<Integer, Entry> slice = new TreeMap<>();
+    private TreeMap<Integer, Chosen> slice(int violating) {
+        TreeMap<Integer, Chosen> slice = new TreeMap<>();
         Step at = steps.get(violating);
-        slice.put(violating, new Entry(at, "the event the violation was raised at"));
+        slice.put(violating, new Chosen(new Entry(at, "the event the violation was raised at"), Kind.VIOLATION));
         Map<Thing, List<Integer>> things = new LinkedHashMap<>();
         int own = 0;
-        thingOf(at).ifPresent(t -> things.put(t, new ArrayList<>()));
+        Optional<Thing> violated = thingOf(at);
+        violated.ifPresent(t -> things.put(t, new ArrayList<>()));
         for (int k = violating - 1; k >= 0 && own < OWN; k--) {
             Step step = steps.get(k);
             if (step.thread() != at.thread()) {
@@ -152,27 +167,26 @@ public final class RecordedStory {
             Optional<Thing> thing = step.point().startsWith(ControlledScheduler.RELEASE) ? Optional.empty() : thingOf(step);
             if (thing.isPresent()) {
                 own++;
-                slice.put(k, new Entry(step, "an earlier event of T" + at.thread() + "'s " + at.operation() + ", on "
-                        + thing.get().describe()));
+                slice.put(k, new Chosen(new Entry(step, "an earlier event of T" + at.thread() + "'s " + at.operation() + ", on "
+                        + thing.get().describe()), Kind.OWN));
                 things.computeIfAbsent(thing.get(), t -> new ArrayList<>()).add(k);
             }
         }
         List<Integer> linked = new ArrayList<>();
-        Optional<Thing> violated = thingOf(at);
         for (Map.Entry<Thing, List<Integer>> thing : things.entrySet()) {
             if (!lastOtherOn(thing.getKey(), violating, at.thread(), slice, linked) && !violated.equals(Optional.of(thing.getKey()))) {
                 thing.getValue().forEach(slice::remove);
             }
         }
         for (int worker : linked) {
-            neighbour(worker, violating, -1).ifPresent(k -> slice.putIfAbsent(k, new Entry(steps.get(k),
-                    "T" + worker + "'s last recorded event before the violation")));
-            neighbour(worker, violating, +1).ifPresent(k -> slice.putIfAbsent(k, new Entry(steps.get(k),
-                    "T" + worker + "'s first recorded event after the violation's (free-running, they may have overlapped)")));
+            neighbour(worker, violating, -1).ifPresent(k -> slice.putIfAbsent(k, new Chosen(new Entry(steps.get(k),
+                    "T" + worker + "'s last recorded event before the violation"), Kind.BEFORE)));
+            neighbour(worker, violating, +1).ifPresent(k -> slice.putIfAbsent(k, new Chosen(new Entry(steps.get(k),
+                    "T" + worker + "'s first recorded event after the violation's (run in parallel, they may have overlapped)"),
+                    Kind.AFTER)));
         }
-        while (slice.size() > CausalSlice.MAX_STEPS) {
-            slice.remove(slice.firstKey());
-        }
+        List<Integer> ranked = mostTellingFirst(slice, violating);
+        ranked.subList(Math.min(ranked.size(), CausalSlice.MAX_STEPS), ranked.size()).forEach(slice::remove);
         return slice;
     }
 
@@ -180,7 +194,7 @@ public final class RecordedStory {
      * Each other worker's last event before {@code violating} on {@code thing}, into the slice;
      * the workers found, into {@code linked}. Whether there was one.
      */
-    private boolean lastOtherOn(Thing thing, int violating, int failing, Map<Integer, Entry> slice, List<Integer> linked) {
+    private boolean lastOtherOn(Thing thing, int violating, int failing, Map<Integer, Chosen> slice, List<Integer> linked) {
         List<Integer> seen = new ArrayList<>();
         for (int k = violating - 1; k >= 0; k--) {
             Step step = steps.get(k);
@@ -188,8 +202,8 @@ public final class RecordedStory {
                 continue;
             }
             seen.add(step.thread());
-            slice.putIfAbsent(k, new Entry(step, "T" + step.thread() + "'s last recorded event on " + thing.describe()
-                    + " before the violation"));
+            slice.putIfAbsent(k, new Chosen(new Entry(step, "T" + step.thread() + "'s last recorded event on " + thing.describe()
+                    + " before the violation"), Kind.LINK));
             if (!linked.contains(step.thread())) {
                 linked.add(step.thread());
             }
@@ -225,8 +239,9 @@ public final class RecordedStory {
     private Sentence headline(int violating, Violation violation, boolean raised, Source source) {
         Step at = steps.get(violating);
         String where = raised ? " was raised by T" + at.thread() + " (in " + at.operation() + " on CPU " + at.cpu() + ") at recorded event "
-                + violating : " was found by the check after recorded event " + violating;
-        return new Sentence(violation.invariant().id() + where + " of " + source.execution() + ".", violating);
+                + at.index() : " was found after recorded event " + at.index() + ", in no worker's operation (by a check between"
+                + " operations, or in workers waiting for each other)";
+        return new Sentence(violation.invariant().id() + where + " of " + source.execution() + ".", at.index());
     }
 
     private Sentence event(Entry entry) {
@@ -240,8 +255,8 @@ public final class RecordedStory {
         Step step = steps.get(violating);
         InvariantId invariant = violation.invariant();
         String check = "the check found " + invariant.id() + " (" + invariant.rule() + ") broken: " + violation.message() + ".";
-        return new Sentence(raised ? "Event " + violating + ": T" + step.thread() + " (" + step.operation() + ", CPU " + step.cpu() + ") "
-                + FailureStory.doing(step, null) + ", and " + check : "After event " + violating + ", the last recorded, " + check,
-                violating);
+        return new Sentence(raised ? "Event " + step.index() + ": T" + step.thread() + " (" + step.operation() + ", CPU " + step.cpu()
+                + ") " + FailureStory.doing(step, null) + ", and " + check : "After event " + step.index() + ", the last recorded, " + check,
+                step.index());
     }
 }

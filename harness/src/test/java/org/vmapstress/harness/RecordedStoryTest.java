@@ -104,7 +104,7 @@ class RecordedStoryTest {
     void aCheckBetweenOperationsIsToldAfterTheLastEvent() {
         RecordedStory.Told told = told(-1);
         int last = publishBeforeInit().size() - 1;
-        assertTrue(told.story().get(0).text().contains("was found by the check after recorded event " + last), told.story().get(0)::text);
+        assertTrue(told.story().get(0).text().contains("was found after recorded event " + last + ", in no worker's operation"), told.story().get(0)::text);
         assertTrue(told.story().get(told.story().size() - 1).text().startsWith("After event " + last + ", the last recorded, the check"
                 + " found PUBLISHED-INIT"), told.story()::toString);
     }

@@ -125,13 +125,13 @@ class BrowserReportTest {
     void aLincheckFailureIsToldOnTheModelsSteps(@TempDir Path tmp) throws IOException {
         openFirstFailure(tmp, "lincheck-mapped");
         List<WebElement> story = assertStory();
-        assertTrue(story.get(0).getText().startsWith("UNMAP-CLEARS was raised by T0 (in unmap(1, 0) on CPU 0) at recorded event 21"),
+        assertTrue(story.get(0).getText().startsWith("UNMAP-CLEARS was raised by T0 (in unmap(1, 0) on CPU 0) at recorded event 22"),
                 story.get(0).getText());
         WebElement recorded = browser.findElement(By.id("recorded"));
         assertTrue(recorded.getText().startsWith("Recorded during Lincheck's failing invocation"), recorded.getText());
         WebElement lincheck = browser.findElement(By.id("lincheck-interleaving"));
         assertTrue(lincheck.isDisplayed() && lincheck.getText().contains("The following interleaving leads to the error"));
-        assertEquals("21", browser.findElement(By.id("violation")).getAttribute("data-step"), "the violating box is event 21");
+        assertEquals("22", browser.findElement(By.id("violation")).getAttribute("data-step"), "the violating box is event 22");
         screenshot("lincheck-lazy-pte-clear.png");
     }
 

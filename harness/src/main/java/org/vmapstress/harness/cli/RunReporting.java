@@ -156,7 +156,12 @@ final class RunReporting {
         RunRecord.Failure failure = RunRecord.Failure.recordedFreeRunning(outcome.violation().invariant().id(),
                 outcome.violation().message(), execution, traceSteps(outcome.recorded()));
         long start = System.nanoTime();
-        RecordedStory.Told told = RecordedStory.of(outcome.recording(), outcome.violation(), blockPages, RecordedStory.FREE_RUNNING);
+        RecordedStory.Told told;
+        try {
+            told = RecordedStory.of(outcome.recording(), outcome.violation(), blockPages, RecordedStory.FREE_RUNNING);
+        } catch (RuntimeException e) {
+            return failure; // the story is best effort, like isolation: the failure is never lost to it
+        }
         if (told.story().isEmpty()) {
             return failure;
         }

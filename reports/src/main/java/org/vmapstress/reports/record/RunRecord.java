@@ -174,9 +174,10 @@ public record RunRecord(String format, String engine, Configuration configuratio
      * (null when there is none, e.g. a free-running failure not found again under control),
      * its shrunk token when shrinking ran, its trace and the model's state when it was found
      * (empty / null for engines that have none), and Lincheck's printed interleaving.
-     * {@code recorded}: the trace is a free-running execution's flight recording (the last
-     * events of each worker, in the order of the recorder's stamps), not a replayable schedule;
-     * false (or absent in the JSON) for every other trace.
+     * {@code recorded}: the trace is a recording, not a replayable schedule: a free-running
+     * execution's flight recording (the last events of each worker, in the order of the
+     * recorder's stamps), or the model's steps of Lincheck's failing invocation; false (or absent
+     * in the JSON) for every other trace.
      */
     public record Failure(String invariant, String message, long execution, int step, String token, String replay,
                           String shrunkToken, int preemptions, List<TraceStep> trace, State state, String interleaving,
@@ -212,10 +213,11 @@ public record RunRecord(String format, String engine, Configuration configuratio
      * {@code seconds}: what isolating took. {@code slice}: the causal slice of the failure (the
      * step it was found in, the pair, and backwards the steps that last wrote what those touched).
      * {@code story}: the failure in words, from the slice (its first sentence says what broke and
-     * what decided it), each sentence naming a step of {@code trace}. For a free-running failure
-     * not found again under control ({@link Failure#recorded}) the trace is its flight recording,
-     * {@code explainedToken} is null, no pair is tried ({@code why} says so), and the slice and
-     * story link recorded events by what their subjects name, unconfirmed.
+     * what decided it), each sentence naming a step of {@code trace}. For a recorded failure
+     * ({@link Failure#recorded}: a free-running one not found again under control, or Lincheck's)
+     * the trace is its recording, {@code explainedToken} is null, no pair is tried ({@code why}
+     * says so), and the slice and story link recorded events by what their subjects name,
+     * unconfirmed.
      */
     public record Isolation(String explainedToken, List<TraceStep> trace, TraceStep first, TraceStep second, String failingReplay,
                             String passingReplay, String why, int tried, double seconds, List<SliceStep> slice,

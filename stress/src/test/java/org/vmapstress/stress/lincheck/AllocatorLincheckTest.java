@@ -73,9 +73,9 @@ public abstract class AllocatorLincheckTest {
     static final String REFUSED_WHILE_MAPPED = "refused while mapped";
     static final String PURGED = "purged";
 
-    /** Scenarios (iterations) and invocations per scenario of a clean run in each mode. */
     /** The threads of the parallel part (the part before it and the one after run on the first). */
     static final int THREADS = 2;
+    /** Scenarios (iterations) and invocations per scenario of a clean run in each mode. */
     static final int STRESS_ITERATIONS = 500;
     static final int STRESS_INVOCATIONS_PER_ITERATION = 40;
     static final int MODEL_CHECKING_ITERATIONS = 30;
@@ -235,7 +235,7 @@ public abstract class AllocatorLincheckTest {
         try {
             return check.get();
         } catch (ModelAssertion assertion) {
-            log.raised();
+            log.raised(RaisedViolation.of(assertion));
             return Optional.of(assertion.violation());
         }
     }
@@ -251,9 +251,8 @@ public abstract class AllocatorLincheckTest {
      * other thread see after it).
      */
     private String broken(RaisedViolation raised) {
-        if (firstBroken.accumulateAndGet(raised, RaisedViolation::first) == raised) {
-            log.raised();
-        }
+        firstBroken.accumulateAndGet(raised, RaisedViolation::first);
+        log.raised(raised);
         return raised.violation().toString();
     }
 

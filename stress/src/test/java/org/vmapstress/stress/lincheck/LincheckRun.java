@@ -188,17 +188,27 @@ public final class LincheckRun {
                 || steps.steps().stream().anyMatch(step -> step.thread() >= AllocatorLincheckTest.THREADS)) {
             return failure; // no log, or one with more threads than Lincheck's: a record's trace names only its threads
         }
+        try {
+            Optional<Violation> broken = validated.map(id -> new Violation(InvariantId.byId(id).orElseThrow(), reported.group(2).strip()));
+            return mapped(failure, steps, broken, mode, bugs);
+        } catch (RuntimeException e) {
+            return failure; // the story is best effort: a failure is never lost to it
+        }
+    }
+
+    /** The failure with its invocation's steps as its trace and, when @Validate reported the violation ({@code broken}), their story. */
+    private static RunRecord.Failure mapped(RunRecord.Failure failure, LincheckStepLog.Failing steps, Optional<Violation> broken,
+                                            String mode, String bugs) {
         List<RunRecord.TraceStep> trace = steps.steps().stream().map(LincheckRun::traceStep).toList();
-        RunRecord.Failure mapped = new RunRecord.Failure(invariant, firstLine, -1, trace.size(), null, rerun(mode, bugs), null, 0, trace,
-                null, printed, true, null);
-        Optional<InvariantId> broken = validated.flatMap(InvariantId::byId);
+        RunRecord.Failure mapped = new RunRecord.Failure(failure.invariant(), failure.message(), -1, trace.size(), null, failure.replay(),
+                null, 0, trace, null, failure.interleaving(), true, null);
         if (broken.isEmpty()) {
             return mapped;
         }
         int blockPages = configFor(BugSet.parse(bugs).orElse(BugSet.NONE)).vmapBbmapBits();
         boolean raised = steps.raisedAt() >= 0;
         RecordedStory.Told told = RecordedStory.of(steps.steps(), raised ? steps.raisedAt() : trace.size() - 1, raised,
-                new Violation(broken.get(), reported.group(2).strip()), blockPages, mode.equals("stress") ? STRESS : MODEL_CHECKING);
+                broken.get(), blockPages, mode.equals("stress") ? STRESS : MODEL_CHECKING);
         return mapped.withIsolation(new RunRecord.Isolation(null, trace, null, null, null, null, told.why(), 0, 0,
                 told.slice().stream().map(e -> new RunRecord.SliceStep(traceStep(e.step()), e.why())).toList(), told.story()));
     }

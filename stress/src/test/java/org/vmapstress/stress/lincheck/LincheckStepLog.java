@@ -1,16 +1,16 @@
 package org.vmapstress.stress.lincheck;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.vmapstress.harness.exec.FlightRecorder;
 import org.vmapstress.harness.sched.ControlledScheduler;
 import org.vmapstress.harness.sched.Step;
 import org.vmapstress.model.ModelLock;
+import org.vmapstress.model.RaisedViolation;
 import org.vmapstress.model.ScheduleHook;
 import org.vmapstress.model.SchedulePoint;
 
@@ -44,18 +44,21 @@ final class LincheckStepLog implements ScheduleHook {
     }
 
     private final List<Step> steps = new ArrayList<>();
-    /** The events that are releases a thread made dying of a model assertion, after its fatal step. */
-    private final Set<Integer> dyingReleases = new HashSet<>();
     private final Map<Thread, Worker> workers = new ConcurrentHashMap<>();
     private final AtomicInteger numbered = new AtomicInteger();
-    /** The event at which the invocation's first violation was raised (its thread's last event then), or -1. */
-    private volatile int raisedAt = -1;
+    /** The invocation's first violation (raised earliest) so far, and the event it was raised at, or -1. */
+    private RaisedViolation earliest;
+    private int raisedAt = -1;
 
-    /** The calling thread begins {@code operation} on {@code cpu}; points reached outside an operation (set-up) are not logged. */
+    /**
+     * The calling thread begins {@code operation} on {@code cpu}, logged as an operation's start
+     * (as a flight recording marks it); points reached outside an operation (set-up) are not logged.
+     */
     void begin(String operation, int cpu) {
         Worker worker = workers.computeIfAbsent(Thread.currentThread(), t -> new Worker(numbered.getAndIncrement()));
         worker.operation = operation;
         worker.cpu = cpu;
+        log(FlightRecorder.OPERATION_START, 0);
     }
 
     /**
@@ -66,16 +69,23 @@ final class LincheckStepLog implements ScheduleHook {
     record Failing(List<Step> steps, int raisedAt) {
     }
 
-    /** The calling thread raised the invocation's first violation, after its last logged event (not a release made dying). */
-    void raised() {
+    /**
+     * The calling thread raised {@code violation}: when it is the invocation's first (raised
+     * earliest), it was raised at the thread's last logged event that is not a release (a thread
+     * dying of a model assertion releases its locks after its fatal step; the rule of a flight
+     * recording's failing worker).
+     */
+    synchronized void raised(RaisedViolation violation) {
+        if (earliest != null && RaisedViolation.first(earliest, violation) != violation) {
+            return;
+        }
+        earliest = violation;
         Worker worker = workers.get(Thread.currentThread());
-        synchronized (this) {
-            raisedAt = -1;
-            for (int k = steps.size() - 1; worker != null && k >= 0; k--) {
-                if (steps.get(k).thread() == worker.number && !dyingReleases.contains(k)) {
-                    raisedAt = k;
-                    break;
-                }
+        raisedAt = -1;
+        for (int k = steps.size() - 1; worker != null && k >= 0; k--) {
+            if (steps.get(k).thread() == worker.number && !steps.get(k).point().startsWith(ControlledScheduler.RELEASE)) {
+                raisedAt = k;
+                return;
             }
         }
     }
@@ -115,10 +125,7 @@ final class LincheckStepLog implements ScheduleHook {
     @Override
     public void releasedWhileDying(ModelLock lock) {
         released(lock);
-        synchronized (this) {
-            log(ControlledScheduler.RELEASE + lock.name(), 0);
-            dyingReleases.add(steps.size() - 1);
-        }
+        log(ControlledScheduler.RELEASE + lock.name(), 0);
     }
 
     private void released(ModelLock lock) {
