@@ -16,6 +16,7 @@ import org.vmapstress.harness.sched.Step;
 import org.vmapstress.model.InvariantId;
 import org.vmapstress.model.SchedulePoint;
 import org.vmapstress.model.Violation;
+import org.vmapstress.reports.record.RunRecord;
 import org.vmapstress.reports.record.RunRecord.Sentence;
 
 /**
@@ -60,6 +61,15 @@ public final class RecordedStory {
 
     /** The slice, the story (each sentence naming an event of the recording), and why no ordering was isolated. */
     public record Told(List<Entry> slice, List<Sentence> story, String why) {
+        /**
+         * As a run record's isolation of the recorded failure whose trace is {@code trace} (its
+         * recording, as the record writes it): no pair, why, the slice and the story, told in
+         * {@code seconds}.
+         */
+        public RunRecord.Isolation isolation(List<RunRecord.TraceStep> trace, double seconds) {
+            return new RunRecord.Isolation(null, trace, null, null, null, null, why, 0, seconds,
+                    slice.stream().map(e -> new RunRecord.SliceStep(e.step().toRecord(), e.why())).toList(), story);
+        }
     }
 
     /** What a recorded event is about, linked across workers: a block's VA window, or a page frame. */
@@ -133,7 +143,7 @@ public final class RecordedStory {
      * a release or an operation's end; with no failing worker (a check between operations), the
      * last recorded event. -1 when there is none.
      */
-    private static int violating(List<Step> steps, int failingWorker) {
+    public static int violating(List<Step> steps, int failingWorker) {
         for (int k = steps.size() - 1; k >= 0; k--) {
             Step step = steps.get(k);
             if (failingWorker < 0 || step.thread() == failingWorker && !afterTheFact(step)) {

@@ -28,7 +28,7 @@ import org.vmapstress.reports.record.RunRecord;
 /** What {@code run} and {@code suite} print and record about an exploration. */
 final class RunReporting {
     private static final int TRACE_TAIL = 30;
-    /** Maps the harness's trace steps, model snapshots and shapes onto the record format's types (same field names). */
+    /** Maps model snapshots and shapes onto the record format's types (same field names). */
     private static final ObjectMapper FORMAT = new ObjectMapper();
 
     private RunReporting() {
@@ -115,10 +115,10 @@ final class RunReporting {
             }
             FailureIsolation.Pair pair = outcome.pair();
             return new RunRecord.Isolation(Token.of(outcome.explained()).format(), traceSteps(outcome.explained().trace()),
-                    pair == null ? null : traceStep(pair.first()), pair == null ? null : traceStep(pair.second()),
+                    pair == null ? null : pair.first().toRecord(), pair == null ? null : pair.second().toRecord(),
                     pair == null ? null : pair.failing().replayLine(), pair == null ? null : pair.passing().replayLine(),
                     outcome.why(), outcome.tried(), outcome.took().toMillis() / 1000.0,
-                    outcome.slice().stream().map(e -> new RunRecord.SliceStep(traceStep(e.step()), e.why())).toList(),
+                    outcome.slice().stream().map(e -> new RunRecord.SliceStep(e.step().toRecord(), e.why())).toList(),
                     FailureStory.of(outcome.explained(), outcome.slice(), pair, outcome.why()));
         } catch (RuntimeException | AssertionError e) {
             err.println("vmapstress: isolating the failure's ordering failed (" + e + "); the failure is kept as found");
@@ -165,17 +165,11 @@ final class RunReporting {
         if (told.story().isEmpty()) {
             return failure;
         }
-        return failure.withIsolation(new RunRecord.Isolation(null, failure.trace(), null, null, null, null, told.why(), 0,
-                (System.nanoTime() - start) / 1e9, told.slice().stream().map(e -> new RunRecord.SliceStep(traceStep(e.step()), e.why()))
-                        .toList(), told.story()));
+        return failure.withIsolation(told.isolation(failure.trace(), (System.nanoTime() - start) / 1e9));
     }
 
     private static List<RunRecord.TraceStep> traceSteps(List<Step> trace) {
-        return trace.stream().map(RunReporting::traceStep).toList();
-    }
-
-    private static RunRecord.TraceStep traceStep(Step step) {
-        return FORMAT.convertValue(step, RunRecord.TraceStep.class);
+        return trace.stream().map(Step::toRecord).toList();
     }
 
     /** The last {@value #TRACE_TAIL} steps of {@code trace}, after a line "{@code intro}last N of M {@code unit}:". */

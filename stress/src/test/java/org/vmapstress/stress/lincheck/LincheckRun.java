@@ -199,23 +199,18 @@ public final class LincheckRun {
     /** The failure with its invocation's steps as its trace and, when @Validate reported the violation ({@code broken}), their story. */
     private static RunRecord.Failure mapped(RunRecord.Failure failure, LincheckStepLog.Failing steps, Optional<Violation> broken,
                                             String mode, String bugs) {
-        List<RunRecord.TraceStep> trace = steps.steps().stream().map(LincheckRun::traceStep).toList();
+        List<RunRecord.TraceStep> trace = steps.steps().stream().map(Step::toRecord).toList();
         RunRecord.Failure mapped = new RunRecord.Failure(failure.invariant(), failure.message(), -1, trace.size(), null, failure.replay(),
                 null, 0, trace, null, failure.interleaving(), true, null);
         if (broken.isEmpty()) {
             return mapped;
         }
         int blockPages = configFor(BugSet.parse(bugs).orElse(BugSet.NONE)).vmapBbmapBits();
-        boolean raised = steps.raisedAt() >= 0;
-        RecordedStory.Told told = RecordedStory.of(steps.steps(), raised ? steps.raisedAt() : trace.size() - 1, raised,
-                broken.get(), blockPages, mode.equals("stress") ? STRESS : MODEL_CHECKING);
-        return mapped.withIsolation(new RunRecord.Isolation(null, trace, null, null, null, null, told.why(), 0, 0,
-                told.slice().stream().map(e -> new RunRecord.SliceStep(traceStep(e.step()), e.why())).toList(), told.story()));
-    }
-
-    private static RunRecord.TraceStep traceStep(Step step) {
-        return new RunRecord.TraceStep(step.index(), step.thread(), step.cpu(), step.operation(), step.point(), step.subject(),
-                step.locks());
+        int raisedAt = RecordedStory.violating(steps.steps().subList(0, steps.loggedWhenRaised()), steps.raisedBy());
+        boolean raised = steps.raisedBy() >= 0 && raisedAt >= 0;
+        RecordedStory.Told told = RecordedStory.of(steps.steps(), raised ? raisedAt : trace.size() - 1, raised, broken.get(),
+                blockPages, mode.equals("stress") ? STRESS : MODEL_CHECKING);
+        return mapped.withIsolation(told.isolation(trace, 0));
     }
 
     private static final String NOT_REPLAYED = "not tried: a Lincheck scenario is not a workload the controlled scheduler"

@@ -46,9 +46,10 @@ final class LincheckStepLog implements ScheduleHook {
     private final List<Step> steps = new ArrayList<>();
     private final Map<Thread, Worker> workers = new ConcurrentHashMap<>();
     private final AtomicInteger numbered = new AtomicInteger();
-    /** The invocation's first violation (raised earliest) so far, and the event it was raised at, or -1. */
+    /** The invocation's first violation (raised earliest) so far, the worker that raised it (or -1), and the steps logged then. */
     private RaisedViolation earliest;
-    private int raisedAt = -1;
+    private int raisedBy = -1;
+    private int loggedWhenRaised;
 
     /**
      * The calling thread begins {@code operation} on {@code cpu}, logged as an operation's start
@@ -62,38 +63,29 @@ final class LincheckStepLog implements ScheduleHook {
     }
 
     /**
-     * The steps of a failing invocation and the event its first violation was raised at (the
-     * raising thread's last event then: a Lincheck operation reports a violation as its result and
-     * runs on), or -1 when a check after the operations found it.
+     * The steps of a failing invocation, the worker that raised its first violation ({@code -1}
+     * when a check after the operations found it) and how many steps were logged then (a Lincheck
+     * operation reports a violation as its result and runs on): the violation was raised at that
+     * worker's last event among them by a flight recording's rule ({@link RecordedStory#violating}).
      */
-    record Failing(List<Step> steps, int raisedAt) {
+    record Failing(List<Step> steps, int raisedBy, int loggedWhenRaised) {
     }
 
-    /**
-     * The calling thread raised {@code violation}: when it is the invocation's first (raised
-     * earliest), it was raised at the thread's last logged event that is not a release (a thread
-     * dying of a model assertion releases its locks after its fatal step; the rule of a flight
-     * recording's failing worker).
-     */
+    /** The calling thread raised {@code violation}; kept when it is the invocation's first (raised earliest). */
     synchronized void raised(RaisedViolation violation) {
         if (earliest != null && RaisedViolation.first(earliest, violation) != violation) {
             return;
         }
         earliest = violation;
         Worker worker = workers.get(Thread.currentThread());
-        raisedAt = -1;
-        for (int k = steps.size() - 1; worker != null && k >= 0; k--) {
-            if (steps.get(k).thread() == worker.number && !steps.get(k).point().startsWith(ControlledScheduler.RELEASE)) {
-                raisedAt = k;
-                return;
-            }
-        }
+        raisedBy = worker == null ? -1 : worker.number;
+        loggedWhenRaised = steps.size();
     }
 
     /** The invocation failed: its log is the one a run record maps Lincheck's interleaving with. */
     void failed() {
         synchronized (this) {
-            LAST_FAILING.set(new Failing(List.copyOf(steps), raisedAt));
+            LAST_FAILING.set(new Failing(List.copyOf(steps), raisedBy, raisedBy < 0 ? steps.size() : loggedWhenRaised));
         }
     }
 
