@@ -41,6 +41,7 @@ public final class CausalSlice {
         BEFORE_VIOLATION("the last step before it in its worker's program order that touched something"),
         PAIR_FIRST("the isolated pair's first step"),
         PAIR_SECOND("the isolated pair's second step"),
+        DIVERGENCE("the step where the bug's code ran: the fixed model, on the same schedule, runs otherwise here"),
         WRITER(null);
 
         private final String why;

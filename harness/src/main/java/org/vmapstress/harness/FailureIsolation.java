@@ -43,11 +43,14 @@ public final class FailureIsolation {
     /**
      * What isolation found for the execution it explained (null when it had no time to run it):
      * the pair (null when none was found, with {@code why}), the reorderings it ran, how long it
-     * took, and the causal slice of the failure (empty when the execution was not recorded).
+     * took, the causal slice of the failure (empty when the execution was not recorded), and
+     * what the bug changed ({@link BugDivergence}; null when the model has no fault or the
+     * execution was not recorded).
      */
-    public record Outcome(ExecutionResult explained, Pair pair, int tried, Duration took, String why, List<CausalSlice.Entry> slice) {
+    public record Outcome(ExecutionResult explained, Pair pair, int tried, Duration took, String why, List<CausalSlice.Entry> slice,
+                          BugDivergence.Divergence divergence) {
         Outcome(ExecutionResult explained, int tried, Duration took, String why) {
-            this(explained, null, tried, took, why, List.of());
+            this(explained, null, tried, took, why, List.of(), null);
         }
     }
 
@@ -56,6 +59,8 @@ public final class FailureIsolation {
     private long deadline;
     /** How many reorderings the isolation running now ran that failed as the failure did. */
     private int failedAlike;
+    /** What the bug changed in the execution the isolation running now explains. */
+    private BugDivergence.Divergence divergence;
 
     public FailureIsolation(Execution execution) {
         this.unbounded = execution;
@@ -69,6 +74,7 @@ public final class FailureIsolation {
         }
         deadline = start + budget.toNanos();
         failedAlike = 0;
+        divergence = null;
         PickRecorder recorder = new PickRecorder(Execution.policyOf(failing));
         ExecutionResult explained = run(failing, recorder);
         if (explained.verdict() != Verdict.VIOLATION) {
@@ -79,6 +85,7 @@ public final class FailureIsolation {
                     + "whose seeded draws a reordered schedule would shift");
         }
         List<Event> events = record(failing, recorder.picks()).events;
+        divergence = BugDivergence.of(failing, recorder.picks(), explained, events, this);
         List<Candidate> candidates = candidates(explained, events);
         if (candidates.isEmpty()) {
             return outcome(explained, events, null, null, 0, start, "none to isolate: no step of one worker touched what a step of "
@@ -106,11 +113,12 @@ public final class FailureIsolation {
     }
 
     /**
-     * The outcome, with the failure's causal slice from the step the violation was found in and
-     * the isolated pair's steps ({@code isolated}, which found {@code pair}; null for none).
+     * The outcome, with the failure's causal slice from the step the violation was found in, the
+     * isolated pair's steps ({@code isolated}, which found {@code pair}; null for none) and the
+     * step where the bug's code ran.
      */
-    private static Outcome outcome(ExecutionResult explained, List<Event> events, Candidate isolated, Pair pair, int tried, long start,
-                                   String why) {
+    private Outcome outcome(ExecutionResult explained, List<Event> events, Candidate isolated, Pair pair, int tried, long start,
+                            String why) {
         int violating = events.size() - 1;
         List<CausalSlice.Seed> seeds = new ArrayList<>();
         seeds.add(new CausalSlice.Seed(violating, CausalSlice.Role.VIOLATION));
@@ -120,7 +128,10 @@ public final class FailureIsolation {
             seeds.add(new CausalSlice.Seed(indexOf(events, isolated.second().worker(), isolated.second().ordinal()),
                     CausalSlice.Role.PAIR_SECOND));
         }
-        return new Outcome(explained, pair, tried, since(start), why, CausalSlice.of(explained, events, seeds));
+        if (divergence != null && divergence.found()) {
+            seeds.add(new CausalSlice.Seed(divergence.event(), CausalSlice.Role.DIVERGENCE));
+        }
+        return new Outcome(explained, pair, tried, since(start), why, CausalSlice.of(explained, events, seeds), divergence);
     }
 
     /** One step of a worker: its {@code ordinal}-th (from 0), named by the point it started from. */
@@ -189,7 +200,7 @@ public final class FailureIsolation {
     }
 
     /** The point a step ended at: the next step of its worker in the trace (the step its worker runs next starts there). */
-    private static Step pointReached(ExecutionResult explained, Event event) {
+    static Step pointReached(ExecutionResult explained, Event event) {
         for (int t = event.from() + 1; t < explained.trace().size(); t++) {
             if (explained.trace().get(t).thread() == event.worker()) {
                 return explained.trace().get(t);
@@ -199,14 +210,19 @@ public final class FailureIsolation {
     }
 
     /** A recorded execution: its result, its steps, and the picks it made as a spec's schedule ({@code choices:...}). */
-    private record Recorded(ExecutionResult result, List<Event> events, String sched) {
+    record Recorded(ExecutionResult result, List<Event> events, String sched) {
     }
 
-    private Recorded record(ExecutionSpec spec, byte[] picks) throws InterruptedException {
+    Recorded record(ExecutionSpec spec, byte[] picks) throws InterruptedException {
         DporPolicy policy = DporPolicy.following(picks, PartialOrderSearch.Footprints.DECLARED.declared());
         ExecutionResult result = run(spec, policy);
         policy.finish();
         return new Recorded(result, policy.events(), policy.name());
+    }
+
+    /** Runs {@code spec} with its own policy, as {@code replay} runs its token, within the budget. */
+    ExecutionResult replay(ExecutionSpec spec) throws InterruptedException {
+        return run(spec, Execution.policyOf(spec));
     }
 
     /** Runs one execution, its watchdog cut to what is left of the budget: none outlives it. */
@@ -249,7 +265,7 @@ public final class FailureIsolation {
             return null;
         }
         ExecutionSpec passingSpec = failing.withSched(run.sched);
-        ExecutionResult replayed = run(passingSpec, Execution.policyOf(passingSpec));
+        ExecutionResult replayed = replay(passingSpec);
         if (replayed.verdict() != Verdict.CLEAN) {
             return null;
         }

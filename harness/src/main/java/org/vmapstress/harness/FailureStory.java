@@ -25,22 +25,28 @@ public final class FailureStory {
     /** The most sentences a story has. */
     static final int MOST = 8;
     private static final Set<CausalSlice.Role> ALWAYS_TOLD = Set.of(CausalSlice.Role.VIOLATION, CausalSlice.Role.PAIR_FIRST,
-            CausalSlice.Role.PAIR_SECOND);
+            CausalSlice.Role.PAIR_SECOND, CausalSlice.Role.DIVERGENCE);
 
     private final ExecutionResult explained;
     private final String invariant;
+    private final BugDivergence.Divergence divergence;
 
-    private FailureStory(ExecutionResult explained) {
+    private FailureStory(ExecutionResult explained, BugDivergence.Divergence divergence) {
         this.explained = explained;
         this.invariant = explained.failureId();
+        this.divergence = divergence == null || !divergence.found() ? null : divergence;
     }
 
-    /** The story of {@code explained} from its slice, with {@code pair} (null for none, {@code why} then says why). */
-    public static List<Sentence> of(ExecutionResult explained, List<CausalSlice.Entry> slice, FailureIsolation.Pair pair, String why) {
+    /**
+     * The story of {@code explained} from its slice, with {@code pair} (null for none, {@code why}
+     * then says why) and what the bug changed ({@code divergence}, null when nothing).
+     */
+    public static List<Sentence> of(ExecutionResult explained, List<CausalSlice.Entry> slice, FailureIsolation.Pair pair, String why,
+                                    BugDivergence.Divergence divergence) {
         if (slice.isEmpty()) {
             return List.of();
         }
-        FailureStory story = new FailureStory(explained);
+        FailureStory story = new FailureStory(explained, divergence);
         CausalSlice.Entry violation = slice.stream().filter(e -> e.role() == CausalSlice.Role.VIOLATION).findFirst()
                 .orElse(slice.get(slice.size() - 1));
         boolean pending = pair != null && pair.second().index() >= 0 && slice.stream().noneMatch(e -> e.step().equals(pair.second()));
@@ -90,9 +96,25 @@ public final class FailureStory {
         }
         if (why != null && why.startsWith("none to isolate")) {
             return new Sentence(broke + " in T" + at.thread() + "'s own operations, in program order: no step of another worker"
-                    + " touched what its steps touched, so no interleaving is needed.", at.index());
+                    + " touched what its steps touched, so no interleaving is needed" + bugRan(at) + ".", at.index());
         }
-        return new Sentence(broke + "; no single pair of steps whose order decides it was isolated (" + why + ").", at.index());
+        return new Sentence(broke + "; no single pair of steps whose order decides it was isolated (" + why + ")" + bugRan(at) + ".",
+                at.index());
+    }
+
+    /**
+     * "; the bug's code ran in T0's step 22 (…), where the fixed model … went on to …": where the
+     * steps first differ (the violating step {@code violating} itself, maybe), or nothing.
+     */
+    private String bugRan(Step violating) {
+        if (divergence == null) {
+            return "";
+        }
+        Step step = divergence.buggy();
+        String named = step.equals(violating) ? "the violating step itself, T" + step.thread() + "'s step " + step.index() + " ("
+                + doing(step, null) + ")" : stepNamed(step);
+        return "; the bug's code ran in " + named + ", where the fixed model, on the same schedule, " + divergence.withoutBug()
+                + " instead and runs clean";
     }
 
     /**
@@ -129,6 +151,13 @@ public final class FailureStory {
             default -> "";
         } + ".";
         int ran = ranAt(step);
+        if (entry.role() == CausalSlice.Role.DIVERGENCE && divergence != null) {
+            int at = step.index() < 0 ? ran : step.index();
+            String from = step.index() < 0 ? "from its start" : "from " + step.point();
+            return new Sentence("At step " + at + ", T" + step.thread() + " (" + step.operation() + ", CPU " + step.cpu() + "), " + from
+                    + ", " + divergence.withBug() + "; the fixed model, on the same schedule, " + divergence.withoutBug()
+                    + " instead and runs clean: here the bug's code ran.", at);
+        }
         if (step.index() < 0) {
             return new Sentence("T" + step.thread() + " began " + operationOf(step.thread()) + " and ran to its first schedule point,"
                     + " step " + ran + writing + tail, ran);

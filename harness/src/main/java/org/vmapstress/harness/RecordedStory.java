@@ -68,7 +68,7 @@ public final class RecordedStory {
          */
         public RunRecord.Isolation isolation(List<RunRecord.TraceStep> trace, double seconds) {
             return new RunRecord.Isolation(null, trace, null, null, null, null, why, 0, seconds,
-                    slice.stream().map(e -> new RunRecord.SliceStep(e.step().toRecord(), e.why())).toList(), story);
+                    slice.stream().map(e -> new RunRecord.SliceStep(e.step().toRecord(), e.why())).toList(), story, null);
         }
     }
 

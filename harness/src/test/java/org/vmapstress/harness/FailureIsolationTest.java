@@ -66,7 +66,8 @@ class FailureIsolationTest {
      * invariant's rule and what it saw.
      */
     private static List<RunRecord.Sentence> storyOf(FailureIsolation.Outcome outcome) {
-        List<RunRecord.Sentence> story = FailureStory.of(outcome.explained(), outcome.slice(), outcome.pair(), outcome.why());
+        List<RunRecord.Sentence> story = FailureStory.of(outcome.explained(), outcome.slice(), outcome.pair(), outcome.why(),
+                outcome.divergence());
         String text = String.join("\n", story.stream().map(RunRecord.Sentence::text).toList());
         assertTrue(story.size() >= 3 && story.size() <= FailureStory.MOST, story.size() + " sentences:\n" + text);
         Set<Integer> steps = outcome.explained().trace().stream().map(Step::index).collect(Collectors.toSet());

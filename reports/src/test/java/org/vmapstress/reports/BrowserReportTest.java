@@ -137,7 +137,8 @@ class BrowserReportTest {
 
     /**
      * The seed bug explained (lazy-pte-clear, found under PCT by the suite, shrunk to one worker
-     * and isolated): the page says why there is no pair, lists the slice, tells the story with a
+     * and isolated): the page says why there is no pair, shows the step where the bug's code ran
+     * against the fixed model's with both replay lines, lists the slice, tells the story with a
      * link per sentence, and folds the whole interleaving, which a story link opens at its step.
      */
     @Test
@@ -149,6 +150,13 @@ class BrowserReportTest {
         List<WebElement> story = assertStory();
         assertTrue(story.get(0).getText().startsWith("UNMAP-CLEARS broke at step ") && story.get(0).getText().contains("own operations"),
                 story.get(0).getText());
+        WebElement changed = browser.findElement(By.id("bug-divergence"));
+        assertTrue(changed.getText().matches("The same schedule on the fixed model \\(the bug switched off\\): the two ran the same steps up"
+                + " to step (\\d+) \\(T0 .*\\)\\. With the bug, it went on to acquire vb@0\\.lock → UNMAP-CLEARS; without it, it went on to"
+                + " pte:clear 0 \\(cleared the PTE of VA page 0\\) → clean\\. Both were replayed to confirm:"), changed.getText());
+        assertTrue(browser.findElement(By.id("divergence-failing-replay")).getText().contains("'vms1:bugs=lazy-pte-clear:"));
+        assertTrue(browser.findElement(By.id("divergence-passing-replay")).getText().contains("'vms1:bugs=none:"), "the fixed model's run");
+        assertTrue(story.stream().anyMatch(s -> s.getText().contains("here the bug's code ran.")), "the story tells where the bug's code ran");
         assertTrue(browser.findElement(By.id("slice-timeline")).isDisplayed(), "the slice is drawn as a short timeline");
         WebElement full = browser.findElement(By.id("full-trace"));
         assertEquals(null, full.getAttribute("open"), "the whole interleaving is folded");

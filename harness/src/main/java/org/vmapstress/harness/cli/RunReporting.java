@@ -119,14 +119,18 @@ final class RunReporting {
                     pair == null ? null : pair.failing().replayLine(), pair == null ? null : pair.passing().replayLine(),
                     outcome.why(), outcome.tried(), outcome.took().toMillis() / 1000.0,
                     outcome.slice().stream().map(e -> new RunRecord.SliceStep(e.step().toRecord(), e.why())).toList(),
-                    FailureStory.of(outcome.explained(), outcome.slice(), pair, outcome.why()));
+                    FailureStory.of(outcome.explained(), outcome.slice(), pair, outcome.why(), outcome.divergence()),
+                    outcome.divergence() == null ? null : outcome.divergence().toRecord());
         } catch (RuntimeException | AssertionError e) {
             err.println("vmapstress: isolating the failure's ordering failed (" + e + "); the failure is kept as found");
             return null;
         }
     }
 
-    /** The console's short form of an isolation: the pair (or why there is none), then the story's first sentence. */
+    /**
+     * The console's short form of an isolation: the pair (or why there is none), the step where
+     * the bug's code ran, then the story's first sentence.
+     */
     static List<String> isolationLines(RunRecord.Isolation isolation) {
         List<String> lines = new ArrayList<>();
         if (!isolation.hasPair()) {
@@ -135,6 +139,14 @@ final class RunReporting {
             lines.add("ordering: step " + isolation.first().index() + " (T" + isolation.first().thread() + " "
                     + isolation.first().point() + ") before step " + isolation.second().index() + " (T" + isolation.second().thread()
                     + " " + isolation.second().point() + ") fails; the other way round runs clean: " + isolation.passingReplay());
+        }
+        RunRecord.Divergence divergence = isolation.divergence();
+        if (divergence != null && divergence.found()) {
+            lines.add("bug: at step " + divergence.step().index() + " (T" + divergence.step().thread() + " " + divergence.step().point()
+                    + ") it " + divergence.withBug() + "; without the bug it " + divergence.withoutBug() + " and runs clean: "
+                    + divergence.passingReplay());
+        } else if (divergence != null) {
+            lines.add("bug: no step where the bug's code ran: " + divergence.why());
         }
         if (!isolation.story().isEmpty()) {
             lines.add("story: " + isolation.story().get(0).text());

@@ -84,6 +84,11 @@ public record ExecutionSpec(BugSet bugs, ModelShape model, String scenario, int 
         return new ExecutionSpec(bugs, model, scenario, threads, ops, seed, newSched, exec);
     }
 
+    /** The same spec with other bug, patch and check switches. */
+    public ExecutionSpec withBugs(BugSet newBugs) {
+        return new ExecutionSpec(newBugs, model, scenario, threads, ops, seed, sched, exec);
+    }
+
     public boolean freeRunning() {
         return FREE_RUNNING.equals(sched);
     }

@@ -36,7 +36,8 @@ public final class RecordValidation {
             "RunRecord.exhaustive", "Exhaustive.preemptionBound", "Exhaustive.reduction",
             "Configuration.model", "Configuration.seed", "Failure.token", "Failure.replay", "Failure.shrunkToken",
             "Failure.state", "Failure.interleaving", "Failure.isolation", "Isolation.explainedToken", "Isolation.first", "Isolation.second",
-            "Isolation.failingReplay", "Isolation.passingReplay", "Isolation.why", "TraceStep.locks", "Block.slots", "Block.ptes", "Unfinished.remedy",
+            "Isolation.failingReplay", "Isolation.passingReplay", "Isolation.why",
+            "Isolation.divergence", "Divergence.step", "Divergence.withBug", "Divergence.withoutBug", "Divergence.passingReplay", "Divergence.why", "TraceStep.locks", "Block.slots", "Block.ptes", "Unfinished.remedy",
             "Outcome.description", "JcstressTest.family", "JcstressTest.variant", "JcstressTest.verdict", "State.pages");
 
     private RecordValidation() {

@@ -217,11 +217,12 @@ public record RunRecord(String format, String engine, Configuration configuratio
      * ({@link Failure#recorded}: a free-running one not found again under control, or Lincheck's)
      * the trace is its recording, {@code explainedToken} is null, no pair is tried ({@code why}
      * says so), and the slice and story link recorded events by what their subjects name,
-     * unconfirmed.
+     * unconfirmed. {@code divergence}: what the switched-on bug changed (null when the model has
+     * no fault, for a recorded failure, and in records written before it existed).
      */
     public record Isolation(String explainedToken, List<TraceStep> trace, TraceStep first, TraceStep second, String failingReplay,
                             String passingReplay, String why, int tried, double seconds, List<SliceStep> slice,
-                            List<Sentence> story) {
+                            List<Sentence> story, Divergence divergence) {
         public Isolation {
             trace = trace == null ? List.of() : List.copyOf(trace);
             slice = slice == null ? List.of() : List.copyOf(slice);
@@ -239,6 +240,22 @@ public record RunRecord(String format, String engine, Configuration configuratio
      * touched, and the model locks the worker held when it ran (comma-separated, may be empty).
      */
     public record TraceStep(int index, int thread, int cpu, String operation, String point, long subject, String locks) {
+    }
+
+    /**
+     * What a switched-on bug changed in the explained execution: run on the fixed model (its
+     * faults off) following the same picks, the first step where the two differ is {@code step}
+     * (the point it started from), where with the bug {@code withBug} happened and without it
+     * {@code withoutBug} ("went on to pte:clear 0 (cleared the PTE of VA page 0)"); the fixed
+     * run is clean, confirmed by {@code passingReplay}; {@code failingReplay} replays the buggy
+     * one. When there is no such step, {@code step}, {@code withBug}, {@code withoutBug} and
+     * (unless the fixed run was clean) {@code passingReplay} are null and {@code why} says why.
+     */
+    public record Divergence(TraceStep step, String withBug, String withoutBug, String failingReplay, String passingReplay,
+                             String why) {
+        public boolean found() {
+            return step != null;
+        }
     }
 
     /** A step of a causal slice and why it is in it ("wrote the PTE of VA page 384, which step 812 (T0) touched"). */
