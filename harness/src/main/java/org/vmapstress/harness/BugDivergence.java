@@ -35,13 +35,16 @@ public final class BugDivergence {
     /**
      * Where the buggy run departs from the fixed one: at step {@code buggy} (the point it started
      * from) of the explained execution, event {@code event}, with the bug {@code withBug}
-     * happened, without it {@code withoutBug} ("went on to clear the PTE of VA page 0"); the
+     * happened, without it {@code withoutBug} ("went on to clear the PTE of VA page 0"); before it,
+     * at {@code alsoRan}, the bug's code ran with only what a step read differing (the two went
+     * on alike: wrong-vbq-lock's walk reading no vb->cpu where this CPU's queue was the right one); the
      * fixed run ({@code passing} replays it) is clean ({@code failing} replays the buggy one). When none was found, {@code buggy} is null
      * and {@code why} says why.
      */
-    public record Divergence(int event, Step buggy, String withBug, String withoutBug, Token failing, Token passing, String why) {
+    public record Divergence(int event, Step buggy, String withBug, String withoutBug, List<Step> alsoRan, Token failing, Token passing,
+                             String why) {
         static Divergence none(ExecutionResult explained, String why, Token passing) {
-            return new Divergence(-1, null, null, null, Token.of(explained), passing, why);
+            return new Divergence(-1, null, null, null, List.of(), Token.of(explained), passing, why);
         }
 
         public boolean found() {
@@ -50,7 +53,8 @@ public final class BugDivergence {
 
         /** This divergence as a run record writes it. */
         public RunRecord.Divergence toRecord() {
-            return new RunRecord.Divergence(found() ? buggy.toRecord() : null, withBug, withoutBug, failing.replayLine(),
+            return new RunRecord.Divergence(found() ? buggy.toRecord() : null, withBug, withoutBug,
+                    alsoRan.stream().map(Step::index).filter(i -> i >= 0).toList(), failing.replayLine(),
                     passing == null ? null : passing.replayLine(), why);
         }
     }
@@ -75,17 +79,29 @@ public final class BugDivergence {
         if (replayed.verdict() != Verdict.CLEAN) {
             return Divergence.none(explained, "the fixed model's run did not replay clean (" + replayed.verdict().name().toLowerCase() + ")", null);
         }
+        List<Integer> readOnly = new ArrayList<>();
         for (int k = 0; k < events.size(); k++) {
             if (k >= fixed.events().size()) {
-                return found(k, explained, events.get(k), "ran on", "had ended", replayed);
+                return found(k, explained, events.get(k), "ran on", "had ended", replayed, readOnly, events);
             }
             Event bug = events.get(k);
             Event without = fixed.events().get(k);
-            String withBug = difference(explained, bug, fixed.result(), without);
-            if (withBug != null) {
-                String raised = k == events.size() - 1 ? "raised the violation" : withBug;
-                return found(k, explained, bug, raised, difference(fixed.result(), without, explained, bug), replayed);
+            String withBug = difference(explained, bug, fixed.result(), without, true);
+            if (withBug == null) {
+                continue;
             }
+            boolean last = k == events.size() - 1;
+            if (!last && difference(explained, bug, fixed.result(), without, false) == null) {
+                readOnly.add(k);
+                continue;
+            }
+            return found(k, explained, bug, last ? "raised the violation" : withBug,
+                    difference(fixed.result(), without, explained, bug, true), replayed, readOnly, events);
+        }
+        if (!readOnly.isEmpty()) {
+            int k = readOnly.remove(readOnly.size() - 1);
+            return found(k, explained, events.get(k), difference(explained, events.get(k), fixed.result(), fixed.events().get(k), true),
+                    difference(fixed.result(), fixed.events().get(k), explained, events.get(k), true), replayed, readOnly, events);
         }
         return Divergence.none(explained, sameSteps(explained), Token.of(replayed));
     }
@@ -99,17 +115,23 @@ public final class BugDivergence {
                 : same + "up to the violation: the bug changed a value a step wrote, not which steps ran or what they touched";
     }
 
+    /**
+     * The divergence at event {@code k}; {@code readOnly}: the events before it where only what
+     * the step read differed (the bug's code ran there too, and the two runs went on alike).
+     */
     private static Divergence found(int k, ExecutionResult explained, Event event, String withBug, String withoutBug,
-                                    ExecutionResult replayed) {
-        return new Divergence(k, CausalSlice.stepOf(explained, event), withBug, withoutBug, Token.of(explained), Token.of(replayed), null);
+                                    ExecutionResult replayed, List<Integer> readOnly, List<Event> events) {
+        List<Step> alsoRan = readOnly.stream().map(e -> CausalSlice.stepOf(explained, events.get(e))).toList();
+        return new Divergence(k, CausalSlice.stepOf(explained, event), withBug, withoutBug, alsoRan, Token.of(explained),
+                Token.of(replayed), null);
     }
 
     /**
      * How step {@code a} of run {@code ra} differs from step {@code b} of run {@code rb}, told
      * from {@code a}'s side ("went on to mark the slots dirty", "wrote the PTE of VA page 0"); null
-     * when they are the same step.
+     * when they are the same step ({@code reads}: what they read counts too).
      */
-    private static String difference(ExecutionResult ra, Event a, ExecutionResult rb, Event b) {
+    private static String difference(ExecutionResult ra, Event a, ExecutionResult rb, Event b, boolean reads) {
         if (a.worker() != b.worker()) {
             return "T" + a.worker() + " ran (" + FailureStory.doing(CausalSlice.stepOf(ra, a), null) + ")";
         }
@@ -124,7 +146,7 @@ public final class BugDivergence {
         if (!samePoint(reachedA, reachedB)) {
             parts.add(reachedA.index() < 0 ? "ended its operations" : "went on to " + named(reachedA));
         }
-        String touched = touchedOnly(a.footprint(), b.footprint());
+        String touched = touchedOnly(a.footprint(), b.footprint(), reads);
         if (touched != null) {
             parts.add(touched);
         }
@@ -145,15 +167,15 @@ public final class BugDivergence {
 
     /**
      * What {@code a} wrote and {@code b} did not, and the other way round ("wrote the PTE of VA
-     * page 0", "did not write the PTE of VA page 0"); failing that, what each read; null when
-     * they touched the same.
+     * page 0", "did not write the PTE of VA page 0"); failing that, with {@code reads}, what each
+     * read; null when they touched the same.
      */
-    private static String touchedOnly(Footprint a, Footprint b) {
+    private static String touchedOnly(Footprint a, Footprint b, boolean reads) {
         if (a.everything() || b.everything()) {
             return a.everything() == b.everything() ? null : a.everything() ? "declared no footprint" : "touched nothing declared";
         }
         String written = contrast("wrote ", union(a.writes(), a.adds()), union(b.writes(), b.adds()));
-        return written != null ? written : contrast("read ", a.reads(), b.reads());
+        return written != null || !reads ? written : contrast("read ", a.reads(), b.reads());
     }
 
     /** "wrote X", "did not write Y", or both joined; null when {@code a} and {@code b} hold the same touches. */

@@ -27,7 +27,10 @@ import org.vmapstress.reports.Verdict;
  * its picks a reordered execution runs on without preempting (the worker at a point runs on).
  * The first reordering that runs clean, confirmed twice (once recording, to check that the two
  * steps did run the other way; once from its replay token, as {@code replay} runs it), is the
- * failure-inducing pair.
+ * failure-inducing pair. When the model has a bug switched on, the step where its code ran is
+ * found too ({@link BugDivergence}: the same picks on the fixed model, compared step by step),
+ * the other half of the smallest change that makes the failure pass, and the only one for a
+ * failure that no ordering decides.
  *
  * <p>Bounded by its budget: it never delays a verdict by more, and says so when it runs out.
  */

@@ -88,6 +88,24 @@ class BugDivergenceTest {
         assertTrue(divergence.withoutBug().matches("wrote VmapBlock\\.dirty.* of block \\d+.*"), divergence.withoutBug());
     }
 
+    /**
+     * wrong-vbq-lock's code runs in every walk (it never reads vb->cpu), harmlessly where this
+     * CPU's queue is the block's: those steps differ only in what they read, the two runs go on
+     * alike, and the step named is the purge check that takes this CPU's queue lock where the
+     * fixed model takes the block's CPU's.
+     */
+    @Test
+    void wrongVbqLocksStepIsTheQueueLockTakenNotAHarmlessRead() throws Exception {
+        BugDivergence.Divergence divergence = isolated(minimalFailures().get("wrong-vbq-lock").token()).divergence();
+        assertTrue(divergence.found(), divergence::why);
+        assertEquals("purge_fragmented_block:check", divergence.buggy().point(), divergence::toString);
+        assertTrue(divergence.withBug().matches("went on to acquire vbq\\[\\d+]\\.lock"), divergence.withBug());
+        assertTrue(divergence.withoutBug().matches("went on to acquire vbq\\[\\d+]\\.lock"), divergence.withoutBug());
+        assertTrue(!divergence.withBug().equals(divergence.withoutBug()), "another queue's lock");
+        assertTrue(!divergence.alsoRan().isEmpty() && divergence.alsoRan().stream().allMatch(s -> s.index() < divergence.buggy().index()),
+                divergence.alsoRan()::toString);
+    }
+
     /** head-insert links its block at the head of the same list the fixed model links it at the tail of: a value, no step. */
     @Test
     void headInsertChangesAValueNotAStep() throws Exception {

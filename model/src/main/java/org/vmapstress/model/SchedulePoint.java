@@ -31,7 +31,7 @@ public enum SchedulePoint {
     FREE_LIST_WRITE("free-list:publish", "wrote the free list around block %d", Subject.BLOCK),
 
     PTE_SET("pte:set", "set the PTE of VA page %d", Subject.VA_PAGE),
-    PTE_CLEAR("pte:clear", "cleared the PTE of VA page %d", Subject.VA_PAGE),
+    PTE_CLEAR("pte:clear", "cleared the PTE of VA page %d (vunmap_range_noflush)", Subject.VA_PAGE),
     TLB_FILL("tlb:fill", "cached VA page %d in its CPU's TLB", Subject.VA_PAGE),
     TLB_FLUSH("tlb:flush_tlb_kernel_range", "flushed the TLBs (flush_tlb_kernel_range from VA page %d)", Subject.VA_PAGE),
 

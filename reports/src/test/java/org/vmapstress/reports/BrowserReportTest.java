@@ -152,8 +152,9 @@ class BrowserReportTest {
                 story.get(0).getText());
         WebElement changed = browser.findElement(By.id("bug-divergence"));
         assertTrue(changed.getText().matches("The same schedule on the fixed model \\(the bug switched off\\): the two ran the same steps up"
-                + " to step (\\d+) \\(T0 .*\\)\\. With the bug, it went on to acquire vb@0\\.lock → UNMAP-CLEARS; without it, it went on to"
-                + " pte:clear 0 \\(cleared the PTE of VA page 0\\) → clean\\. Both were replayed to confirm:"), changed.getText());
+                + " to step (\\d+) \\(T0 .*\\), where the bug's code ran\\. From there, with the bug, it went on to acquire vb@0\\.lock → UNMAP-CLEARS;"
+                + " without it, it went on to"
+                + " pte:clear 0 \\(cleared the PTE of VA page 0 \\(vunmap_range_noflush\\)\\) → clean\\. Both were replayed to confirm:"), changed.getText());
         assertTrue(browser.findElement(By.id("divergence-failing-replay")).getText().contains("'vms1:bugs=lazy-pte-clear:"));
         assertTrue(browser.findElement(By.id("divergence-passing-replay")).getText().contains("'vms1:bugs=none:"), "the fixed model's run");
         assertTrue(story.stream().anyMatch(s -> s.getText().contains("here the bug's code ran.")), "the story tells where the bug's code ran");

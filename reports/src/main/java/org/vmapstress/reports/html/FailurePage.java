@@ -88,6 +88,13 @@ public record FailurePage(Grading.NumberedFailure numbered, Timeline timeline, T
                 + step.point() + ", subject " + step.subject() + (step.locks().isEmpty() ? "" : ", holding " + step.locks()) + ")";
     }
 
+    /** Step numbers in words: "step 143", "steps 143 and 200", "steps 12, 143 and 200". */
+    public static String steps(List<Integer> indexes) {
+        List<String> named = indexes.stream().map(String::valueOf).toList();
+        return named.size() <= 1 ? "step " + String.join("", named)
+                : "steps " + String.join(", ", named.subList(0, named.size() - 1)) + " and " + named.get(named.size() - 1);
+    }
+
     public RunRecord.Failure failure() {
         return numbered.failure();
     }

@@ -248,11 +248,16 @@ public record RunRecord(String format, String engine, Configuration configuratio
      * (the point it started from), where with the bug {@code withBug} happened and without it
      * {@code withoutBug} ("went on to pte:clear 0 (cleared the PTE of VA page 0)"); the fixed
      * run is clean, confirmed by {@code passingReplay}; {@code failingReplay} replays the buggy
-     * one. When there is no such step, {@code step}, {@code withBug}, {@code withoutBug} and
+     * one. {@code alsoRanAt}: earlier steps where the bug's code ran with only what the step read
+     * differing (the two went on alike). When there is no such step, {@code step}, {@code withBug}, {@code withoutBug} and
      * (unless the fixed run was clean) {@code passingReplay} are null and {@code why} says why.
      */
-    public record Divergence(TraceStep step, String withBug, String withoutBug, String failingReplay, String passingReplay,
-                             String why) {
+    public record Divergence(TraceStep step, String withBug, String withoutBug, List<Integer> alsoRanAt, String failingReplay,
+                             String passingReplay, String why) {
+        public Divergence {
+            alsoRanAt = alsoRanAt == null ? List.of() : List.copyOf(alsoRanAt);
+        }
+
         public boolean found() {
             return step != null;
         }
