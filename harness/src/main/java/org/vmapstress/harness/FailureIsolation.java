@@ -88,7 +88,7 @@ public final class FailureIsolation {
                     + "whose seeded draws a reordered schedule would shift");
         }
         List<Event> events = record(failing, recorder.picks()).events;
-        divergence = BugDivergence.of(failing, recorder.picks(), explained, events, this);
+        divergence = divergence(failing, recorder.picks(), explained, events);
         List<Candidate> candidates = candidates(explained, events);
         if (candidates.isEmpty()) {
             return outcome(explained, events, null, null, 0, start, "none to isolate: no step of one worker touched what a step of "
@@ -97,7 +97,7 @@ public final class FailureIsolation {
         }
         int tried = 0;
         for (Candidate candidate : candidates) {
-            if (System.nanoTime() - deadline >= 0) {
+            if (outOfTime()) {
                 return outcome(explained, events, null, null, tried, start, "none found within its " + budget.toMillis() / 1000.0
                         + " s budget (" + tried + " of " + candidates.size() + " reorderings run)");
             }
@@ -221,6 +221,21 @@ public final class FailureIsolation {
         ExecutionResult result = run(spec, policy);
         policy.finish();
         return new Recorded(result, policy.events(), policy.name());
+    }
+
+    /** What the bug changed ({@link BugDivergence}); a comparison that throws loses only itself, never the ordering's search. */
+    private BugDivergence.Divergence divergence(ExecutionSpec failing, byte[] picks, ExecutionResult explained, List<Event> events)
+            throws InterruptedException {
+        try {
+            return BugDivergence.of(failing, picks, explained, events, this);
+        } catch (RuntimeException | AssertionError e) {
+            return BugDivergence.Divergence.none(explained, "the comparison with the fixed model failed (" + e + ")", null);
+        }
+    }
+
+    /** Whether the isolation running now has used up its budget. */
+    boolean outOfTime() {
+        return System.nanoTime() - deadline >= 0;
     }
 
     /** Runs {@code spec} with its own policy, as {@code replay} runs its token, within the budget. */

@@ -110,7 +110,7 @@ public final class FailureStory {
         if (divergence == null) {
             return "";
         }
-        Step step = divergence.buggy();
+        Step step = divergence.step();
         String named = step.equals(violating) ? "the violating step itself, T" + step.thread() + "'s step " + step.index() + " ("
                 + doing(step, null) + ")" : stepNamed(step);
         return "; the bug's code ran in " + named + ", where the fixed model, on the same schedule, " + divergence.withoutBug()
@@ -152,11 +152,11 @@ public final class FailureStory {
         } + ".";
         int ran = ranAt(step);
         if (entry.role() == CausalSlice.Role.DIVERGENCE && divergence != null) {
-            int at = step.index() < 0 ? ran : step.index();
-            String from = step.index() < 0 ? "from its start" : "from " + step.point();
-            return new Sentence("At step " + at + ", T" + step.thread() + " (" + step.operation() + ", CPU " + step.cpu() + "), " + from
-                    + ", " + divergence.withBug() + "; the fixed model, on the same schedule, " + divergence.withoutBug()
-                    + " instead and runs clean: here the bug's code ran.", at);
+            String who = step.index() < 0 ? "At the start of " + operationOf(step.thread()) + ", T" + step.thread()
+                    : "At step " + step.index() + ", T" + step.thread() + " (" + step.operation() + ", CPU " + step.cpu() + "), from "
+                    + step.point() + ",";
+            return new Sentence(who + " " + divergence.withBug() + "; the fixed model, on the same schedule, " + divergence.withoutBug()
+                    + " instead and runs clean: here the bug's code ran.", step.index() < 0 ? ran : step.index());
         }
         if (step.index() < 0) {
             return new Sentence("T" + step.thread() + " began " + operationOf(step.thread()) + " and ran to its first schedule point,"
@@ -243,7 +243,8 @@ public final class FailureStory {
         return SchedulePoint.byLabel(point).map(p -> p.doing(step.subject())).orElse("ran from " + point);
     }
 
-    private static boolean lockPoint(Step step) {
+    /** Whether the step starts from a lock's acquire or release point (it is named by the lock). */
+    static boolean lockPoint(Step step) {
         return step.point().startsWith(ControlledScheduler.ACQUIRE) || step.point().startsWith(ControlledScheduler.RELEASE);
     }
 

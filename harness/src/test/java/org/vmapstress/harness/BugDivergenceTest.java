@@ -70,12 +70,12 @@ class BugDivergenceTest {
         ExecutionResult fixed = replayed(divergence.passing());
         assertEquals(Verdict.CLEAN, fixed.verdict(), "the fixed model's replay is clean");
         assertEquals(BugSet.NONE, fixed.spec().bugs(), "and has no bug");
-        assertTrue(outcome.slice().stream().anyMatch(e -> e.role() == CausalSlice.Role.DIVERGENCE && e.step().equals(divergence.buggy())),
+        assertTrue(outcome.slice().stream().anyMatch(e -> e.role() == CausalSlice.Role.DIVERGENCE && e.step().equals(divergence.step())),
                 outcome.slice()::toString);
         List<RunRecord.Sentence> story = FailureStory.of(outcome.explained(), outcome.slice(), outcome.pair(), outcome.why(),
                 divergence);
-        assertTrue(story.get(0).text().contains("the bug's code ran in T0's step " + divergence.buggy().index()), story.get(0)::text);
-        assertTrue(story.stream().anyMatch(s -> s.step() == divergence.buggy().index() && s.text().endsWith("here the bug's code ran.")),
+        assertTrue(story.get(0).text().contains("the bug's code ran in T0's step " + divergence.step().index()), story.get(0)::text);
+        assertTrue(story.stream().anyMatch(s -> s.step() == divergence.step().index() && s.text().endsWith("here the bug's code ran.")),
                 story::toString);
     }
 
@@ -98,19 +98,24 @@ class BugDivergenceTest {
     void wrongVbqLocksStepIsTheQueueLockTakenNotAHarmlessRead() throws Exception {
         BugDivergence.Divergence divergence = isolated(minimalFailures().get("wrong-vbq-lock").token()).divergence();
         assertTrue(divergence.found(), divergence::why);
-        assertEquals("purge_fragmented_block:check", divergence.buggy().point(), divergence::toString);
+        assertEquals("purge_fragmented_block:check", divergence.step().point(), divergence::toString);
         assertTrue(divergence.withBug().matches("went on to acquire vbq\\[\\d+]\\.lock"), divergence.withBug());
         assertTrue(divergence.withoutBug().matches("went on to acquire vbq\\[\\d+]\\.lock"), divergence.withoutBug());
         assertTrue(!divergence.withBug().equals(divergence.withoutBug()), "another queue's lock");
-        assertTrue(!divergence.alsoRan().isEmpty() && divergence.alsoRan().stream().allMatch(s -> s.index() < divergence.buggy().index()),
+        assertTrue(!divergence.alsoRan().isEmpty() && divergence.alsoRan().stream().allMatch(s -> s.index() < divergence.step().index()),
                 divergence.alsoRan()::toString);
     }
 
-    /** head-insert links its block at the head of the same list the fixed model links it at the tail of: a value, no step. */
+    /**
+     * head-insert links its block at the head of the same list the fixed model links it at the
+     * tail of: a value, no step; the check that sees it runs at the end, after the workers' last
+     * step (the buggy run was not cut short).
+     */
     @Test
     void headInsertChangesAValueNotAStep() throws Exception {
         BugDivergence.Divergence divergence = isolated(minimalFailures().get("head-insert").token()).divergence();
-        assertTrue(!divergence.found() && divergence.why().contains("the bug changed a value"), divergence::why);
+        assertTrue(!divergence.found() && divergence.why().contains("ran the same steps, touching the same things, to its workers' end:"
+                + " the bug changed a value"), divergence::why);
         assertEquals(Verdict.CLEAN, replayed(divergence.passing()).verdict(), "the fixed model's run replays clean");
     }
 
@@ -137,10 +142,12 @@ class BugDivergenceTest {
             assertEquals(bug.getValue().expected(), outcome.explained().failureId(), bug.getKey());
             BugDivergence.Divergence divergence = outcome.divergence();
             assertNotNull(divergence, bug.getKey());
-            seen.add(bug.getKey() + ": pair " + (outcome.pair() != null) + ", " + (divergence.found() ? "step " + divergence.buggy().index()
+            seen.add(bug.getKey() + ": pair " + (outcome.pair() != null) + ", " + (divergence.found() ? "step " + divergence.step().index()
                     + " " + divergence.withBug() + " / " + divergence.withoutBug() : divergence.why()));
             if (divergence.found()) {
-                assertTrue(divergence.buggy().index() < outcome.explained().trace().size(), bug.getKey());
+                int step = divergence.step().index();
+                assertTrue(step >= 0 && outcome.explained().trace().get(step).equals(divergence.step()), bug.getKey() + ": a step of the trace");
+                assertEquals(bug.getValue().expected(), replayed(divergence.failing()).failureId(), bug.getKey() + ": the failing replay fails");
                 assertEquals(Verdict.CLEAN, replayed(divergence.passing()).verdict(), bug.getKey() + ": the fixed run replays clean");
             } else if (outcome.pair() == null) {
                 unexplained.add(bug.getKey());

@@ -14,7 +14,10 @@ import org.vmapstress.reports.record.BadRecord;
 import org.vmapstress.reports.record.RunRecord;
 import org.vmapstress.reports.record.RunRecords;
 
-/** A failure's story is read with its record, and a sentence that names a step its trace does not hold is refused. */
+/**
+ * A failure's story is read with its record, and a sentence, or the step where the bug's code
+ * ran, that names a step its trace does not hold is refused.
+ */
 class StoryRecordTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -35,5 +38,19 @@ class StoryRecordTest {
         BadRecord refused = assertThrows(BadRecord.class, () -> RunRecords.read(broken));
         assertEquals(true, refused.getMessage().contains("record.failures[0].isolation.story[1] names step 99999, which is not in the"
                 + " trace it tells"), refused.getMessage());
+    }
+
+    @Test
+    void theBugsStepOutsideItsTraceIsRefused(@TempDir Path tmp) throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(Fixtures.records("seed-bug-explained").resolve("run.json").toFile());
+        RunRecord.Divergence read = RunRecords.read(Fixtures.records("seed-bug-explained").resolve("run.json")).failures().get(0)
+                .isolation().divergence();
+        assertEquals(true, read.found(), "the fixture has the bug's step");
+        ((ObjectNode) root.at("/failures/0/isolation/divergence/step")).put("index", 99_999);
+        Path broken = tmp.resolve("run.json");
+        JSON.writeValue(broken.toFile(), root);
+        BadRecord refused = assertThrows(BadRecord.class, () -> RunRecords.read(broken));
+        assertEquals(true, refused.getMessage().contains("record.failures[0].isolation.divergence.step is step 99999, which is not in"
+                + " the trace"), refused.getMessage());
     }
 }

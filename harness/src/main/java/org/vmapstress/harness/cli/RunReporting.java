@@ -23,6 +23,7 @@ import org.vmapstress.harness.exec.ExecutionSpec;
 import org.vmapstress.harness.exec.FreeRun;
 import org.vmapstress.harness.sched.Step;
 import org.vmapstress.reports.Verdict;
+import org.vmapstress.reports.html.FailurePage;
 import org.vmapstress.reports.record.RunRecord;
 
 /** What {@code run} and {@code suite} print and record about an exploration. */
@@ -142,9 +143,8 @@ final class RunReporting {
         }
         RunRecord.Divergence divergence = isolation.divergence();
         if (divergence != null && divergence.found()) {
-            lines.add("bug: at step " + divergence.step().index() + " (T" + divergence.step().thread() + " " + divergence.step().point()
-                    + ") it " + divergence.withBug() + "; without the bug it " + divergence.withoutBug() + " and runs clean: "
-                    + divergence.passingReplay());
+            lines.add("bug: " + FailurePage.describe(divergence.step()) + ": it " + divergence.withBug() + "; without the bug it "
+                    + divergence.withoutBug() + " and runs clean: " + divergence.passingReplay());
         } else if (divergence != null) {
             lines.add("bug: no step where the bug's code ran: " + divergence.why());
         }

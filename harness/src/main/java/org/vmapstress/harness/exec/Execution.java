@@ -80,7 +80,7 @@ public final class Execution {
         ModelSnapshot finished = violation == null ? model.snapshot() : null;
         if (violation == null && end.kind() == ExecutionEnd.Kind.COMPLETED) {
             try {
-                violation = atTheEnd(model, runs).map(v -> new Found(v, scheduler.steps(), model.snapshot())).orElse(null);
+                violation = atTheEnd(model, runs).map(v -> new Found(v, scheduler.steps(), model.snapshot(), false)).orElse(null);
             } catch (RuntimeException e) {
                 end = ExecutionEnd.crashedAtTheEnd(e);
             }
@@ -91,7 +91,7 @@ public final class Execution {
         return new ExecutionResult(spec, end, violation == null ? null : violation.violation(),
                 violation == null ? -1 : violation.step(), scheduler.trace(), scheduler.fingerprint(),
                 scheduler.checkpoints(),
-                violation == null ? finished : violation.snapshot());
+                violation == null ? finished : violation.snapshot(), violation != null && violation.raisedInside());
     }
 
     private static void runOps(ControlledScheduler scheduler, VmapAllocator model, WorkerRun run, List<Op> ops,
@@ -100,7 +100,8 @@ public final class Execution {
             scheduler.setOperation(op.label());
             Optional<Violation> violation = run.run(op).map(RaisedViolation::violation);
             if (violation.isPresent()) {
-                found.compareAndSet(null, new Found(violation.get(), scheduler.steps(), scheduler.unrecorded(model::snapshot)));
+                found.compareAndSet(null, new Found(violation.get(), scheduler.steps(), scheduler.unrecorded(model::snapshot),
+                        run.raisedInside()));
                 scheduler.abort(ExecutionEnd.violation(violation.get().toString()));
                 throw new ExecutionAborted();
             }
@@ -129,6 +130,7 @@ public final class Execution {
         return model.invariants().noBlocksLeft().or(() -> model.invariants().quiescent().stream().findFirst());
     }
 
-    private record Found(Violation violation, int step, ModelSnapshot snapshot) {
+    /** A violation, the step it was found at, the model then, and whether it was raised inside an operation (not by a check). */
+    private record Found(Violation violation, int step, ModelSnapshot snapshot, boolean raisedInside) {
     }
 }

@@ -12,10 +12,13 @@ import org.vmapstress.reports.Verdict;
  * What one controlled execution did: how it ended, the violation if one was found (with the
  * step at which it was found), the full trace and its fingerprint, and the model's state when
  * the violation was found (when none was: when the workers finished, before the end's checks and
- * tear-down, so that two schedules that leave different states are told apart).
+ * tear-down, so that two schedules that leave different states are told apart), and whether the
+ * violation was raised inside an operation ({@code raisedInside}: a model assertion cut its step
+ * short) rather than by the checks after an operation returned or at the end.
  */
 public record ExecutionResult(ExecutionSpec spec, ExecutionEnd end, Violation violation, int violationStep,
-                              List<Step> trace, long fingerprint, List<Integer> checkpoints, ModelSnapshot snapshot) {
+                              List<Step> trace, long fingerprint, List<Integer> checkpoints, ModelSnapshot snapshot,
+                              boolean raisedInside) {
     /** True when the execution did not complete cleanly: a violation, or an end that could not judge (see {@link #verdict}). */
     public boolean failed() {
         return end.kind() != ExecutionEnd.Kind.COMPLETED;
@@ -27,7 +30,7 @@ public record ExecutionResult(ExecutionSpec spec, ExecutionEnd end, Violation vi
 
     /** The same result, named by {@code replayable} (a spec that runs the same steps, e.g. its picks as {@code choices}). */
     public ExecutionResult as(ExecutionSpec replayable) {
-        return new ExecutionResult(replayable, end, violation, violationStep, trace, fingerprint, checkpoints, snapshot);
+        return new ExecutionResult(replayable, end, violation, violationStep, trace, fingerprint, checkpoints, snapshot, raisedInside);
     }
 
     public int steps() {

@@ -37,6 +37,8 @@ final class WorkerRun {
     private final Deque<Integer> unmappedPages = new ArrayDeque<>();
     private FreeActivity beforeLastAliases;
     private boolean lastWasAliases;
+    /** Whether the last violation was raised inside its operation (a model assertion), not by the checks after it returned. */
+    private boolean raisedInside;
 
     /** Worker {@code worker} (T0, T1, ... in traces) of an execution on {@code model}, running on {@code cpu}. */
     WorkerRun(VmapAllocator model, int worker, CpuContext cpu) {
@@ -51,10 +53,17 @@ final class WorkerRun {
         try {
             Optional<Violation> found = dispatch(op);
             lastWasAliases = op.kind() == Op.Kind.ALIASES;
+            raisedInside = false;
             return found.map(RaisedViolation::now);
         } catch (ModelAssertion assertion) {
+            raisedInside = true;
             return Optional.of(diedHolding(RaisedViolation.of(assertion), ModelLock.heldByCurrentThread()));
         }
+    }
+
+    /** Whether the violation {@link #run} last returned was raised inside the operation (a model assertion cut it short). */
+    boolean raisedInside() {
+        return raisedInside;
     }
 
     /** The assertion's violation, naming the locks its task died holding, if any. */

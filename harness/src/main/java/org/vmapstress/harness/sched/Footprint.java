@@ -72,6 +72,20 @@ public final class Footprint {
         return adds;
     }
 
+    /** What the step wrote or added to. */
+    public Set<Touch> written() {
+        Set<Touch> all = new HashSet<>(writes);
+        all.addAll(adds);
+        return all;
+    }
+
+    /** Everything the step touched: read, wrote or added to. */
+    public Set<Touch> touched() {
+        Set<Touch> all = written();
+        all.addAll(reads);
+        return all;
+    }
+
     /** Whether the step declared no footprint: it conflicts with everything. */
     public boolean everything() {
         return everything;

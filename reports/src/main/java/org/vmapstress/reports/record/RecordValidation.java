@@ -37,7 +37,8 @@ public final class RecordValidation {
             "Configuration.model", "Configuration.seed", "Failure.token", "Failure.replay", "Failure.shrunkToken",
             "Failure.state", "Failure.interleaving", "Failure.isolation", "Isolation.explainedToken", "Isolation.first", "Isolation.second",
             "Isolation.failingReplay", "Isolation.passingReplay", "Isolation.why",
-            "Isolation.divergence", "Divergence.step", "Divergence.withBug", "Divergence.withoutBug", "Divergence.passingReplay", "Divergence.why", "TraceStep.locks", "Block.slots", "Block.ptes", "Unfinished.remedy",
+            "Isolation.divergence", "Divergence.step", "Divergence.withBug", "Divergence.withoutBug", "Divergence.passingReplay",
+            "Divergence.why", "TraceStep.locks", "Block.slots", "Block.ptes", "Unfinished.remedy",
             "Outcome.description", "JcstressTest.family", "JcstressTest.variant", "JcstressTest.verdict", "State.pages");
 
     private RecordValidation() {
@@ -120,7 +121,8 @@ public final class RecordValidation {
         Optional<String> wrongStep = steps(failure.trace(), threads, path + ".trace");
         if (wrongStep.isEmpty() && failure.isolation() != null) {
             wrongStep = steps(failure.isolation().trace(), threads, path + ".isolation.trace")
-                    .or(() -> story(failure.isolation(), path + ".isolation.story"));
+                    .or(() -> story(failure.isolation(), path + ".isolation.story"))
+                    .or(() -> divergence(failure.isolation(), path + ".isolation.divergence"));
         }
         if (wrongStep.isPresent()) {
             return wrongStep;
@@ -152,6 +154,20 @@ public final class RecordValidation {
             }
         }
         return Optional.empty();
+    }
+
+    /** The step where the bug's code ran, and those where it also ran, are steps of the trace (or a worker's start, -1). */
+    private static Optional<String> divergence(RunRecord.Isolation isolation, String path) {
+        RunRecord.Divergence divergence = isolation.divergence();
+        if (divergence == null) {
+            return Optional.empty();
+        }
+        Set<Integer> steps = isolation.trace().stream().map(RunRecord.TraceStep::index).collect(Collectors.toSet());
+        if (divergence.found() && divergence.step().index() != -1 && !steps.contains(divergence.step().index())) {
+            return Optional.of(path + ".step is step " + divergence.step().index() + ", which is not in the trace");
+        }
+        return divergence.alsoRanAt().stream().filter(i -> !steps.contains(i)).findFirst()
+                .map(i -> path + ".alsoRanAt names step " + i + ", which is not in the trace");
     }
 
     private static Optional<String> steps(List<RunRecord.TraceStep> trace, int threads, String path) {
