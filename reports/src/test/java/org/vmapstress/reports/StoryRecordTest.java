@@ -31,26 +31,27 @@ class StoryRecordTest {
 
     @Test
     void aSentenceNamingAStepOutsideItsTraceIsRefused(@TempDir Path tmp) throws IOException {
-        ObjectNode root = (ObjectNode) JSON.readTree(Fixtures.records("seed-bug-explained").resolve("run.json").toFile());
-        ((ObjectNode) root.at("/failures/0/isolation/story/1")).put("step", 99_999);
-        Path broken = tmp.resolve("run.json");
-        JSON.writeValue(broken.toFile(), root);
-        BadRecord refused = assertThrows(BadRecord.class, () -> RunRecords.read(broken));
-        assertEquals(true, refused.getMessage().contains("record.failures[0].isolation.story[1] names step 99999, which is not in the"
-                + " trace it tells"), refused.getMessage());
+        String refused = refusedWith(tmp, "/failures/0/isolation/story/1", "step");
+        assertEquals(true, refused.contains("record.failures[0].isolation.story[1] names step 99999, which is not in the trace it tells"),
+                refused);
     }
 
     @Test
     void theBugsStepOutsideItsTraceIsRefused(@TempDir Path tmp) throws IOException {
-        ObjectNode root = (ObjectNode) JSON.readTree(Fixtures.records("seed-bug-explained").resolve("run.json").toFile());
         RunRecord.Divergence read = RunRecords.read(Fixtures.records("seed-bug-explained").resolve("run.json")).failures().get(0)
                 .isolation().divergence();
         assertEquals(true, read.found(), "the fixture has the bug's step");
-        ((ObjectNode) root.at("/failures/0/isolation/divergence/step")).put("index", 99_999);
+        String refused = refusedWith(tmp, "/failures/0/isolation/divergence/step", "index");
+        assertEquals(true, refused.contains("record.failures[0].isolation.divergence.step is step 99999, which is not in the trace"),
+                refused);
+    }
+
+    /** The seed bug's explained record with {@code field} of the object at {@code pointer} set to step 99999: why it is refused. */
+    private static String refusedWith(Path tmp, String pointer, String field) throws IOException {
+        ObjectNode root = (ObjectNode) JSON.readTree(Fixtures.records("seed-bug-explained").resolve("run.json").toFile());
+        ((ObjectNode) root.at(pointer)).put(field, 99_999);
         Path broken = tmp.resolve("run.json");
         JSON.writeValue(broken.toFile(), root);
-        BadRecord refused = assertThrows(BadRecord.class, () -> RunRecords.read(broken));
-        assertEquals(true, refused.getMessage().contains("record.failures[0].isolation.divergence.step is step 99999, which is not in"
-                + " the trace"), refused.getMessage());
+        return assertThrows(BadRecord.class, () -> RunRecords.read(broken)).getMessage();
     }
 }
