@@ -62,8 +62,6 @@ public final class FailureIsolation {
     private long deadline;
     /** How many reorderings the isolation running now ran that failed as the failure did. */
     private int failedAlike;
-    /** What the bug changed in the execution the isolation running now explains. */
-    private BugDivergence.Divergence divergence;
 
     public FailureIsolation(Execution execution) {
         this.unbounded = execution;
@@ -77,7 +75,6 @@ public final class FailureIsolation {
         }
         deadline = start + budget.toNanos();
         failedAlike = 0;
-        divergence = null;
         PickRecorder recorder = new PickRecorder(Execution.policyOf(failing));
         ExecutionResult explained = run(failing, recorder);
         if (explained.verdict() != Verdict.VIOLATION) {
@@ -88,23 +85,23 @@ public final class FailureIsolation {
                     + "whose seeded draws a reordered schedule would shift");
         }
         List<Event> events = record(failing, recorder.picks()).events;
-        divergence = divergence(failing, recorder.picks(), explained, events);
+        Explaining explaining = new Explaining(explained, events, divergence(failing, recorder.picks(), explained, events), start);
         List<Candidate> candidates = candidates(explained, events);
         if (candidates.isEmpty()) {
-            return outcome(explained, events, null, null, 0, start, "none to isolate: no step of one worker touched what a step of "
+            return outcome(explaining, null, null, 0, "none to isolate: no step of one worker touched what a step of "
                     + "another touched, so no reordering changes the outcome; the failing worker's own operations, in program order, "
                     + "are the cause");
         }
         int tried = 0;
         for (Candidate candidate : candidates) {
             if (outOfTime()) {
-                return outcome(explained, events, null, null, tried, start, "none found within its " + budget.toMillis() / 1000.0
+                return outcome(explaining, null, null, tried, "none found within its " + budget.toMillis() / 1000.0
                         + " s budget (" + tried + " of " + candidates.size() + " reorderings run)");
             }
             tried++;
             Pair pair = tryCandidate(failing, explained, candidate);
             if (pair != null) {
-                return outcome(explained, events, candidate, pair, tried, start, null);
+                return outcome(explaining, candidate, pair, tried, null);
             }
         }
         String why = failedAlike == tried
@@ -112,7 +109,11 @@ public final class FailureIsolation {
                         + " failure needs these workers' operations, not one order of them"
                 : "none of its " + tried + " reorderings of one pair of steps runs clean (" + failedAlike + " fail the same way): the"
                         + " failure does not hang on the order of one pair";
-        return outcome(explained, events, null, null, tried, start, why);
+        return outcome(explaining, null, null, tried, why);
+    }
+
+    /** The recorded execution an isolation explains, its {@code events}, what the bug changed in it, and when the isolation began. */
+    private record Explaining(ExecutionResult explained, List<Event> events, BugDivergence.Divergence divergence, long start) {
     }
 
     /**
@@ -120,8 +121,9 @@ public final class FailureIsolation {
      * isolated pair's steps ({@code isolated}, which found {@code pair}; null for none) and the
      * step where the bug's code ran.
      */
-    private Outcome outcome(ExecutionResult explained, List<Event> events, Candidate isolated, Pair pair, int tried, long start,
-                            String why) {
+    private static Outcome outcome(Explaining explaining, Candidate isolated, Pair pair, int tried, String why) {
+        List<Event> events = explaining.events();
+        BugDivergence.Divergence divergence = explaining.divergence();
         int violating = events.size() - 1;
         List<CausalSlice.Seed> seeds = new ArrayList<>();
         seeds.add(new CausalSlice.Seed(violating, CausalSlice.Role.VIOLATION));
@@ -134,7 +136,8 @@ public final class FailureIsolation {
         if (divergence != null && divergence.found()) {
             seeds.add(new CausalSlice.Seed(divergence.event(), CausalSlice.Role.DIVERGENCE));
         }
-        return new Outcome(explained, pair, tried, since(start), why, CausalSlice.of(explained, events, seeds), divergence);
+        return new Outcome(explaining.explained(), pair, tried, since(explaining.start()), why,
+                CausalSlice.of(explaining.explained(), events, seeds), divergence);
     }
 
     /** One step of a worker: its {@code ordinal}-th (from 0), named by the point it started from. */
